@@ -1,0 +1,64 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Optimizers.Datasets;
+
+/// <summary>A classification data set: one row of <see cref="Features"/> per sample and one label each.</summary>
+/// <param name="Name">A short name for messages and plots.</param>
+/// <param name="Features">One row per sample.</param>
+/// <param name="Labels">The class of each row, in [0, <see cref="ClassNames"/>.Count).</param>
+/// <param name="ClassNames">A name per class.</param>
+public sealed record Dataset(string Name, Matrix<double> Features, int[] Labels, IReadOnlyList<string> ClassNames)
+{
+    /// <summary>The number of samples.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>The number of features per sample.</summary>
+    public int FeatureCount => Features.ColumnCount;
+
+    /// <summary>The number of classes.</summary>
+    public int ClassCount => ClassNames.Count;
+
+    /// <summary>A copy with every feature column shifted to mean 0 and scaled to standard deviation 1 (constant columns are only centred).</summary>
+    public Dataset Standardized()
+    {
+        var x = Features.Clone();
+        for (int c = 0; c < x.ColumnCount; c++)
+        {
+            var column = x.Column(c);
+            double mean = column.Average();
+            double sd = Math.Sqrt(column.Select(v => (v - mean) * (v - mean)).Average());
+            double scale = sd > 0 ? 1 / sd : 1;
+            for (int r = 0; r < x.RowCount; r++)
+            {
+                x.At(r, c, (x.At(r, c) - mean) * scale);
+            }
+        }
+
+        return this with { Features = x };
+    }
+
+    /// <summary>
+    /// Splits the rows into a training and a held-out part after a seeded shuffle.
+    /// </summary>
+    /// <param name="testFraction">The share of rows held out, in (0, 1).</param>
+    /// <param name="seed">Seeds the shuffle.</param>
+    public (Dataset Train, Dataset Test) Split(double testFraction, int seed)
+    {
+        if (!(testFraction > 0 && testFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "testFraction must be in (0, 1).");
+        }
+
+        var order = Enumerable.Range(0, Count).ToArray();
+        new Random(seed).Shuffle(order);
+        int testCount = Math.Max(1, (int)Math.Round(Count * testFraction));
+        return (Subset(order[testCount..]), Subset(order[..testCount]));
+    }
+
+    /// <summary>The rows at <paramref name="rows"/>, in that order.</summary>
+    public Dataset Subset(IReadOnlyList<int> rows)
+    {
+        var x = Matrix<double>.Build.Dense(rows.Count, FeatureCount, (r, c) => Features.At(rows[r], c));
+        return this with { Features = x, Labels = rows.Select(r => Labels[r]).ToArray() };
+    }
+}

@@ -1,0 +1,173 @@
+using System.Collections.ObjectModel;
+
+namespace Optimizers;
+
+/// <summary>
+/// Shared plumbing for the update rules: the parameter list, the learning rate, the step count and the
+/// non-finite gradient guard. A rule derives from it and supplies <see cref="UpdateParameter"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Step"/> first checks every gradient (unless <see cref="RejectNonFiniteGradients"/> is off), then
+/// increments the step count t and calls <see cref="UpdateParameter"/> once per parameter with t. Because
+/// the check runs before anything is written, a bad gradient leaves every parameter and all state untouched.
+/// </para>
+/// <para>
+/// Thread safety: instances are not thread-safe. Distinct optimizers over distinct parameters may be
+/// stepped from different threads concurrently.
+/// </para>
+/// </remarks>
+public abstract class Optimizer : IOptimizer
+{
+    private readonly Parameter[] _parameters;
+    private readonly Dictionary<string, double[][]> _vectorState = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double[]> _scalarState = new(StringComparer.Ordinal);
+    private double _learningRate;
+
+    /// <summary>Validates and stores the parameters and the learning rate.</summary>
+    /// <param name="parameters">The parameters to update: at least one, none null, none repeated.</param>
+    /// <param name="learningRate">The learning rate α: finite and ≥ 0.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
+    /// <exception cref="ArgumentException">The list is empty, holds null or holds the same parameter twice.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative.</exception>
+    protected Optimizer(IEnumerable<Parameter> parameters, double learningRate)
+    {
+        _parameters = Check.Parameters(parameters, nameof(parameters));
+        _learningRate = Check.NonNegativeFinite(learningRate, nameof(learningRate));
+        Parameters = new ReadOnlyCollection<Parameter>(_parameters);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException">The value is NaN, infinite or negative.</exception>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = Check.NonNegativeFinite(value, nameof(LearningRate));
+    }
+
+    /// <summary>The number of completed <see cref="Step"/> calls (t in the equations after the step).</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>
+    /// When true (the default) <see cref="Step"/> throws <see cref="NonFiniteGradientException"/> if any gradient
+    /// holds NaN or ±∞, before anything is modified. Setting it to false skips that read-only pass over the
+    /// gradients; a non-finite gradient then propagates into the parameters and state as it does in PyTorch.
+    /// </summary>
+    public bool RejectNonFiniteGradients { get; set; } = true;
+
+    /// <inheritdoc />
+    /// <exception cref="NonFiniteGradientException">A gradient holds NaN or ±∞ (nothing was modified).</exception>
+    public void Step()
+    {
+        if (RejectNonFiniteGradients)
+        {
+            foreach (var parameter in _parameters)
+            {
+                int bad = Elementwise.IndexOfNonFinite(parameter.GradientSpan);
+                if (bad >= 0)
+                {
+                    throw new NonFiniteGradientException(parameter.Name, bad, parameter.GradientSpan[bad]);
+                }
+            }
+        }
+
+        long t = StepCount + 1;
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            UpdateParameter(i, _parameters[i].ValueSpan, _parameters[i].GradientSpan, t);
+        }
+
+        StepCount = t;
+    }
+
+    /// <inheritdoc />
+    public void ZeroGrad()
+    {
+        foreach (var parameter in _parameters)
+        {
+            parameter.ZeroGrad();
+        }
+    }
+
+    /// <summary>The names of the per-parameter state this rule keeps (for example "momentum_buffer"), in creation order.</summary>
+    public IReadOnlyCollection<string> StateNames => _vectorState.Keys.Concat(_scalarState.Keys).ToArray();
+
+    /// <summary>The state vector <paramref name="name"/> of the parameter at <paramref name="index"/>, same length as that parameter.</summary>
+    /// <param name="name">One of <see cref="StateNames"/> that is a vector.</param>
+    /// <param name="index">The parameter's position in <see cref="Parameters"/>.</param>
+    /// <exception cref="KeyNotFoundException">This rule keeps no vector state of that name.</exception>
+    public ReadOnlySpan<double> GetState(string name, int index) => VectorState(name)[index];
+
+    /// <summary>The scalar state <paramref name="name"/> of the parameter at <paramref name="index"/>.</summary>
+    /// <param name="name">One of <see cref="StateNames"/> that is a scalar.</param>
+    /// <param name="index">The parameter's position in <see cref="Parameters"/>.</param>
+    /// <exception cref="KeyNotFoundException">This rule keeps no scalar state of that name.</exception>
+    public double GetScalarState(string name, int index) => ScalarState(name)[index];
+
+    /// <summary>
+    /// Creates a named state vector for every parameter (each as long as its parameter, filled with
+    /// <paramref name="initialValue"/>) and registers it, so that inspection and checkpoints see it.
+    /// Call from the constructor.
+    /// </summary>
+    /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "exp_avg").</param>
+    /// <param name="initialValue">The value of every element before the first step.</param>
+    /// <returns>One array per parameter, indexed like <see cref="Parameters"/>.</returns>
+    protected double[][] AddVectorState(string name, double initialValue = 0)
+    {
+        var state = _parameters.Select(p =>
+        {
+            var a = new double[p.Length];
+            Array.Fill(a, initialValue);
+            return a;
+        }).ToArray();
+        Register(name);
+        _vectorState.Add(name, state);
+        return state;
+    }
+
+    /// <summary>Creates a named scalar per parameter and registers it (see <see cref="AddVectorState"/>).</summary>
+    /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "mu_product").</param>
+    /// <param name="initialValue">The value before the first step.</param>
+    /// <returns>One scalar per parameter, indexed like <see cref="Parameters"/>.</returns>
+    protected double[] AddScalarState(string name, double initialValue = 0)
+    {
+        var state = new double[_parameters.Length];
+        Array.Fill(state, initialValue);
+        Register(name);
+        _scalarState.Add(name, state);
+        return state;
+    }
+
+    /// <summary>Every registered state vector, by name (for checkpoints and tests).</summary>
+    internal IReadOnlyDictionary<string, double[][]> VectorStates => _vectorState;
+
+    /// <summary>Every registered per-parameter scalar, by name (for checkpoints and tests).</summary>
+    internal IReadOnlyDictionary<string, double[]> ScalarStates => _scalarState;
+
+    /// <summary>Applies the rule to one parameter.</summary>
+    /// <param name="index">The parameter's position in <see cref="Parameters"/>, for per-parameter state.</param>
+    /// <param name="value">θ, updated in place.</param>
+    /// <param name="gradient">∇J(θ); finite unless <see cref="RejectNonFiniteGradients"/> is off.</param>
+    /// <param name="step">t, the 1-based number of this step.</param>
+    protected abstract void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step);
+
+    private void Register(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (_vectorState.ContainsKey(name) || _scalarState.ContainsKey(name))
+        {
+            throw new InvalidOperationException($"State '{name}' is registered twice.");
+        }
+    }
+
+    private double[][] VectorState(string name) => _vectorState.TryGetValue(name, out var s)
+        ? s
+        : throw new KeyNotFoundException($"{GetType().Name} keeps no state vector named '{name}'; it keeps: {string.Join(", ", StateNames)}.");
+
+    private double[] ScalarState(string name) => _scalarState.TryGetValue(name, out var s)
+        ? s
+        : throw new KeyNotFoundException($"{GetType().Name} keeps no scalar state named '{name}'; it keeps: {string.Join(", ", StateNames)}.");
+}

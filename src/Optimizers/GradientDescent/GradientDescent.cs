@@ -1,0 +1,53 @@
+namespace Optimizers;
+
+/// <summary>
+/// Plain (stochastic) gradient descent: step against the gradient, scaled by the learning rate.
+/// </summary>
+/// <remarks>
+/// <para>Update, for every element of every parameter, at step t:</para>
+/// <code>
+/// gₜ = ∇J(θₜ₋₁)                   (gₜ = −∇J(θₜ₋₁) when maximize)
+/// gₜ = gₜ + λ·θₜ₋₁                 (weight decay, when λ ≠ 0)
+/// θₜ = θₜ₋₁ − α·gₜ
+/// </code>
+/// <para>
+/// Symbols: α = <see cref="Optimizer.LearningRate"/>, λ = <see cref="WeightDecay"/> (L2 penalty, default 0),
+/// maximize = <see cref="Maximize"/> (default false: minimise J). There is no per-parameter state.
+/// </para>
+/// <para>
+/// Reference: A. Cauchy, "Méthode générale pour la résolution des systèmes d'équations simultanées" (1847);
+/// H. Robbins and S. Monro, "A Stochastic Approximation Method" (1951).
+/// </para>
+/// <para>
+/// torch.optim: equals <c>torch.optim.SGD(params, lr, momentum=0, weight_decay, maximize)</c>, including the order
+/// of the sign flip and the decay (maximize negates the gradient first, then λθ is added, so decay still
+/// shrinks θ when maximising).
+/// </para>
+/// </remarks>
+public sealed class GradientDescent : Optimizer
+{
+    /// <summary>Creates gradient descent over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
+    /// <param name="learningRate">α, finite and ≥ 0.</param>
+    /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
+    /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or negative.</exception>
+    public GradientDescent(IEnumerable<Parameter> parameters, double learningRate,
+                           double weightDecay = 0, bool maximize = false)
+        : base(parameters, learningRate)
+    {
+        WeightDecay = Check.NonNegativeFinite(weightDecay);
+        Maximize = maximize;
+    }
+
+    /// <summary>λ, the L2 penalty coefficient added to the gradient.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
+    public bool Maximize { get; }
+
+    /// <inheritdoc />
+    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+        => GradientDescentKernel.Step(value, gradient, LearningRate, WeightDecay, Maximize);
+}

@@ -1,0 +1,37 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Optimizers;
+
+/// <summary>The gradient descent update as one fused pass over spans.</summary>
+internal static class GradientDescentKernel
+{
+    /// <summary>
+    /// Per element: <c>g = ±grad[i] + λ·θ[i];  θ[i] = θ[i] − α·g</c> (the sign is − when maximising).
+    /// </summary>
+    public static void Step(Span<double> theta, ReadOnlySpan<double> grad,
+                            double lr, double weightDecay, bool maximize)
+    {
+        Kernel.CheckLengths(theta.Length, grad.Length);
+        double sign = maximize ? -1.0 : 1.0;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
+            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
+            for (int k = 0; k < t.Length; k++)
+            {
+                var g = gv[k] * sign + t[k] * weightDecay;
+                t[k] -= g * lr;
+            }
+
+            i = t.Length * Vector<double>.Count;
+        }
+
+        for (; i < theta.Length; i++)
+        {
+            double g = grad[i] * sign + theta[i] * weightDecay;
+            theta[i] -= g * lr;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Optimizers.Networks;
+
+/// <summary>
+/// Softmax over each row of logits and the mean cross-entropy against integer class labels.
+/// </summary>
+/// <remarks>
+/// <code>
+/// pᵢₖ = exp(zᵢₖ − mᵢ) / Σⱼ exp(zᵢⱼ − mᵢ)          (mᵢ = maxⱼ zᵢⱼ, for stability)
+/// J   = −(1/n) Σᵢ log pᵢ,yᵢ
+/// ∂J/∂zᵢₖ = (pᵢₖ − [k = yᵢ]) / n
+/// </code>
+/// Equals <c>torch.nn.functional.cross_entropy(z, y)</c> with the default mean reduction.
+/// </remarks>
+public static class SoftmaxCrossEntropy
+{
+    /// <summary>Row-wise softmax of <paramref name="logits"/>: every row is a probability vector.</summary>
+    /// <param name="logits">One row per sample, one column per class.</param>
+    /// <returns>A new matrix of probabilities; each row sums to 1.</returns>
+    public static Matrix<double> Softmax(Matrix<double> logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        var p = logits.Clone();
+        for (int r = 0; r < p.RowCount; r++)
+        {
+            double max = double.NegativeInfinity;
+            for (int c = 0; c < p.ColumnCount; c++)
+            {
+                max = Math.Max(max, p.At(r, c));
+            }
+
+            double sum = 0;
+            for (int c = 0; c < p.ColumnCount; c++)
+            {
+                double e = Math.Exp(p.At(r, c) - max);
+                p.At(r, c, e);
+                sum += e;
+            }
+
+            for (int c = 0; c < p.ColumnCount; c++)
+            {
+                p.At(r, c, p.At(r, c) / sum);
+            }
+        }
+
+        return p;
+    }
+
+    /// <summary>The mean cross-entropy −(1/n) Σᵢ log softmax(zᵢ)[yᵢ], computed with log-sum-exp.</summary>
+    /// <param name="logits">One row per sample, one column per class.</param>
+    /// <param name="labels">One class index per row, each in [0, classes).</param>
+    /// <exception cref="ArgumentException">The label count differs from the row count, or there are no rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, classes).</exception>
+    public static double Loss(Matrix<double> logits, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        CheckLabels(labels, logits.RowCount, logits.ColumnCount);
+        double total = 0;
+        for (int r = 0; r < logits.RowCount; r++)
+        {
+            double max = double.NegativeInfinity;
+            for (int c = 0; c < logits.ColumnCount; c++)
+            {
+                max = Math.Max(max, logits.At(r, c));
+            }
+
+            double sum = 0;
+            for (int c = 0; c < logits.ColumnCount; c++)
+            {
+                sum += Math.Exp(logits.At(r, c) - max);
+            }
+
+            total += max + Math.Log(sum) - logits.At(r, labels[r]);
+        }
+
+        return total / logits.RowCount;
+    }
+
+    /// <summary>∂J/∂z = (softmax(z) − onehot(y)) / n for the mean loss.</summary>
+    /// <param name="probabilities">softmax(z), as returned by <see cref="Softmax"/>.</param>
+    /// <param name="labels">One class index per row.</param>
+    /// <returns>A new matrix of the same shape.</returns>
+    public static Matrix<double> Gradient(Matrix<double> probabilities, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        CheckLabels(labels, probabilities.RowCount, probabilities.ColumnCount);
+        var g = probabilities.Clone();
+        for (int r = 0; r < g.RowCount; r++)
+        {
+            g.At(r, labels[r], g.At(r, labels[r]) - 1);
+        }
+
+        return g.Divide(g.RowCount);
+    }
+
+    /// <summary>Validates labels against a batch of <paramref name="rows"/> samples and <paramref name="classes"/> classes.</summary>
+    internal static void CheckLabels(IReadOnlyList<int>? labels, int rows, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (rows == 0)
+        {
+            throw new ArgumentException("The batch is empty: at least one sample is needed.", nameof(labels));
+        }
+
+        if (labels.Count != rows)
+        {
+            throw new ArgumentException($"There are {labels.Count} labels for {rows} samples; one label per sample is needed.", nameof(labels));
+        }
+
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if ((uint)labels[i] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {i} is {labels[i]}; labels must be in [0, {classes}).");
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+
+namespace Optimizers;
+
+/// <summary>Argument checks shared by the constructors; each names the argument and the problem.</summary>
+internal static class Check
+{
+    public static Parameter[] Parameters(IEnumerable<Parameter> parameters, string name)
+    {
+        ArgumentNullException.ThrowIfNull(parameters, name);
+        var list = parameters.ToArray();
+        if (list.Length == 0)
+        {
+            throw new ArgumentException("At least one parameter is required; the list is empty.", name);
+        }
+
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < list.Length; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentException($"The parameter at index {i} is null.", name);
+            }
+
+            if (!seen.Add(list[i]))
+            {
+                throw new ArgumentException(
+                    $"Parameter '{list[i].Name}' appears more than once (again at index {i}); each parameter may be given once.",
+                    name);
+            }
+        }
+
+        return list;
+    }
+
+    public static double NonNegativeFinite(double value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!double.IsFinite(value) || value < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number ≥ 0; got {value}.");
+        }
+
+        return value;
+    }
+
+    public static double PositiveFinite(double value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!double.IsFinite(value) || value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number > 0; got {value}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>0 ≤ value &lt; 1, the range of momentum factors and decay rates such as β₁, β₂, ρ.</summary>
+    public static double UnitInterval(double value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!(value >= 0 && value < 1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1); got {value}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>0 ≤ value ≤ 1, the range of dampening.</summary>
+    public static double ClosedUnitInterval(double value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (!(value >= 0 && value <= 1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1]; got {value}.");
+        }
+
+        return value;
+    }
+}
