@@ -1,0 +1,104 @@
+namespace Optimizers;
+
+/// <summary>
+/// Adam: momentum on the gradient, divided by the root of a running mean of its square, both bias-corrected;
+/// optionally AMSGrad. Exactly <c>torch.optim.Adam</c>.
+/// </summary>
+/// <remarks>
+/// <para>Update at step t (m, v and, with AMSGrad, vmax are kept per element and start at 0):</para>
+/// <code>
+/// gₜ = ∇J(θₜ₋₁)                         (gₜ = −∇J(θₜ₋₁) when maximize)
+/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0)
+/// mₜ = β₁·mₜ₋₁ + (1 − β₁)·gₜ
+/// vₜ = β₂·vₜ₋₁ + (1 − β₂)·gₜ²
+/// v̂ₜ = vₜ                               (amsgrad: v̂ₜ = vmaxₜ = max(vmaxₜ₋₁, vₜ), the maximum of the raw vₜ)
+/// θₜ = θₜ₋₁ − α/(1 − β₁ᵗ) · mₜ / (√v̂ₜ / √(1 − β₂ᵗ) + ε)
+/// </code>
+/// <para>
+/// Symbols: α = <see cref="Optimizer.LearningRate"/> (default 0.001), β₁ = <see cref="Beta1"/> (default 0.9),
+/// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
+/// (default 0), amsgrad = <see cref="AmsGrad"/> (default false), maximize = <see cref="Maximize"/> (default false).
+/// t is <see cref="Optimizer.StepCount"/> after the step. State: "exp_avg" (m), "exp_avg_sq" (v) and, with AMSGrad
+/// only, "max_exp_avg_sq" (vmax), read with <see cref="Optimizer.GetState"/>.
+/// </para>
+/// <para>
+/// The last line is the paper's θₜ = θₜ₋₁ − α·m̂ₜ/(√v̂ₜ + ε) with m̂ₜ = mₜ/(1 − β₁ᵗ) and v̂ₜ = vₜ/(1 − β₂ᵗ): ε is added
+/// after the bias-corrected square root. The current α is read at every step, so changing
+/// <see cref="Optimizer.LearningRate"/> between steps rescales the next step only, as in PyTorch.
+/// </para>
+/// <para>
+/// References: D. P. Kingma and J. Ba, "Adam: A Method for Stochastic Optimization" (ICLR 2015);
+/// S. J. Reddi, S. Kale and S. Kumar, "On the Convergence of Adam and Beyond" (ICLR 2018) for AMSGrad.
+/// </para>
+/// <para>
+/// torch.optim: equals <c>torch.optim.Adam(params, lr, betas=(β₁, β₂), eps, weight_decay, amsgrad, maximize=…)</c>
+/// (its single-tensor code in 2.x), including the AMSGrad maximum taken over the uncorrected vₜ before bias
+/// correction, and weight decay added to the gradient after the maximize sign flip. Differences elsewhere:
+/// Keras' <c>Adam</c> defaults to ε = 1e-7 and adds its ε to the uncorrected √vₜ ("epsilon hat", the paper's
+/// efficient form θₜ = θₜ₋₁ − αₜ·mₜ/(√vₜ + ε̂) with αₜ = α·√(1 − β₂ᵗ)/(1 − β₁ᵗ)), which equals ε = ε̂/√(1 − β₂ᵗ) here.
+/// Optax's <c>adam</c> places ε as here (with <c>eps_root</c> = 0), but its <c>amsgrad</c> takes the maximum of the
+/// bias-corrected second moment. For decoupled weight decay use <see cref="AdamW"/>.
+/// </para>
+/// </remarks>
+public sealed class Adam : Optimizer
+{
+    private readonly double[][] _expAvg;
+    private readonly double[][] _expAvgSq;
+    private readonly double[][]? _maxExpAvgSq;
+
+    /// <summary>Creates Adam over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
+    /// <param name="learningRate">α, finite and ≥ 0 (default 0.001).</param>
+    /// <param name="beta1">β₁, the decay rate of the first moment, in [0, 1) (default 0.9).</param>
+    /// <param name="beta2">β₂, the decay rate of the second moment, in [0, 1) (default 0.999).</param>
+    /// <param name="epsilon">ε, added to the denominator: finite and ≥ 0 (default 1e-8).</param>
+    /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
+    /// <param name="amsgrad">Use the AMSGrad variant (default false).</param>
+    /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
+    public Adam(IEnumerable<Parameter> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
+                double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
+        : base(parameters, learningRate)
+    {
+        Beta1 = Check.UnitInterval(beta1);
+        Beta2 = Check.UnitInterval(beta2);
+        Epsilon = Check.NonNegativeFinite(epsilon);
+        WeightDecay = Check.NonNegativeFinite(weightDecay);
+        AmsGrad = amsgrad;
+        Maximize = maximize;
+        _expAvg = AddVectorState("exp_avg");
+        _expAvgSq = AddVectorState("exp_avg_sq");
+        _maxExpAvgSq = amsgrad ? AddVectorState("max_exp_avg_sq") : null;
+    }
+
+    /// <summary>β₁, the decay rate of the first moment m.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂, the decay rate of the second moment v.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added to the bias-corrected root of the second moment.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>λ, the L2 penalty coefficient added to the gradient.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>Whether the AMSGrad variant (running maximum of v) is used.</summary>
+    public bool AmsGrad { get; }
+
+    /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
+    public bool Maximize { get; }
+
+    /// <inheritdoc />
+    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    {
+        double biasCorrection1 = 1 - Math.Pow(Beta1, step);
+        double biasCorrection2 = 1 - Math.Pow(Beta2, step);
+        double stepSize = LearningRate / biasCorrection1;
+        AdamKernel.Step(value, gradient, _expAvg[index], _expAvgSq[index],
+                        _maxExpAvgSq is null ? Span<double>.Empty : _maxExpAvgSq[index],
+                        Beta1, Beta2, Epsilon, weightDecay: WeightDecay, shrink: 1, Maximize, AmsGrad,
+                        stepSize, Math.Sqrt(biasCorrection2));
+    }
+}

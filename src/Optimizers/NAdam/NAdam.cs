@@ -1,0 +1,109 @@
+namespace Optimizers;
+
+/// <summary>
+/// NAdam: Adam with Nesterov momentum and a warming-up momentum schedule μₜ. Exactly <c>torch.optim.NAdam</c>.
+/// </summary>
+/// <remarks>
+/// <para>Update at step t (m and v are kept per element and start at 0; Π, the product of the μ's, starts at 1):</para>
+/// <code>
+/// gₜ = ∇J(θₜ₋₁)                         (gₜ = −∇J(θₜ₋₁) when maximize)
+/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0)
+/// μₜ   = β₁·(1 − ½·0.96^(t·ψ))
+/// μₜ₊₁ = β₁·(1 − ½·0.96^((t + 1)·ψ))
+/// Πₜ = Πₜ₋₁·μₜ
+/// mₜ = β₁·mₜ₋₁ + (1 − β₁)·gₜ
+/// vₜ = β₂·vₜ₋₁ + (1 − β₂)·gₜ²
+/// dₜ = √(vₜ / (1 − β₂ᵗ)) + ε
+/// θₜ = θₜ₋₁ − α·(1 − μₜ)/(1 − Πₜ) · gₜ/dₜ − α·μₜ₊₁/(1 − Πₜ·μₜ₊₁) · mₜ/dₜ
+/// </code>
+/// <para>
+/// Symbols: α = <see cref="Optimizer.LearningRate"/> (default 0.002), β₁ = <see cref="Beta1"/> (default 0.9),
+/// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
+/// (default 0), ψ = <see cref="MomentumDecay"/> (default 0.004), maximize = <see cref="Maximize"/> (default false).
+/// State: "exp_avg" (m) and "exp_avg_sq" (v), read with <see cref="Optimizer.GetState"/>, and the per-parameter
+/// scalar "mu_product" (Πₜ), read with <see cref="Optimizer.GetScalarState"/>.
+/// </para>
+/// <para>
+/// The two terms are the Nesterov look-ahead: the current gradient bias-corrected by the product of the μ's so
+/// far, plus the first moment bias-corrected as it will be after the next step. As ψ → 0, μₜ → β₁/2.
+/// </para>
+/// <para>
+/// Reference: T. Dozat, "Incorporating Nesterov Momentum into Adam" (ICLR 2016 workshop); the μₜ schedule is the
+/// one proposed there (from Sutskever et al. 2013).
+/// </para>
+/// <para>
+/// torch.optim: equals <c>torch.optim.NAdam(params, lr, betas=(β₁, β₂), eps, weight_decay, momentum_decay, maximize=…)</c>
+/// as in PyTorch 2.x's code (the running product Πₜ multiplies each μₜ in once; PyTorch 1.13's default single-tensor
+/// path multiplied μₜ in twice when forming Πₜ₊₁, its foreach path was right). PyTorch 2.x's
+/// <c>decoupled_weight_decay</c> option (NAdamW) is not offered. Differences elsewhere: Keras' <c>Nadam</c> uses a
+/// fixed ψ = 0.004 in the same schedule but defaults to α = 0.001 and ε = 1e-7 and applies ε to the uncorrected
+/// root; Optax's <c>nadam</c> uses a constant β₁ (no μₜ schedule) in its Nesterov correction.
+/// </para>
+/// </remarks>
+public sealed class NAdam : Optimizer
+{
+    private readonly double[][] _expAvg;
+    private readonly double[][] _expAvgSq;
+    private readonly double[] _muProduct;
+
+    /// <summary>Creates NAdam over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
+    /// <param name="learningRate">α, finite and ≥ 0 (default 0.002).</param>
+    /// <param name="beta1">β₁, the decay rate of the first moment and the scale of μₜ, in [0, 1) (default 0.9).</param>
+    /// <param name="beta2">β₂, the decay rate of the second moment, in [0, 1) (default 0.999).</param>
+    /// <param name="epsilon">ε, added to the denominator: finite and ≥ 0 (default 1e-8).</param>
+    /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
+    /// <param name="momentumDecay">ψ, the rate at which μₜ warms up towards β₁: finite and ≥ 0 (default 0.004).</param>
+    /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
+    public NAdam(IEnumerable<Parameter> parameters, double learningRate = 0.002, double beta1 = 0.9, double beta2 = 0.999,
+                 double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 0.004, bool maximize = false)
+        : base(parameters, learningRate)
+    {
+        Beta1 = Check.UnitInterval(beta1);
+        Beta2 = Check.UnitInterval(beta2);
+        Epsilon = Check.NonNegativeFinite(epsilon);
+        WeightDecay = Check.NonNegativeFinite(weightDecay);
+        MomentumDecay = Check.NonNegativeFinite(momentumDecay);
+        Maximize = maximize;
+        _expAvg = AddVectorState("exp_avg");
+        _expAvgSq = AddVectorState("exp_avg_sq");
+        _muProduct = AddScalarState("mu_product", initialValue: 1);
+    }
+
+    /// <summary>β₁, the decay rate of the first moment m and the limit of the momentum schedule μₜ.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂, the decay rate of the second moment v.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added to the bias-corrected root of the second moment.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>λ, the L2 penalty coefficient added to the gradient.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>ψ, the momentum decay of the schedule μₜ = β₁·(1 − ½·0.96^(t·ψ)).</summary>
+    public double MomentumDecay { get; }
+
+    /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
+    public bool Maximize { get; }
+
+    /// <inheritdoc />
+    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    {
+        double biasCorrection2 = 1 - Math.Pow(Beta2, step);
+        double mu = MomentumAt(step);
+        double muNext = MomentumAt(step + 1);
+        double muProduct = _muProduct[index] * mu;
+        _muProduct[index] = muProduct;
+        double gradientStep = LearningRate * (1 - mu) / (1 - muProduct);
+        double momentumStep = LearningRate * muNext / (1 - muProduct * muNext);
+        NAdamKernel.Step(value, gradient, _expAvg[index], _expAvgSq[index], Beta1, Beta2, Epsilon, WeightDecay,
+                         Maximize, biasCorrection2, gradientStep, momentumStep);
+    }
+
+    /// <summary>μₜ = β₁·(1 − ½·0.96^(t·ψ)).</summary>
+    private double MomentumAt(long t) => Beta1 * (1 - 0.5 * Math.Pow(0.96, t * MomentumDecay));
+}

@@ -1,0 +1,68 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Optimizers;
+
+/// <summary>The NAdam update as one fused pass over spans.</summary>
+internal static class NAdamKernel
+{
+    /// <summary>
+    /// Per element:
+    /// <c>g = ±grad[i] + λ·θ[i];  m[i] = β₁·m[i] + (1 − β₁)·g;  v[i] = β₂·v[i] + (1 − β₂)·g·g;
+    /// d = √(v[i] / c₂) + ε;  θ[i] = θ[i] − a·g / d − b·m[i] / d</c>.
+    /// </summary>
+    /// <param name="theta">θ, updated in place.</param>
+    /// <param name="grad">The gradient.</param>
+    /// <param name="expAvg">m, the first moment, updated in place.</param>
+    /// <param name="expAvgSq">v, the second moment, updated in place.</param>
+    /// <param name="beta1">β₁.</param>
+    /// <param name="beta2">β₂.</param>
+    /// <param name="epsilon">ε, added after the square root.</param>
+    /// <param name="weightDecay">λ of the L2 penalty added to the gradient.</param>
+    /// <param name="maximize">Negate the gradient.</param>
+    /// <param name="biasCorrection2">c₂ = 1 − β₂ᵗ.</param>
+    /// <param name="gradientStep">a = α·(1 − μₜ)/(1 − Πₜ), the weight of the current gradient.</param>
+    /// <param name="momentumStep">b = α·μₜ₊₁/(1 − Πₜ·μₜ₊₁), the weight of the first moment.</param>
+    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
+                            double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
+                            double biasCorrection2, double gradientStep, double momentumStep)
+    {
+        Kernel.CheckLengths(theta.Length, grad.Length);
+        Kernel.CheckLengths(theta.Length, expAvg.Length);
+        Kernel.CheckLengths(theta.Length, expAvgSq.Length);
+        double sign = maximize ? -1.0 : 1.0;
+        double gradientShare = 1 - beta1;
+        double squareShare = 1 - beta2;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
+            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
+            var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
+            var vv = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
+            for (int k = 0; k < t.Length; k++)
+            {
+                var g = gv[k] * sign + t[k] * weightDecay;
+                var m = mv[k] * beta1 + gradientShare * g;
+                var v = vv[k] * beta2 + squareShare * g * g;
+                mv[k] = m;
+                vv[k] = v;
+                var denom = Vector.SquareRoot(v / biasCorrection2) + new Vector<double>(epsilon);
+                t[k] = t[k] - gradientStep * g / denom - momentumStep * m / denom;
+            }
+
+            i = t.Length * Vector<double>.Count;
+        }
+
+        for (; i < theta.Length; i++)
+        {
+            double g = grad[i] * sign + theta[i] * weightDecay;
+            double m = expAvg[i] * beta1 + gradientShare * g;
+            double v = expAvgSq[i] * beta2 + squareShare * g * g;
+            expAvg[i] = m;
+            expAvgSq[i] = v;
+            double denom = Math.Sqrt(v / biasCorrection2) + epsilon;
+            theta[i] = theta[i] - gradientStep * g / denom - momentumStep * m / denom;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+namespace Optimizers;
+
+/// <summary>
+/// RAdam: Adam whose adaptive step is switched on only once the variance of its second-moment estimate is
+/// tractable, and then rectified; plain bias-corrected momentum before that. Exactly <c>torch.optim.RAdam</c>.
+/// </summary>
+/// <remarks>
+/// <para>Update at step t (m and v are kept per element and start at 0):</para>
+/// <code>
+/// gₜ = ∇J(θₜ₋₁)                         (gₜ = −∇J(θₜ₋₁) when maximize)
+/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0)
+/// mₜ = β₁·mₜ₋₁ + (1 − β₁)·gₜ
+/// vₜ = β₂·vₜ₋₁ + (1 − β₂)·gₜ²
+/// ρ∞ = 2/(1 − β₂) − 1
+/// ρₜ = ρ∞ − 2·t·β₂ᵗ/(1 − β₂ᵗ)
+/// if ρₜ &gt; 5:  rₜ = √((ρₜ − 4)(ρₜ − 2)·ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)·ρₜ))
+///             θₜ = θₜ₋₁ − α·rₜ · mₜ/(1 − β₁ᵗ) · √(1 − β₂ᵗ)/(√vₜ + ε)
+/// else:       θₜ = θₜ₋₁ − α · mₜ/(1 − β₁ᵗ)
+/// </code>
+/// <para>
+/// Symbols: α = <see cref="Optimizer.LearningRate"/> (default 0.001), β₁ = <see cref="Beta1"/> (default 0.9),
+/// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
+/// (default 0), maximize = <see cref="Maximize"/> (default false). State: "exp_avg" (m) and "exp_avg_sq" (v).
+/// </para>
+/// <para>
+/// ρₜ approximates the length of the simple moving average that the exponential average vₜ stands for; it is 1 at
+/// t = 1 and stays below both t and ρ∞, so no β₂ rectifies before t = 6: with the default β₂ the first rectified
+/// step is t = 6 (ρ₆ ≈ 5.99), with β₂ = 0.8 it is t = 7, and with ρ∞ ≤ 5 (β₂ ≤ 2/3) no step is ever rectified,
+/// leaving bias-corrected momentum. Note where ε sits: it is
+/// added to the uncorrected √vₜ, as PyTorch's code does, so the adaptive term is √(1 − β₂ᵗ)/(√vₜ + ε), not
+/// 1/(√v̂ₜ + ε).
+/// </para>
+/// <para>
+/// Reference: L. Liu, H. Jiang, P. He, W. Chen, X. Liu, J. Gao and J. Han, "On the Variance of the Adaptive
+/// Learning Rate and Beyond" (ICLR 2020).
+/// </para>
+/// <para>
+/// torch.optim: equals <c>torch.optim.RAdam(params, lr, betas=(β₁, β₂), eps, weight_decay, maximize=…)</c> of
+/// PyTorch 2.x (threshold 5, weight decay added to the gradient after the sign flip); its
+/// <c>decoupled_weight_decay</c> option is not offered. Differences elsewhere: Optax's <c>radam</c> has the same
+/// threshold of 5 (its <c>threshold</c> argument) but adds ε to the bias-corrected root √v̂ₜ; Keras has no RAdam in
+/// its core optimizers (TensorFlow Addons' <c>RectifiedAdam</c> adds warm-up and a different threshold option).
+/// </para>
+/// </remarks>
+public sealed class RAdam : Optimizer
+{
+    private readonly double[][] _expAvg;
+    private readonly double[][] _expAvgSq;
+    private readonly double _rhoInfinity;
+
+    /// <summary>Creates RAdam over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
+    /// <param name="learningRate">α, finite and ≥ 0 (default 0.001).</param>
+    /// <param name="beta1">β₁, the decay rate of the first moment, in [0, 1) (default 0.9).</param>
+    /// <param name="beta2">β₂, the decay rate of the second moment, in [0, 1) (default 0.999).</param>
+    /// <param name="epsilon">ε, added to the denominator: finite and ≥ 0 (default 1e-8).</param>
+    /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
+    /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
+    public RAdam(IEnumerable<Parameter> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
+                 double epsilon = 1e-8, double weightDecay = 0, bool maximize = false)
+        : base(parameters, learningRate)
+    {
+        Beta1 = Check.UnitInterval(beta1);
+        Beta2 = Check.UnitInterval(beta2);
+        Epsilon = Check.NonNegativeFinite(epsilon);
+        WeightDecay = Check.NonNegativeFinite(weightDecay);
+        Maximize = maximize;
+        _rhoInfinity = 2 / (1 - beta2) - 1;
+        _expAvg = AddVectorState("exp_avg");
+        _expAvgSq = AddVectorState("exp_avg_sq");
+    }
+
+    /// <summary>β₁, the decay rate of the first moment m.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂, the decay rate of the second moment v.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added to the uncorrected root of the second moment.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>λ, the L2 penalty coefficient added to the gradient.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
+    public bool Maximize { get; }
+
+    /// <inheritdoc />
+    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    {
+        double beta2Power = Math.Pow(Beta2, step);
+        double biasCorrection1 = 1 - Math.Pow(Beta1, step);
+        double biasCorrection2 = 1 - beta2Power;
+        double rho = _rhoInfinity - 2 * step * beta2Power / biasCorrection2;
+        bool rectified = rho > 5;
+        double stepSize = LearningRate / biasCorrection1;
+        if (rectified)
+        {
+            double rhoInf = _rhoInfinity;
+            double rect = Math.Sqrt((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rho));
+            stepSize *= rect * Math.Sqrt(biasCorrection2);
+        }
+
+        RAdamKernel.Step(value, gradient, _expAvg[index], _expAvgSq[index], Beta1, Beta2, Epsilon, WeightDecay,
+                         Maximize, stepSize, rectified);
+    }
+}
