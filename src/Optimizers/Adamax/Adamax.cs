@@ -1,0 +1,85 @@
+namespace Optimizers;
+
+/// <summary>
+/// Adamax: Adam with the second moment replaced by an exponentially weighted infinity norm, exactly as
+/// <c>torch.optim.Adamax</c>.
+/// </summary>
+/// <remarks>
+/// <para>Update at step t (m is "exp_avg", u is "exp_inf", both start at zero):</para>
+/// <code>
+/// gₜ = ∇J(θₜ₋₁)                          (gₜ = −∇J(θₜ₋₁) when maximize)
+/// gₜ = gₜ + λ·θₜ₋₁                        (weight decay, when λ ≠ 0)
+/// mₜ = β₁·mₜ₋₁ + (1 − β₁)·gₜ
+/// uₜ = max(β₂·uₜ₋₁, |gₜ| + ε)
+/// θₜ = θₜ₋₁ − γ/(1 − β₁ᵗ) · mₜ/uₜ
+/// </code>
+/// <para>
+/// Symbols: γ = <see cref="Optimizer.LearningRate"/> (default 0.002), β₁ = <see cref="Beta1"/> (default 0.9),
+/// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
+/// (default 0), maximize = <see cref="Maximize"/> (default false). t is <see cref="Optimizer.StepCount"/> after the
+/// step. Only m needs bias correction: u is a maximum, not an average started at zero. γ is read at every step,
+/// so a changed <see cref="Optimizer.LearningRate"/> takes effect at the next step.
+/// </para>
+/// <para>
+/// Reference: D. P. Kingma, J. Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, §7.1 (Algorithm 2).
+/// The paper has no ε; PyTorch adds it inside the maximum, which keeps uₜ &gt; 0 for elements whose gradient has
+/// always been zero.
+/// </para>
+/// <para>
+/// torch.optim: equals <c>torch.optim.Adamax(params, lr, betas=(β₁, β₂), eps, weight_decay, maximize=maximize)</c>
+/// (2.x), including ε inside the maximum and m updated with torch's <c>lerp</c> (whose rounding is followed).
+/// Optax's <c>adamax</c> places ε the same way; Keras' <c>Adamax</c> defaults to γ = 0.001 and ε = 1e-7 and adds ε
+/// after the maximum (<c>uₜ = max(β₂·uₜ₋₁, |gₜ|)</c>, step <c>γ·mₜ / ((1 − β₁ᵗ)·(uₜ + ε))</c>).
+/// </para>
+/// </remarks>
+public sealed class Adamax : Optimizer
+{
+    private readonly double[][] _expAvgs;
+    private readonly double[][] _expInfs;
+
+    /// <summary>Creates Adamax over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
+    /// <param name="learningRate">γ, finite and ≥ 0 (default 0.002).</param>
+    /// <param name="beta1">β₁, the decay rate of the first moment, in [0, 1) (default 0.9).</param>
+    /// <param name="beta2">β₂, the decay rate of the infinity norm, in [0, 1) (default 0.999).</param>
+    /// <param name="epsilon">ε, added to |gₜ| inside the maximum: finite and ≥ 0 (default 1e-8).</param>
+    /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
+    /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
+    public Adamax(IEnumerable<Parameter> parameters, double learningRate = 0.002, double beta1 = 0.9,
+                  double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool maximize = false)
+        : base(parameters, learningRate)
+    {
+        Beta1 = Check.UnitInterval(beta1);
+        Beta2 = Check.UnitInterval(beta2);
+        Epsilon = Check.NonNegativeFinite(epsilon);
+        WeightDecay = Check.NonNegativeFinite(weightDecay);
+        Maximize = maximize;
+        _expAvgs = AddVectorState("exp_avg");
+        _expInfs = AddVectorState("exp_inf");
+    }
+
+    /// <summary>β₁, the decay rate of the first moment mₜ.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂, the decay rate of the infinity norm uₜ.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added to |gₜ| inside the maximum.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>λ, the L2 penalty coefficient added to the gradient.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
+    public bool Maximize { get; }
+
+    /// <inheritdoc />
+    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    {
+        double correctedLr = LearningRate / (1 - Math.Pow(Beta1, step));
+        AdamaxKernel.Step(value, gradient, _expAvgs[index], _expInfs[index],
+                          correctedLr, Beta1, Beta2, Epsilon, WeightDecay, Maximize);
+    }
+}

@@ -1,0 +1,100 @@
+namespace Optimizers;
+
+/// <summary>
+/// RMSProp: divide the step by a running root-mean-square of recent gradients, optionally centred and with
+/// momentum, exactly as <c>torch.optim.RMSprop</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Update at step t (v is "square_avg"; ḡ is "grad_avg", kept only when centered; b is "momentum_buffer", kept only
+/// when μ &gt; 0; all start at zero):
+/// </para>
+/// <code>
+/// gₜ = ∇J(θₜ₋₁)                       (gₜ = −∇J(θₜ₋₁) when maximize)
+/// gₜ = gₜ + λ·θₜ₋₁                     (weight decay, when λ ≠ 0)
+/// vₜ = α·vₜ₋₁ + (1 − α)·gₜ²
+/// ḡₜ = α·ḡₜ₋₁ + (1 − α)·gₜ              (centered only)
+/// dₜ = √(vₜ − ḡₜ²) + ε   if centered,  else  dₜ = √vₜ + ε
+/// bₜ = μ·bₜ₋₁ + gₜ/dₜ ,  θₜ = θₜ₋₁ − γ·bₜ      (when μ &gt; 0)
+/// θₜ = θₜ₋₁ − γ·gₜ/dₜ                          (when μ = 0)
+/// </code>
+/// <para>
+/// Symbols: γ = <see cref="Optimizer.LearningRate"/> (default 0.01), α = <see cref="Alpha"/> (the smoothing
+/// constant, default 0.99), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/> (default 0),
+/// μ = <see cref="MomentumFactor"/> (argument <c>momentum</c>, default 0), centered = <see cref="Centered"/>
+/// (default false), maximize = <see cref="Maximize"/> (default false). ε is added after the square root. The
+/// momentum buffer is in gradient-over-RMS units and γ multiplies the whole step, so a changed
+/// <see cref="Optimizer.LearningRate"/> scales the next step at once, as in PyTorch.
+/// </para>
+/// <para>
+/// References: G. Hinton, N. Srivastava, K. Swersky, "Neural Networks for Machine Learning", Coursera lecture 6e
+/// (2012), for RMSProp; A. Graves, "Generating Sequences With Recurrent Neural Networks", arXiv:1308.0850 (2013),
+/// for the centred variant with momentum (Graves puts ε inside the root).
+/// </para>
+/// <para>
+/// torch.optim: equals <c>torch.optim.RMSprop(params, lr, alpha, eps, weight_decay, momentum, centered,
+/// maximize=maximize)</c> (2.x); ḡ is updated with torch's <c>lerp</c> and follows its rounding. PyTorch accepts
+/// any α ≥ 0 and μ ≥ 0; this library requires both in [0, 1), the range in which v, ḡ and b are averages that
+/// stay bounded. Keras' <c>RMSprop</c> defaults to γ = 0.001, ρ (our α) = 0.9 and ε = 1e-7, puts ε inside the
+/// root (<c>γ·g/√(v + ε)</c>) and keeps its momentum in parameter units (γ inside the buffer); Optax's
+/// <c>rmsprop</c> defaults to decay 0.9 and also puts ε inside the root unless <c>eps_in_sqrt=False</c>.
+/// </para>
+/// </remarks>
+public sealed class RMSProp : Optimizer
+{
+    private readonly double[][] _squareAvgs;
+    private readonly double[][]? _momentumBuffers;
+    private readonly double[][]? _gradAvgs;
+
+    /// <summary>Creates RMSProp over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
+    /// <param name="learningRate">γ, finite and ≥ 0 (default 0.01).</param>
+    /// <param name="alpha">α, the smoothing constant of the running averages, in [0, 1) (default 0.99).</param>
+    /// <param name="epsilon">ε, added to the root in the denominator: finite and ≥ 0 (default 1e-8).</param>
+    /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
+    /// <param name="momentum">μ, the momentum factor, in [0, 1); 0 keeps no momentum buffer (default 0).</param>
+    /// <param name="centered">Divide by the root of the estimated variance vₜ − ḡₜ² instead of vₜ (default false).</param>
+    /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
+    public RMSProp(IEnumerable<Parameter> parameters, double learningRate = 0.01, double alpha = 0.99,
+                   double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false,
+                   bool maximize = false)
+        : base(parameters, learningRate)
+    {
+        Alpha = Check.UnitInterval(alpha);
+        Epsilon = Check.NonNegativeFinite(epsilon);
+        WeightDecay = Check.NonNegativeFinite(weightDecay);
+        MomentumFactor = Check.UnitInterval(momentum);
+        Centered = centered;
+        Maximize = maximize;
+        _squareAvgs = AddVectorState("square_avg");
+        _momentumBuffers = momentum > 0 ? AddVectorState("momentum_buffer") : null;
+        _gradAvgs = centered ? AddVectorState("grad_avg") : null;
+    }
+
+    /// <summary>α, the smoothing constant of the running averages of gₜ² (and of gₜ when centred).</summary>
+    public double Alpha { get; }
+
+    /// <summary>ε, added after the square root in the denominator.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>λ, the L2 penalty coefficient added to the gradient.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>μ, the momentum factor; 0 means no momentum buffer is kept.</summary>
+    public double MomentumFactor { get; }
+
+    /// <summary>Whether the denominator uses the centred second moment vₜ − ḡₜ² (state "grad_avg" is kept).</summary>
+    public bool Centered { get; }
+
+    /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
+    public bool Maximize { get; }
+
+    /// <inheritdoc />
+    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+        => RMSPropKernel.Step(value, gradient, _squareAvgs[index],
+                              _gradAvgs is null ? Span<double>.Empty : _gradAvgs[index],
+                              _momentumBuffers is null ? Span<double>.Empty : _momentumBuffers[index],
+                              LearningRate, Alpha, Epsilon, WeightDecay, MomentumFactor, Centered, Maximize);
+}

@@ -1,0 +1,107 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Optimizers;
+
+/// <summary>The RMSProp (torch.optim.RMSprop) update as one fused pass over spans.</summary>
+internal static class RMSPropKernel
+{
+    /// <summary>
+    /// Per element:
+    /// <c>g = ±grad[i] + λ·θ[i];  v[i] = α·v[i] + ((1 − α)·g)·g;</c>
+    /// centered: <c>ḡ[i] = lerp(ḡ[i], g, 1 − α);  d = √(v[i] − ḡ[i]·ḡ[i]) + ε</c>, else <c>d = √v[i] + ε</c>;
+    /// with momentum μ &gt; 0: <c>b[i] = μ·b[i] + g/d;  θ[i] = θ[i] − γ·b[i]</c>, else <c>θ[i] = θ[i] − (γ·g)/d</c>.
+    /// <paramref name="gradAvg"/> is read only when <paramref name="centered"/> and <paramref name="momentumBuffer"/>
+    /// only when μ &gt; 0; otherwise they may be empty.
+    /// </summary>
+    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
+                            Span<double> gradAvg, Span<double> momentumBuffer,
+                            double lr, double alpha, double eps, double weightDecay, double momentum,
+                            bool centered, bool maximize)
+    {
+        Kernel.CheckLengths(theta.Length, grad.Length);
+        Kernel.CheckLengths(theta.Length, squareAvg.Length);
+        bool useMomentum = momentum > 0;
+        if (centered)
+        {
+            Kernel.CheckLengths(theta.Length, gradAvg.Length);
+        }
+
+        if (useMomentum)
+        {
+            Kernel.CheckLengths(theta.Length, momentumBuffer.Length);
+        }
+
+        double sign = maximize ? -1.0 : 1.0;
+        double gradientShare = 1 - alpha;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var epsilon = new Vector<double>(eps);
+            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
+            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
+            var vv = MemoryMarshal.Cast<double, Vector<double>>(squareAvg);
+            var av = MemoryMarshal.Cast<double, Vector<double>>(gradAvg);
+            var bv = MemoryMarshal.Cast<double, Vector<double>>(momentumBuffer);
+            for (int k = 0; k < t.Length; k++)
+            {
+                var g = gv[k] * sign + t[k] * weightDecay;
+                var v = vv[k] * alpha + g * gradientShare * g;
+                vv[k] = v;
+                Vector<double> d;
+                if (centered)
+                {
+                    var mean = Lerp.Of(av[k], g, gradientShare);
+                    av[k] = mean;
+                    d = Vector.SquareRoot(v - mean * mean) + epsilon;
+                }
+                else
+                {
+                    d = Vector.SquareRoot(v) + epsilon;
+                }
+
+                if (useMomentum)
+                {
+                    var b = bv[k] * momentum + g / d;
+                    bv[k] = b;
+                    t[k] -= b * lr;
+                }
+                else
+                {
+                    t[k] -= g * lr / d;
+                }
+            }
+
+            i = t.Length * Vector<double>.Count;
+        }
+
+        for (; i < theta.Length; i++)
+        {
+            double g = grad[i] * sign + theta[i] * weightDecay;
+            double v = squareAvg[i] * alpha + g * gradientShare * g;
+            squareAvg[i] = v;
+            double d;
+            if (centered)
+            {
+                double mean = Lerp.Of(gradAvg[i], g, gradientShare);
+                gradAvg[i] = mean;
+                d = Math.Sqrt(v - mean * mean) + eps;
+            }
+            else
+            {
+                d = Math.Sqrt(v) + eps;
+            }
+
+            if (useMomentum)
+            {
+                double b = momentumBuffer[i] * momentum + g / d;
+                momentumBuffer[i] = b;
+                theta[i] -= b * lr;
+            }
+            else
+            {
+                theta[i] -= g * lr / d;
+            }
+        }
+    }
+}
