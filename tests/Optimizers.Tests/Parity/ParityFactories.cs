@@ -7,8 +7,6 @@ namespace Optimizers.Tests.Parity;
 /// </summary>
 /// <remarks>
 /// Fixtures whose optimizer has no entry here are reported as skipped by <see cref="ParityTests"/>.
-/// The entries for the eight adaptive optimizers of issue 3 are written out in
-/// ParityFactories.Family.cs.txt (not compiled); paste them into the table below once those classes exist.
 /// </remarks>
 internal static class ParityFactories
 {
@@ -26,6 +24,73 @@ internal static class ParityFactories
                 momentum: o.Double("momentum", 0.9),
                 dampening: o.Double("dampening", 0),
                 nesterov: o.Bool("nesterov", false),
+                weightDecay: o.Double("weightDecay", 0),
+                maximize: o.Bool("maximize", false)),
+
+            ["AdaGrad"] = (p, o) => new AdaGrad(p,
+                learningRate: o.Double("learningRate", 0.01),
+                lrDecay: o.Double("lrDecay", 0),
+                weightDecay: o.Double("weightDecay", 0),
+                initialAccumulatorValue: o.Double("initialAccumulatorValue", 0),
+                epsilon: o.Double("epsilon", 1e-10),
+                maximize: o.Bool("maximize", false)),
+
+            ["RMSProp"] = (p, o) => new RMSProp(p,
+                learningRate: o.Double("learningRate", 0.01),
+                alpha: o.Double("alpha", 0.99),
+                epsilon: o.Double("epsilon", 1e-8),
+                weightDecay: o.Double("weightDecay", 0),
+                momentum: o.Double("momentum", 0),
+                centered: o.Bool("centered", false),
+                maximize: o.Bool("maximize", false)),
+
+            ["AdaDelta"] = (p, o) => new AdaDelta(p,
+                learningRate: o.Double("learningRate", 1.0),
+                rho: o.Double("rho", 0.9),
+                epsilon: o.Double("epsilon", 1e-6),
+                weightDecay: o.Double("weightDecay", 0),
+                maximize: o.Bool("maximize", false)),
+
+            ["Adam"] = (p, o) => new Adam(p,
+                learningRate: o.Double("learningRate", 0.001),
+                beta1: o.Double("beta1", 0.9),
+                beta2: o.Double("beta2", 0.999),
+                epsilon: o.Double("epsilon", 1e-8),
+                weightDecay: o.Double("weightDecay", 0),
+                amsgrad: o.Bool("amsgrad", false),
+                maximize: o.Bool("maximize", false)),
+
+            ["AdamW"] = (p, o) => new AdamW(p,
+                learningRate: o.Double("learningRate", 0.001),
+                beta1: o.Double("beta1", 0.9),
+                beta2: o.Double("beta2", 0.999),
+                epsilon: o.Double("epsilon", 1e-8),
+                weightDecay: o.Double("weightDecay", 0.01),
+                amsgrad: o.Bool("amsgrad", false),
+                maximize: o.Bool("maximize", false)),
+
+            ["Adamax"] = (p, o) => new Adamax(p,
+                learningRate: o.Double("learningRate", 0.002),
+                beta1: o.Double("beta1", 0.9),
+                beta2: o.Double("beta2", 0.999),
+                epsilon: o.Double("epsilon", 1e-8),
+                weightDecay: o.Double("weightDecay", 0),
+                maximize: o.Bool("maximize", false)),
+
+            ["NAdam"] = (p, o) => new NAdam(p,
+                learningRate: o.Double("learningRate", 0.002),
+                beta1: o.Double("beta1", 0.9),
+                beta2: o.Double("beta2", 0.999),
+                epsilon: o.Double("epsilon", 1e-8),
+                weightDecay: o.Double("weightDecay", 0),
+                momentumDecay: o.Double("momentumDecay", 0.004),
+                maximize: o.Bool("maximize", false)),
+
+            ["RAdam"] = (p, o) => new RAdam(p,
+                learningRate: o.Double("learningRate", 0.001),
+                beta1: o.Double("beta1", 0.9),
+                beta2: o.Double("beta2", 0.999),
+                epsilon: o.Double("epsilon", 1e-8),
                 weightDecay: o.Double("weightDecay", 0),
                 maximize: o.Bool("maximize", false)),
         };
