@@ -31,6 +31,15 @@ feed="$work/feed" project="$work/Consumer.Tests"
 mkdir -p "$feed" "$project"
 
 fail() { echo "consumer: FAILED: $*" >&2; exit 1; }
+# A .nupkg is a zip: list it / print one entry, with unzip where installed, else with Python's zipfile.
+zip_list() {
+    if command -v zipinfo >/dev/null; then zipinfo -1 "$1"
+    else python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; fi
+}
+zip_cat() {
+    if command -v unzip >/dev/null; then unzip -p "$1" "$2"
+    else python3 -c 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())' "$1" "$2"; fi
+}
 
 # Versions: the package's own, and the test packages pinned centrally for the repository's tests.
 version="$(dotnet msbuild "$repo/src/Optimizers/Optimizers.csproj" -getProperty:Version)"
@@ -48,7 +57,7 @@ nupkg="$feed/Optimizers.$version.nupkg"
 [[ -f "$feed/Optimizers.$version.snupkg" ]] || fail "no symbols package"
 
 # 2. Contents.
-entries="$(zipinfo -1 "$nupkg")"
+entries="$(zip_list "$nupkg")"
 for entry in lib/net8.0/Optimizers.dll lib/net8.0/Optimizers.xml lib/net10.0/Optimizers.dll \
              lib/net10.0/Optimizers.xml README.md LICENSE Optimizers.nuspec; do
     grep -qx "$entry" <<<"$entries" || fail "$entry missing from the package"
@@ -57,7 +66,7 @@ if grep -v -x -E 'lib/net(8|10)\.0/Optimizers\.(dll|xml)|README\.md|LICENSE|Opti
         <<<"$entries"; then
     fail "unexpected files in the package (above)"
 fi
-nuspec="$(unzip -p "$nupkg" Optimizers.nuspec)"
+nuspec="$(zip_cat "$nupkg" Optimizers.nuspec)"
 dependencies="$(grep -o '<dependency id="[^"]*"' <<<"$nuspec" | sort -u)"
 [[ "$dependencies" == '<dependency id="MathNet.Numerics"' ]] || fail "dependencies are not just MathNet.Numerics: $dependencies"
 for tag in readme license repository releaseNotes; do
