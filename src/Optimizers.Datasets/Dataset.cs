@@ -38,7 +38,8 @@ public sealed record Dataset(string Name, Matrix<double> Features, int[] Labels,
     }
 
     /// <summary>
-    /// Splits the rows into a training and a held-out part after a seeded shuffle.
+    /// Splits the rows into a training and a held-out part after a seeded shuffle. The held-out part has
+    /// round(Count · testFraction) rows, but at least one, and leaves at least one row for training (when Count ≥ 2).
     /// </summary>
     /// <param name="testFraction">The share of rows held out, in (0, 1).</param>
     /// <param name="seed">Seeds the shuffle.</param>
@@ -51,7 +52,8 @@ public sealed record Dataset(string Name, Matrix<double> Features, int[] Labels,
 
         var order = Enumerable.Range(0, Count).ToArray();
         new Random(seed).Shuffle(order);
-        int testCount = Math.Max(1, (int)Math.Round(Count * testFraction));
+        // At least one row on each side (when there are two or more): rounding must not empty either part.
+        int testCount = Math.Clamp((int)Math.Round(Count * testFraction), 1, Math.Max(1, Count - 1));
         return (Subset(order[testCount..]), Subset(order[..testCount]));
     }
 

@@ -10,12 +10,12 @@ public static class ToyProblems
     /// (cos t, sin t), class 1 the lower arc (1 − cos t, 0.5 − sin t), t ∈ [0, π], plus Gaussian noise.
     /// </summary>
     /// <param name="count">Total samples (≥ 2), split evenly between the classes.</param>
-    /// <param name="noise">Standard deviation of the Gaussian noise added to each coordinate (≥ 0).</param>
+    /// <param name="noise">Standard deviation of the Gaussian noise added to each coordinate (finite, ≥ 0).</param>
     /// <param name="seed">Seeds the angles' noise.</param>
     public static Dataset Moons(int count = 200, double noise = 0.1, int seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
-        ArgumentOutOfRangeException.ThrowIfNegative(noise);
+        CheckNoise(noise);
         var random = new Random(seed);
         int upper = count / 2;
         var x = Matrix<double>.Build.Dense(count, 2);
@@ -42,13 +42,13 @@ public static class ToyProblems
     /// </summary>
     /// <param name="pointsPerClass">Samples per arm (≥ 1).</param>
     /// <param name="classes">Number of arms (≥ 2).</param>
-    /// <param name="noise">Standard deviation of the angle noise (≥ 0).</param>
+    /// <param name="noise">Standard deviation of the angle noise (finite, ≥ 0).</param>
     /// <param name="seed">Seeds the noise.</param>
     public static Dataset Spiral(int pointsPerClass = 100, int classes = 2, double noise = 0.2, int seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pointsPerClass, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
-        ArgumentOutOfRangeException.ThrowIfNegative(noise);
+        CheckNoise(noise);
         var random = new Random(seed);
         int count = pointsPerClass * classes;
         var x = Matrix<double>.Build.Dense(count, 2);
@@ -67,6 +67,15 @@ public static class ToyProblems
         }
 
         return new Dataset("spiral", x, y, Enumerable.Range(0, classes).Select(c => $"arm {c}").ToArray());
+    }
+
+    /// <summary>Noise must be a finite standard deviation ≥ 0 (NaN or ∞ would silently fill the data with NaN).</summary>
+    private static void CheckNoise(double noise)
+    {
+        if (!(double.IsFinite(noise) && noise >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(noise), noise, $"noise must be a finite number ≥ 0; got {noise}.");
+        }
     }
 
     /// <summary>A standard normal draw by the Box–Muller transform.</summary>

@@ -9,6 +9,8 @@ internal static class GradientDescentKernel
     /// <summary>
     /// Per element: <c>g = ±grad[i] + λ·θ[i];  θ[i] = θ[i] − α·g</c> (the sign is − when maximising).
     /// </summary>
+    /// <remarks><paramref name="grad"/> may be <paramref name="theta"/> itself (each element is read before it is written).</remarks>
+    /// <exception cref="ArgumentException"><paramref name="grad"/> is not as long as <paramref name="theta"/>; nothing is written.</exception>
     public static void Step(Span<double> theta, ReadOnlySpan<double> grad,
                             double lr, double weightDecay, bool maximize)
     {

@@ -10,6 +10,8 @@ internal static class MomentumKernel
     /// Per element:
     /// <c>g = ±grad[i] + λ·θ[i];  b[i] = first ? g : μ·b[i] + (1 − τ)·g;  d = nesterov ? g + μ·b[i] : b[i];  θ[i] = θ[i] − α·d</c>.
     /// </summary>
+    /// <remarks><paramref name="grad"/> may be <paramref name="theta"/> itself (each element is read before it is written).</remarks>
+    /// <exception cref="ArgumentException"><paramref name="grad"/> or <paramref name="buffer"/> is not as long as <paramref name="theta"/>; nothing is written.</exception>
     public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer,
                             double lr, double mu, double dampening, bool nesterov,
                             double weightDecay, bool maximize, bool firstStep)

@@ -1,0 +1,188 @@
+namespace Optimizers.Tests;
+
+/// <summary>
+/// Bad hyperparameters and parameter lists: each throws an exception whose ParamName names the argument, and
+/// nothing that already exists (values, gradients, another optimizer's state) is changed.
+/// </summary>
+public sealed class OptimizerArgumentTests : OptimizerTestBase
+{
+    public static TheoryData<double> BadLearningRates => [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.1, -double.Epsilon];
+
+    [Theory]
+    [MemberData(nameof(BadLearningRates))]
+    public void ConstructorsRejectABadLearningRate(double learningRate)
+    {
+        var (parameters, existing) = Trained("Momentum");
+        var snapshot = Snapshot.Of(existing);
+
+        ShouldThrowFor<ArgumentOutOfRangeException>(() => new GradientDescent(parameters, learningRate), "learningRate");
+        ShouldThrowFor<ArgumentOutOfRangeException>(() => new Momentum(parameters, learningRate), "learningRate");
+        snapshot.ShouldBeUnchanged();
+    }
+
+    [Theory]
+    [MemberData(nameof(BadLearningRates))]
+    public void LearningRateSetterRejectsABadValueAndKeepsTheOldOne(double learningRate)
+    {
+        foreach (var rule in Rules.Names)
+        {
+            var (_, optimizer) = Trained(rule);
+            var (_, twin) = Trained(rule);
+            var snapshot = Snapshot.Of(optimizer);
+
+            ShouldThrowFor<ArgumentOutOfRangeException>(() => optimizer.LearningRate = learningRate, nameof(IOptimizer.LearningRate));
+            snapshot.ShouldBeUnchanged();
+
+            // The optimizer still steps exactly like one that never saw the bad value.
+            optimizer.Step();
+            twin.Step();
+            optimizer.Parameters[0].Value.ToArray().Should().Equal(twin.Parameters[0].Value.ToArray());
+        }
+    }
+
+    [Fact]
+    public void BoundaryValuesAreAccepted()
+    {
+        var p = Param("θ", 1, 2);
+        FluentActions.Invoking(() => new GradientDescent([p], learningRate: 0, weightDecay: 0)).Should().NotThrow();
+        FluentActions.Invoking(() => new Momentum([p], learningRate: 0, momentum: 0, dampening: 1, weightDecay: 0)).Should().NotThrow();
+        FluentActions.Invoking(() => new Momentum([p], learningRate: 1e300, momentum: 0.999999, nesterov: true)).Should().NotThrow();
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.0)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void MomentumOutsideZeroToOneIsRejected(double momentum)
+    {
+        var (parameters, existing) = Trained("Momentum");
+        var snapshot = Snapshot.Of(existing);
+        ShouldThrowFor<ArgumentOutOfRangeException>(() => new Momentum(parameters, 0.1, momentum: momentum), "momentum");
+        snapshot.ShouldBeUnchanged();
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void BadWeightDecayIsRejected(double weightDecay)
+    {
+        var (parameters, existing) = Trained("Momentum");
+        var snapshot = Snapshot.Of(existing);
+        ShouldThrowFor<ArgumentOutOfRangeException>(() => new GradientDescent(parameters, 0.1, weightDecay: weightDecay), "weightDecay");
+        ShouldThrowFor<ArgumentOutOfRangeException>(() => new Momentum(parameters, 0.1, weightDecay: weightDecay), "weightDecay");
+        snapshot.ShouldBeUnchanged();
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.1)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void DampeningOutsideZeroToOneIsRejected(double dampening)
+    {
+        var (parameters, existing) = Trained("Momentum");
+        var snapshot = Snapshot.Of(existing);
+        ShouldThrowFor<ArgumentOutOfRangeException>(() => new Momentum(parameters, 0.1, dampening: dampening), "dampening");
+        snapshot.ShouldBeUnchanged();
+    }
+
+    [Theory]
+    [InlineData(0.9, 0.1)] // Nesterov with dampening
+    [InlineData(0.0, 0.0)] // Nesterov without momentum
+    public void NesterovNeedsMomentumAndNoDampening(double momentum, double dampening)
+    {
+        var (parameters, existing) = Trained("Momentum");
+        var snapshot = Snapshot.Of(existing);
+        ShouldThrowFor<ArgumentException>(() => new Momentum(parameters, 0.1, momentum: momentum, dampening: dampening, nesterov: true), "nesterov");
+        snapshot.ShouldBeUnchanged();
+    }
+
+    [Theory]
+    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    public void NullParameterListIsRejected(string rule) =>
+        ShouldThrowFor<ArgumentNullException>(() => Rules.Create(rule, null!), "parameters");
+
+    [Theory]
+    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    public void EmptyParameterListIsRejected(string rule)
+    {
+        var e = ShouldThrowFor<ArgumentException>(() => Rules.Create(rule, []), "parameters");
+        e.Message.Should().Contain("empty");
+    }
+
+    [Theory]
+    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    public void NullEntryIsRejected(string rule)
+    {
+        var e = ShouldThrowFor<ArgumentException>(() => Rules.Create(rule, [Param("a", 1), null!]), "parameters");
+        e.Message.Should().Contain("index 1");
+    }
+
+    [Theory]
+    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    public void RepeatedParameterIsRejected(string rule)
+    {
+        var (parameters, existing) = Trained(rule);
+        var snapshot = Snapshot.Of(existing);
+        var repeated = new[] { parameters[0], parameters[1], parameters[0] };
+        var e = ShouldThrowFor<ArgumentException>(() => Rules.Create(rule, repeated), "parameters");
+        e.Message.Should().Contain($"'{parameters[0].Name}'");
+        snapshot.ShouldBeUnchanged();
+    }
+
+    [Fact]
+    public void TwoDistinctParametersWithEqualValuesAndNamesAreNotARepeat()
+    {
+        // Identity, not equality, decides: two objects are two parameters.
+        FluentActions.Invoking(() => new Momentum([Param("w", 1), Param("w", 1)], 0.1)).Should().NotThrow();
+    }
+
+    [Theory]
+    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    public void ParametersAreKeptInOrderAndReadOnly(string rule)
+    {
+        var a = Param("a", 1);
+        var b = Param("b", 2, 3);
+        var optimizer = Rules.Create(rule, new List<Parameter> { a, b });
+        optimizer.Parameters.Should().Equal(a, b);
+        optimizer.Parameters.Should().NotBeAssignableTo<List<Parameter>>().And.NotBeAssignableTo<Parameter[]>();
+    }
+
+    [Theory]
+    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    public void UnknownStateNameThrowsKeyNotFound(string rule)
+    {
+        var optimizer = Rules.Create(rule, [Param("a", 1)]);
+        FluentActions.Invoking(() => optimizer.GetState("exp_avg", 0).ToArray()).Should().Throw<KeyNotFoundException>();
+        FluentActions.Invoking(() => optimizer.GetScalarState("step", 0)).Should().Throw<KeyNotFoundException>();
+    }
+
+    /// <summary>Two parameters and an optimizer over them after two steps, so that values, gradients and state are all non-trivial.</summary>
+    private static (Parameter[] Parameters, Optimizer Optimizer) Trained(string rule)
+    {
+        var parameters = new[] { Param("a", 1, -2, 3), Param("b", 0.5, 0.25) };
+        var optimizer = Rules.Create(rule, parameters);
+        for (int step = 1; step <= 2; step++)
+        {
+            SetGradient(parameters[0], 0.1 * step, -0.2, 0.3);
+            SetGradient(parameters[1], -1, 2 * step);
+            optimizer.Step();
+        }
+
+        return (parameters, optimizer);
+    }
+
+    private static TException ShouldThrowFor<TException>(Action action, string paramName)
+        where TException : ArgumentException
+    {
+        var e = FluentActions.Invoking(action).Should().ThrowExactly<TException>().Which;
+        e.ParamName.Should().Be(paramName);
+        e.Message.Should().Contain(paramName);
+        return e;
+    }
+}

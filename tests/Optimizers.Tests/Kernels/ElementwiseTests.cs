@@ -1,0 +1,67 @@
+namespace Optimizers.Tests;
+
+/// <summary>Elementwise.IndexOfNonFinite finds the first NaN/±∞ at every position, for every length 0…70.</summary>
+public sealed class ElementwiseTests
+{
+    public static TheoryData<double> NonFinite => [double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+
+    [Fact]
+    public void AllFiniteGivesMinusOne()
+    {
+        foreach (int n in KernelTestData.Lengths)
+        {
+            Elementwise.IndexOfNonFinite(KernelTestData.Values(n, n)).Should().Be(-1, $"length {n}");
+        }
+
+        // Extremes are finite: MaxValue − MaxValue is 0, not NaN.
+        double[] extremes = [double.MaxValue, double.MinValue, double.Epsilon, -0.0, 1e-310, double.MaxValue, double.MinValue, 0, 1, -1];
+        Elementwise.IndexOfNonFinite(extremes).Should().Be(-1);
+    }
+
+    [Theory]
+    [MemberData(nameof(NonFinite))]
+    public void FindsTheFirstNonFiniteElementAtEveryPosition(double bad)
+    {
+        for (int n = 1; n <= 70; n++)
+        {
+            for (int position = 0; position < n; position++)
+            {
+                var x = KernelTestData.Values(n, n);
+                x[position] = bad;
+                Elementwise.IndexOfNonFinite(x).Should().Be(position, $"length {n}, {bad} at {position}");
+
+                // A second bad value later on does not hide the first one.
+                if (position + 1 < n)
+                {
+                    x[n - 1] = double.NaN;
+                    Elementwise.IndexOfNonFinite(x).Should().Be(position, $"length {n}, {bad} at {position} and NaN at {n - 1}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NonFinite))]
+    public void FindsItInLargeSpans(double bad)
+    {
+        foreach (int n in new[] { 1000, 4099 })
+        {
+            foreach (int position in new[] { 0, n / 2, n - 1 })
+            {
+                var x = KernelTestData.Values(n, n);
+                x[position] = bad;
+                Elementwise.IndexOfNonFinite(x).Should().Be(position);
+            }
+        }
+    }
+
+    [Fact]
+    public void InfinityAndNegativeInfinityTogetherAreFound()
+    {
+        // +∞ and −∞ in one SIMD block must not cancel into a finite sum.
+        var x = new double[16];
+        x[2] = double.PositiveInfinity;
+        x[3] = double.NegativeInfinity;
+        Elementwise.IndexOfNonFinite(x).Should().Be(2);
+    }
+}
