@@ -207,6 +207,24 @@ public class GradientClippingTests
     }
 
     [Fact]
+    public void Clipping_a_parameter_array_allocates_nothing()
+    {
+        Parameter[] parameters = [With("a", Enumerable.Range(0, 37).Select(i => i * 1e3).ToArray()), With("b", 1, -2, 3)];
+        for (int i = 0; i < 3; i++)
+        {
+            GradientClipping.ClipByGlobalNorm(parameters, 1.0);
+            GradientClipping.ClipByGlobalNorm(parameters, 1.0, normType: 3);
+            GradientClipping.ClipByValue(parameters, 0.5);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        GradientClipping.ClipByGlobalNorm(parameters, 1.0);
+        GradientClipping.ClipByGlobalNorm(parameters, 1.0, normType: 3);
+        GradientClipping.ClipByValue(parameters, 0.5);
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Fact]
     public void A_lazy_sequence_is_enumerated_once()
     {
         int enumerations = 0;
