@@ -74,4 +74,39 @@ internal static class Check
 
         return value;
     }
+
+    /// <summary>An integer count or period that must be ≥ 1 (step sizes, numbers of epochs or steps).</summary>
+    public static int PositiveInt(int value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (value < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be an integer ≥ 1; got {value}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>An integer count that must be ≥ 0 (patience, cooldown).</summary>
+    public static int NonNegativeInt(int value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        if (value < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be an integer ≥ 0; got {value}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>A value of <typeparamref name="TEnum"/> that is one of its named members.</summary>
+    public static TEnum Defined<TEnum>(TEnum value, [CallerArgumentExpression(nameof(value))] string name = "")
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new ArgumentOutOfRangeException(
+                name, value, $"{name} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}; got {value}.");
+        }
+
+        return value;
+    }
 }

@@ -1,0 +1,39 @@
+namespace Optimizers.Schedules;
+
+/// <summary>
+/// A learning-rate schedule: each <see cref="Step"/> moves it one epoch on and writes the new learning rate into
+/// the optimizer it drives.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Call <see cref="Step"/> after <see cref="IOptimizer.Step"/>, once per epoch (or once per batch for schedules
+/// meant to be stepped per batch, such as <see cref="OneCycleLR"/>), exactly as with <c>torch.optim.lr_scheduler</c>:
+/// </para>
+/// <code>
+/// optimizer.Step();
+/// schedule.Step();
+/// </code>
+/// <para>
+/// Constructing a schedule already applies the epoch-0 value (torch does the same), so the first optimizer step
+/// uses it. <see cref="ReduceLROnPlateau"/> is driven by a metric and therefore has <c>Step(double metric)</c>
+/// instead of this interface.
+/// </para>
+/// </remarks>
+public interface ILearningRateSchedule
+{
+    /// <summary>
+    /// The learning rate this schedule set most recently (torch's <c>get_last_lr()[0]</c>). It is not re-read
+    /// from the optimizer: if the caller changes <see cref="IOptimizer.LearningRate"/> directly, this keeps the
+    /// schedule's last value.
+    /// </summary>
+    double CurrentLearningRate { get; }
+
+    /// <summary>
+    /// The number of <see cref="Step"/> calls since construction (torch's <c>last_epoch</c>): 0 right after
+    /// construction. Called an epoch by convention, whether you step per epoch or per batch.
+    /// </summary>
+    int Epoch { get; }
+
+    /// <summary>Advances to the next epoch and sets the optimizer's learning rate to that epoch's value.</summary>
+    void Step();
+}

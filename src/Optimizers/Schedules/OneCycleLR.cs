@@ -1,0 +1,172 @@
+namespace Optimizers.Schedules;
+
+/// <summary>
+/// The 1cycle policy: warm up from η₀ = η_max / d to η_max, then anneal to η_min = η₀ / d_f, over a fixed number of
+/// steps, as <c>torch.optim.lr_scheduler.OneCycleLR</c> with <c>cycle_momentum=False</c>. Step it once per batch.
+/// </summary>
+/// <remarks>
+/// <code>
+/// η₀ = η_max / d,   η_min = η₀ / d_f,   T = totalSteps,   a = pctStart
+/// two phases (default):   steps 0 … a·T − 1:        η₀ → η_max
+///                         then until T − 1:          η_max → η_min
+/// three phases:           steps 0 … a·T − 1:        η₀ → η_max
+///                         then until 2·a·T − 2:      η_max → η₀
+///                         then until T − 1:          η₀ → η_min
+/// within a phase from step s to step e:  pct = (t − s) / (e − s),  η = anneal(start, end, pct)
+/// anneal = cos:     end + (start − end)/2 · (1 + cos(π·pct))
+/// anneal = linear:  (end − start)·pct + start
+/// </code>
+/// <para>
+/// Symbols: η_max = <see cref="MaxLearningRate"/>, T = <see cref="TotalSteps"/>, a = <see cref="PctStart"/>
+/// (default 0.3), d = <see cref="DivFactor"/> (default 25), d_f = <see cref="FinalDivFactor"/> (default 10⁴),
+/// anneal = <see cref="AnnealStrategy"/> (default cos), three phases = <see cref="ThreePhase"/> (default false).
+/// The phase boundaries are real numbers, as in torch.
+/// </para>
+/// <para>
+/// Unlike the other schedules, the base learning rate is η_max / d, not the optimizer's learning rate: as in
+/// torch, the optimizer's learning rate at construction is ignored and replaced by the step-0 value.
+/// </para>
+/// <para>
+/// Every value is the closed form above (torch has no recursive form for this schedule). The schedule has epochs
+/// 0 … T: a loop of T optimizer steps, each followed by <see cref="LearningRateSchedule.Step"/>, ends at epoch T,
+/// whose value lies just past the end of the last phase (torch computes it too). A further step throws
+/// <see cref="InvalidOperationException"/>, as torch raises. With the linear strategy the value at epoch T is below
+/// η_min and often negative; torch sets it anyway, but this library's optimizers reject a negative learning rate,
+/// so it is clamped at 0 (no update uses it, since the cycle is over).
+/// </para>
+/// <para>
+/// Momentum: torch's default <c>cycle_momentum=True</c> also moves the optimizer's momentum (or Adam's β₁)
+/// inversely between 0.95 and 0.85. This class drives only the learning rate; its values equal torch's learning
+/// rates with or without momentum cycling, since the learning rate does not depend on it.
+/// torch's <c>epochs</c>/<c>steps_per_epoch</c> arguments are their product, <c>totalSteps</c>.
+/// Reference: L. N. Smith, N. Topin, "Super-Convergence: Very Fast Training of Neural Networks Using Large Learning
+/// Rates" (2017). Optax: <c>cosine_onecycle_schedule</c> / <c>linear_onecycle_schedule</c>.
+/// </para>
+/// </remarks>
+public sealed class OneCycleLR : LearningRateSchedule
+{
+    private readonly Phase[] _phases;
+
+    /// <summary>Creates the schedule and sets the optimizer's learning rate to the step-0 value (η₀ up to rounding).</summary>
+    /// <param name="optimizer">The optimizer to drive; its current learning rate is replaced.</param>
+    /// <param name="maxLearningRate">η_max, the peak learning rate: finite and &gt; 0.</param>
+    /// <param name="totalSteps">T, the number of steps in the cycle: ≥ 1.</param>
+    /// <param name="pctStart">a, the fraction of the cycle spent warming up, in [0, 1] (default 0.3); a·T must exceed 1,
+    /// and every later phase must be longer than zero steps.</param>
+    /// <param name="annealStrategy">Cosine or linear annealing (default <see cref="AnnealStrategy.Cos"/>).</param>
+    /// <param name="divFactor">d, giving η₀ = η_max / d: finite and &gt; 0 (default 25).</param>
+    /// <param name="finalDivFactor">d_f, giving η_min = η₀ / d_f: finite and &gt; 0 (default 10⁴).</param>
+    /// <param name="threePhase">Use the symmetric warm-up/cool-down followed by a third annihilation phase, as in
+    /// the paper, instead of fastai's two phases (default false).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
+    /// <exception cref="ArgumentException">The phases implied by <paramref name="pctStart"/> and <paramref name="totalSteps"/> are empty.</exception>
+    public OneCycleLR(IOptimizer optimizer, double maxLearningRate, int totalSteps, double pctStart = 0.3,
+                      AnnealStrategy annealStrategy = AnnealStrategy.Cos, double divFactor = 25.0,
+                      double finalDivFactor = 1e4, bool threePhase = false)
+        : base(optimizer)
+    {
+        MaxLearningRate = Check.PositiveFinite(maxLearningRate);
+        TotalSteps = Check.PositiveInt(totalSteps);
+        PctStart = Check.ClosedUnitInterval(pctStart);
+        AnnealStrategy = Check.Defined(annealStrategy);
+        DivFactor = Check.PositiveFinite(divFactor);
+        FinalDivFactor = Check.PositiveFinite(finalDivFactor);
+        ThreePhase = threePhase;
+
+        double initial = maxLearningRate / divFactor;
+        MinLearningRate = initial / finalDivFactor;
+        _phases = threePhase
+            ?
+            [
+                new Phase(pctStart * totalSteps - 1, initial, maxLearningRate),
+                new Phase(2 * pctStart * totalSteps - 2, maxLearningRate, initial),
+                new Phase(totalSteps - 1, initial, MinLearningRate),
+            ]
+            :
+            [
+                new Phase(pctStart * totalSteps - 1, initial, maxLearningRate),
+                new Phase(totalSteps - 1, maxLearningRate, MinLearningRate),
+            ];
+
+        double previousEnd = 0;
+        for (int i = 0; i < _phases.Length; i++)
+        {
+            if (!(_phases[i].EndStep > previousEnd))
+            {
+                throw new ArgumentException(
+                    $"With totalSteps = {totalSteps}, pctStart = {pctStart} and threePhase = {threePhase}, phase {i + 1} " +
+                    $"would end at step {_phases[i].EndStep}, not after its start at step {previousEnd}; choose pctStart " +
+                    "so that pctStart·totalSteps > 1 and every phase spans more than zero steps.",
+                    nameof(pctStart));
+            }
+
+            previousEnd = _phases[i].EndStep;
+        }
+
+        Rebase(initial);
+        Start();
+    }
+
+    /// <summary>η_max, the peak learning rate.</summary>
+    public double MaxLearningRate { get; }
+
+    /// <summary>η_min = η_max / d / d_f, the learning rate at the end of the cycle.</summary>
+    public double MinLearningRate { get; }
+
+    /// <summary>T, the number of steps in the cycle.</summary>
+    public int TotalSteps { get; }
+
+    /// <summary>a, the fraction of the cycle spent warming up.</summary>
+    public double PctStart { get; }
+
+    /// <summary>Cosine or linear annealing within each phase.</summary>
+    public AnnealStrategy AnnealStrategy { get; }
+
+    /// <summary>d, with η₀ = η_max / d.</summary>
+    public double DivFactor { get; }
+
+    /// <summary>d_f, with η_min = η₀ / d_f.</summary>
+    public double FinalDivFactor { get; }
+
+    /// <summary>Whether the cycle has three phases (the paper's) rather than two (fastai's).</summary>
+    public bool ThreePhase { get; }
+
+    private protected override void Advance(int epoch)
+    {
+        if (epoch > TotalSteps)
+        {
+            throw new InvalidOperationException(
+                $"OneCycleLR was created for {TotalSteps} steps and has been stepped {TotalSteps} times already; " +
+                "create a new schedule to run another cycle.");
+        }
+    }
+
+    private protected override double InitialLearningRate(int target, double current, double baseLearningRate) => Value(0);
+
+    private protected override double NextLearningRate(int target, int epoch, double current, double baseLearningRate)
+        => Math.Max(0, Value(epoch));
+
+    private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate) => Value(0);
+
+    private double Value(int step)
+    {
+        // The first phase whose end is at or after the step (the last phase takes every later step).
+        int phase = 0;
+        double startStep = 0;
+        while (phase < _phases.Length - 1 && step > _phases[phase].EndStep)
+        {
+            startStep = _phases[phase].EndStep;
+            phase++;
+        }
+
+        double pct = (step - startStep) / (_phases[phase].EndStep - startStep);
+        return Anneal(_phases[phase].StartLearningRate, _phases[phase].EndLearningRate, pct);
+    }
+
+    private double Anneal(double start, double end, double pct) => AnnealStrategy == AnnealStrategy.Cos
+        ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1)
+        : (end - start) * pct + start;
+
+    private readonly record struct Phase(double EndStep, double StartLearningRate, double EndLearningRate);
+}

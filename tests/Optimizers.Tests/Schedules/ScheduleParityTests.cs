@@ -1,0 +1,105 @@
+using Optimizers.Schedules;
+
+namespace Optimizers.Tests.Schedules;
+
+/// <summary>Replays torch's learning-rate traces (schedule_traces.json) step by step.</summary>
+public class ScheduleParityTests
+{
+    public static TheoryData<int, string> ScheduleCases()
+    {
+        var data = new TheoryData<int, string>();
+        int i = 0;
+        foreach (var trace in ScheduleTraces.Section("schedules").EnumerateArray())
+        {
+            data.Add(i++, trace.GetProperty("type").GetString()!);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<int> PlateauCases()
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < ScheduleTraces.Section("plateau").GetArrayLength(); i++)
+        {
+            data.Add(i);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_fixture_covers_every_schedule()
+    {
+        var types = ScheduleTraces.Section("schedules").EnumerateArray().Select(t => t.GetProperty("type").GetString()).ToHashSet();
+        types.Should().BeEquivalentTo(
+            ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
+             "LinearLR", "PolynomialLR", "OneCycleLR", "SequentialLR"]);
+        ScheduleTraces.Section("plateau").GetArrayLength().Should().BeGreaterThan(3);
+    }
+
+    [Theory]
+    [MemberData(nameof(ScheduleCases))]
+    public void Learning_rates_equal_torch(int index, string type)
+    {
+        var trace = ScheduleTraces.Section("schedules")[index];
+        double[] expected = ScheduleTraces.Doubles(trace.GetProperty("lrs"));
+        var optimizer = ScheduleTraces.Optimizer(trace.GetProperty("base_lr").GetDouble());
+        var schedule = ScheduleTraces.Build(optimizer, trace);
+
+        for (int epoch = 0; epoch < expected.Length; epoch++)
+        {
+            if (epoch > 0)
+            {
+                optimizer.Step();
+                schedule.Step();
+            }
+
+            double want = expected[epoch];
+            if (type == "OneCycleLR" && epoch == expected.Length - 1)
+            {
+                // One step past the cycle torch's linear anneal goes below zero; OneCycleLR documents the clamp at 0.
+                want = Math.Max(0, want);
+            }
+
+            schedule.Epoch.Should().Be(epoch);
+            ScheduleTraces.Close(optimizer.LearningRate, want).Should()
+                .BeTrue($"{type} #{index} at epoch {epoch}: torch {want:R}, got {optimizer.LearningRate:R}");
+            schedule.CurrentLearningRate.Should().Be(optimizer.LearningRate);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PlateauCases))]
+    public void ReduceLROnPlateau_equals_torch(int index)
+    {
+        var trace = ScheduleTraces.Section("plateau")[index];
+        var args = trace.GetProperty("args");
+        double[] metrics = ScheduleTraces.Doubles(trace.GetProperty("metrics"));
+        double[] expected = ScheduleTraces.Doubles(trace.GetProperty("lrs"));
+        var optimizer = ScheduleTraces.Optimizer(trace.GetProperty("base_lr").GetDouble());
+        var schedule = new ReduceLROnPlateau(
+            optimizer,
+            args.GetProperty("mode").GetString() == "min" ? PlateauMode.Min : PlateauMode.Max,
+            args.GetProperty("factor").GetDouble(),
+            args.GetProperty("patience").GetInt32(),
+            args.GetProperty("threshold").GetDouble(),
+            args.GetProperty("threshold_mode").GetString() == "rel" ? ThresholdMode.Relative : ThresholdMode.Absolute,
+            args.GetProperty("cooldown").GetInt32(),
+            args.GetProperty("min_lr").GetDouble(),
+            args.GetProperty("eps").GetDouble());
+
+        optimizer.LearningRate.Should().Be(expected[0]);
+        int reductions = 0;
+        for (int i = 0; i < metrics.Length; i++)
+        {
+            optimizer.Step();
+            reductions += schedule.Step(metrics[i]) ? 1 : 0;
+            ScheduleTraces.Close(optimizer.LearningRate, expected[i + 1]).Should()
+                .BeTrue($"plateau #{index} after metric {i}: torch {expected[i + 1]:R}, got {optimizer.LearningRate:R}");
+        }
+
+        schedule.Epoch.Should().Be(metrics.Length);
+        reductions.Should().Be(expected.Zip(expected.Skip(1)).Count(p => p.First != p.Second));
+    }
+}

@@ -1,0 +1,267 @@
+#!/usr/bin/python3
+"""Writes schedule_traces.json: learning-rate traces of torch.optim.lr_scheduler and clip_grad_norm_/clip_grad_value_
+results, replayed by ScheduleParityTests and ClippingParityTests.
+
+Run from anywhere with Debian's PyTorch:  /usr/bin/python3 tests/Optimizers.Tests/Schedules/generate_schedule_traces.py
+
+Each schedule trace holds the learning rate right after construction (epoch 0) and after each of `steps` calls of
+scheduler.step() (each preceded by optimizer.step(), as torch expects), so `lrs` has steps + 1 entries.
+ReduceLROnPlateau traces also hold the metric fed at each step (`lrs[0]` is the learning rate before the first one).
+
+torch 1.13 versus 2.x. The installed torch is 1.13; the C# library follows torch 2.x (read from the main branch,
+torch/optim/lr_scheduler.py). For the way these traces drive the schedulers (fresh schedulers, last_epoch=-1,
+step() without an epoch argument) the two versions compute the same numbers:
+  * 2.x guards the constructor's initial step with a flag (_is_initial) where 1.13 tests last_epoch == 0; both are
+    true exactly at the initial step here.
+  * 2.x SequentialLR restarts a scheduler at a milestone with _update_lr(0), 1.13 with step(0); both set
+    last_epoch = 0 and use the closed form (CosineAnnealingWarmRestarts, which has none, computes T_cur = 0 either
+    way), and the recursive forms of later steps are the same code in both versions.
+  * CosineAnnealingWarmRestarts wraps T_cur with T_cur % T_i (2.x) or T_cur - T_i (1.13): equal, as T_cur == T_i there.
+  * clip_grad_norm_: 2.x computes per-tensor norms with torch._foreach_norm / linalg.vector_norm, 1.13 with
+    torch.norm; both then take the norm of those norms and scale by clamp(max_norm / (total + 1e-6), max=1).
+Cases where the versions do differ are avoided: resuming with last_epoch != -1, step(epoch), and the
+CosineAnnealingLR branch that only such resuming reaches. OneCycleLR is run with cycle_momentum=False (the learning
+rates do not depend on it). The linear OneCycleLR value one step past the cycle is negative in torch; it is recorded
+as torch gives it, and the C# test documents the clamp at 0.
+
+Values are written with repr() precision (shortest round-trip), so they are torch's doubles exactly.
+"""
+
+import json
+import math
+import os
+import warnings
+
+import torch
+from torch.optim import SGD
+from torch.optim import lr_scheduler as S
+
+warnings.filterwarnings("ignore")
+torch.set_default_dtype(torch.float64)
+
+STEPS = 100
+
+
+def make_optimizer(base_lr):
+    return SGD([torch.nn.Parameter(torch.zeros(2))], lr=base_lr)
+
+
+def build(kind, opt, args):
+    if kind == "StepLR":
+        return S.StepLR(opt, step_size=args["step_size"], gamma=args["gamma"])
+    if kind == "MultiStepLR":
+        return S.MultiStepLR(opt, milestones=args["milestones"], gamma=args["gamma"])
+    if kind == "ExponentialLR":
+        return S.ExponentialLR(opt, gamma=args["gamma"])
+    if kind == "CosineAnnealingLR":
+        return S.CosineAnnealingLR(opt, T_max=args["T_max"], eta_min=args["eta_min"])
+    if kind == "CosineAnnealingWarmRestarts":
+        return S.CosineAnnealingWarmRestarts(opt, T_0=args["T_0"], T_mult=args["T_mult"], eta_min=args["eta_min"])
+    if kind == "LinearLR":
+        return S.LinearLR(opt, start_factor=args["start_factor"], end_factor=args["end_factor"],
+                          total_iters=args["total_iters"])
+    if kind == "PolynomialLR":
+        return S.PolynomialLR(opt, total_iters=args["total_iters"], power=args["power"])
+    if kind == "OneCycleLR":
+        return S.OneCycleLR(opt, max_lr=args["max_lr"], total_steps=args["total_steps"], pct_start=args["pct_start"],
+                            anneal_strategy=args["anneal_strategy"], div_factor=args["div_factor"],
+                            final_div_factor=args["final_div_factor"], three_phase=args["three_phase"],
+                            cycle_momentum=False)
+    raise ValueError(kind)
+
+
+def trace(opt, sched, steps):
+    lrs = [opt.param_groups[0]["lr"]]
+    for _ in range(steps):
+        opt.step()
+        sched.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    return lrs
+
+
+def single(kind, base_lr, args, steps=STEPS):
+    opt = make_optimizer(base_lr)
+    sched = build(kind, opt, args)
+    return {"type": kind, "base_lr": base_lr, "args": args, "steps": steps, "lrs": trace(opt, sched, steps)}
+
+
+def sequential(base_lr, children, milestones, construct_order=None, steps=STEPS):
+    """children: list of (kind, args); construct_order: the order in which the children are constructed."""
+    opt = make_optimizer(base_lr)
+    order = construct_order or list(range(len(children)))
+    built = [None] * len(children)
+    for i in order:
+        built[i] = build(children[i][0], opt, children[i][1])
+    sched = S.SequentialLR(opt, schedulers=built, milestones=milestones)
+    return {"type": "SequentialLR", "base_lr": base_lr,
+            "children": [{"type": k, "args": a} for k, a in children],
+            "milestones": milestones, "construct_order": order, "steps": steps, "lrs": trace(opt, sched, steps)}
+
+
+def one_cycle(max_lr, total_steps, pct_start=0.3, anneal="cos", div=25.0, final_div=1e4, three=False):
+    args = {"max_lr": max_lr, "total_steps": total_steps, "pct_start": pct_start, "anneal_strategy": anneal,
+            "div_factor": div, "final_div_factor": final_div, "three_phase": three}
+    # base_lr is what the optimizer had before; OneCycleLR ignores it.
+    return single("OneCycleLR", 0.5, args, steps=total_steps)
+
+
+def schedules():
+    out = []
+    for base, step, gamma in [(0.1, 7, 0.5), (0.05, 1, 0.9), (1.0, 30, 0.1), (0.3, 10, 1.5)]:
+        out.append(single("StepLR", base, {"step_size": step, "gamma": gamma}))
+    for base, ms, gamma in [(0.1, [10, 25, 60], 0.1), (0.2, [5, 5, 40], 0.5), (1.0, [1], 0.3)]:
+        out.append(single("MultiStepLR", base, {"milestones": ms, "gamma": gamma}))
+    for base, gamma in [(0.1, 0.95), (1.0, 0.5), (0.01, 1.01)]:
+        out.append(single("ExponentialLR", base, {"gamma": gamma}))
+    for base, t, eta in [(0.1, 30, 0.0), (0.1, 30, 0.001), (0.05, 7, 0.0), (1.0, 1, 0.01), (0.1, 12, 0.2)]:
+        out.append(single("CosineAnnealingLR", base, {"T_max": t, "eta_min": eta}))
+    for base, t0, mult, eta in [(0.1, 10, 1, 0.0), (0.1, 5, 2, 0.001), (0.3, 1, 3, 0.0)]:
+        out.append(single("CosineAnnealingWarmRestarts", base, {"T_0": t0, "T_mult": mult, "eta_min": eta}))
+    for base, s, e, n in [(0.1, 1.0 / 3, 1.0, 5), (0.05, 0.05, 1.0, 40), (0.2, 1.0, 0.1, 30), (0.1, 0.5, 0.0, 10)]:
+        out.append(single("LinearLR", base, {"start_factor": s, "end_factor": e, "total_iters": n}))
+    for base, n, p in [(0.1, 5, 1.0), (0.05, 50, 0.9), (1.0, 20, 2.0), (0.3, 30, 0.5)]:
+        out.append(single("PolynomialLR", base, {"total_iters": n, "power": p}))
+    out.append(one_cycle(0.1, 100))
+    out.append(one_cycle(0.1, 100, anneal="linear"))
+    out.append(one_cycle(0.1, 100, three=True))
+    out.append(one_cycle(1.0, 80, pct_start=0.25, anneal="linear", div=10.0, final_div=100.0, three=True))
+    out.append(one_cycle(0.4, 37, pct_start=0.45, anneal="cos", div=4.0, final_div=1e3))
+    out.append(sequential(0.1, [("LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 5}),
+                                ("CosineAnnealingLR", {"T_max": 95, "eta_min": 0.001})], [5]))
+    out.append(sequential(0.1, [("LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 5}),
+                                ("CosineAnnealingLR", {"T_max": 95, "eta_min": 0.001})], [5], construct_order=[1, 0]))
+    out.append(sequential(0.2, [("ExponentialLR", {"gamma": 0.9}),
+                                ("StepLR", {"step_size": 10, "gamma": 0.5}),
+                                ("MultiStepLR", {"milestones": [3, 20], "gamma": 0.1})], [10, 40]))
+    out.append(sequential(0.1, [("CosineAnnealingLR", {"T_max": 10, "eta_min": 0.0}),
+                                ("CosineAnnealingWarmRestarts", {"T_0": 7, "T_mult": 2, "eta_min": 0.0}),
+                                ("PolynomialLR", {"total_iters": 20, "power": 2.0})], [10, 50]))
+    out.append(sequential(0.3, [("LinearLR", {"start_factor": 0.25, "end_factor": 1.0, "total_iters": 4}),
+                                ("ExponentialLR", {"gamma": 0.97})], [4]))
+    out.append(sequential(0.05, [("PolynomialLR", {"total_iters": 8, "power": 1.0}),
+                                 ("LinearLR", {"start_factor": 0.5, "end_factor": 0.0, "total_iters": 30})], [8]))
+    return out
+
+
+def metrics(kind, n):
+    """Deterministic metric sequences with improvements, plateaus and noise."""
+    vals = []
+    for t in range(n):
+        if kind == "loss":
+            v = 1.0 / (1.0 + 0.08 * min(t, 25)) + 0.01 * math.sin(1.7 * t)
+            if 40 <= t < 60:
+                v -= 0.002 * (t - 40)
+        else:
+            v = 0.5 + 0.4 * (1.0 - math.exp(-0.1 * min(t, 30))) + 0.005 * math.cos(2.3 * t)
+            if t >= 70:
+                v += 0.001 * (t - 70)
+        vals.append(v)
+    return vals
+
+
+def plateau():
+    out = []
+    configs = [
+        (0.1, "loss", {"mode": "min", "factor": 0.1, "patience": 10, "threshold": 1e-4, "threshold_mode": "rel",
+                       "cooldown": 0, "min_lr": 0.0, "eps": 1e-8}),
+        (0.1, "loss", {"mode": "min", "factor": 0.5, "patience": 2, "threshold": 0.01, "threshold_mode": "abs",
+                       "cooldown": 3, "min_lr": 0.001, "eps": 1e-8}),
+        (0.2, "acc", {"mode": "max", "factor": 0.3, "patience": 0, "threshold": 0.05, "threshold_mode": "rel",
+                      "cooldown": 1, "min_lr": 0.0, "eps": 1e-8}),
+        (0.1, "acc", {"mode": "max", "factor": 0.5, "patience": 3, "threshold": 0.0, "threshold_mode": "abs",
+                      "cooldown": 0, "min_lr": 0.0, "eps": 0.02}),
+        (1.0, "loss", {"mode": "min", "factor": 0.0, "patience": 5, "threshold": 0.2, "threshold_mode": "rel",
+                       "cooldown": 2, "min_lr": 0.05, "eps": 1e-8}),
+    ]
+    for base, kind, args in configs:
+        opt = make_optimizer(base)
+        sched = S.ReduceLROnPlateau(opt, **args)
+        ms = metrics(kind, STEPS)
+        lrs = [opt.param_groups[0]["lr"]]
+        for m in ms:
+            opt.step()
+            sched.step(m)
+            lrs.append(opt.param_groups[0]["lr"])
+        out.append({"type": "ReduceLROnPlateau", "base_lr": base, "args": args, "metrics": ms, "lrs": lrs})
+    return out
+
+
+def grads(seed, sizes, scale):
+    g = torch.Generator().manual_seed(seed)
+    return [torch.randn(n, generator=g, dtype=torch.float64) * scale for n in sizes]
+
+
+def clip_norm():
+    out = []
+    sizes = [3, 5, 17, 1]
+    cases = [(1, 3.0, 1.0, 2.0), (2, 3.0, 100.0, 2.0), (3, 1.0, 2.0, 1.0), (4, 2.0, 0.5, math.inf),
+             (5, 1.0, 1.0, 3.0), (6, 0.5, 0.7, 1.5), (7, 1e-3, 1e-4, 2.0), (8, 10.0, 0.0, 2.0)]
+    for seed, scale, max_norm, p in cases:
+        out.append(clip_case(grads(seed, sizes, scale), max_norm, p))
+    # Just above the norm: torch still scales, since max_norm < total + 1e-6.
+    gs = grads(9, sizes, 1.0)
+    total = float(torch.norm(torch.stack([torch.norm(x, 2.0) for x in gs]), 2.0))
+    out.append(clip_case(gs, total + 5e-7, 2.0))
+    return out
+
+
+def clip_case(gs, max_norm, p):
+    params = [torch.nn.Parameter(torch.zeros_like(x)) for x in gs]
+    for prm, x in zip(params, gs):
+        prm.grad = x.clone()
+    before = [x.tolist() for x in gs]
+    total = torch.nn.utils.clip_grad_norm_(params, max_norm, norm_type=p)
+    return {"grads": before, "max_norm": max_norm, "norm_type": "inf" if math.isinf(p) else p,
+            "total_norm": float(total), "clipped": [prm.grad.tolist() for prm in params]}
+
+
+def clip_value():
+    out = []
+    for seed, scale, clip in [(11, 1.0, 0.5), (12, 3.0, 2.0), (13, 0.1, 1.0), (14, 1.0, 0.0)]:
+        gs = grads(seed, [4, 9, 2], scale)
+        params = [torch.nn.Parameter(torch.zeros_like(x)) for x in gs]
+        for prm, x in zip(params, gs):
+            prm.grad = x.clone()
+        torch.nn.utils.clip_grad_value_(params, clip)
+        out.append({"grads": [x.tolist() for x in gs], "clip_value": clip,
+                    "clipped": [prm.grad.tolist() for prm in params]})
+    return out
+
+
+def dumps(data):
+    """JSON with one trace or case per line, so that a regenerated fixture diffs readably."""
+    lines = ["{"]
+    keys = list(data)
+    for i, key in enumerate(keys):
+        comma = "," if i < len(keys) - 1 else ""
+        value = data[key]
+        if isinstance(value, list):
+            lines.append(f' "{key}": [')
+            for j, item in enumerate(value):
+                sep = "," if j < len(value) - 1 else ""
+                lines.append("  " + json.dumps(item, allow_nan=False) + sep)
+            lines.append(" ]" + comma)
+        else:
+            lines.append(f' "{key}": ' + json.dumps(value, allow_nan=False) + comma)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    data = {
+        "generator": "tests/Optimizers.Tests/Schedules/generate_schedule_traces.py",
+        "torch_version": torch.__version__,
+        "schedules": schedules(),
+        "plateau": plateau(),
+        "clip_grad_norm": clip_norm(),
+        "clip_grad_value": clip_value(),
+    }
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schedule_traces.json")
+    with open(path, "w") as f:
+        f.write(dumps(data))
+    print(f"wrote {path}: {len(data['schedules'])} schedules, {len(data['plateau'])} plateau runs, "
+          f"{len(data['clip_grad_norm'])} norm clips, {len(data['clip_grad_value'])} value clips")
+
+
+if __name__ == "__main__":
+    main()
