@@ -53,11 +53,12 @@ public static class CompareCommand
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                var tasks = OptimizerCatalog.All.Select(e => context.AddTask(Label(e.Name, null), maxValue: settings.Epochs)).ToArray();
+                var tasks = OptimizerCatalog.All.Select(e => context.AddTask(Label(e.Name, null), autoStart: false, maxValue: settings.Epochs)).ToArray();
                 for (int i = 0; i < results.Length; i++)
                 {
                     var entry = OptimizerCatalog.All[i];
                     var task = tasks[i];
+                    task.StartTask();
                     var network = Network.Mlp(sizes, settings.Activation, settings.Seed);
                     var optimizer = entry.CreateDefault(network.Parameters, entry.DemoLearningRate);
                     results[i] = TrainingRun.Run(entry.Name, network, optimizer, data, null, settings.Epochs, batchSize,

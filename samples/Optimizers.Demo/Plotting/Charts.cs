@@ -130,7 +130,7 @@ public static class Charts
 
     /// <summary>
     /// Draws contour lines of <paramref name="function"/> (log-spaced, so that valleys and plateaus both show) and
-    /// each optimizer's path from the common start, with the minimum marked.
+    /// each optimizer's path from the common start (a dot where it stopped), with the minimum marked.
     /// </summary>
     /// <param name="function">The function and its window.</param>
     /// <param name="paths">One path per optimizer, in catalog order.</param>
@@ -169,6 +169,15 @@ public static class Charts
                 ? p.FinalValue.ToString("0.##e+0", System.Globalization.CultureInfo.InvariantCulture)
                 : "unstable at every α";
             line.LegendText = $"{p.Optimizer} (α = {lr}): f = {end}";
+        }
+
+        // End points last, so that a path hidden under another still shows where it stopped.
+        for (int i = 0; i < paths.Count; i++)
+        {
+            var last = paths[i].Points[^1];
+            var marker = plot.Add.Marker(last.X, last.Y, MarkerShape.FilledCircle, 11, SeriesColor(i));
+            marker.MarkerLineColor = Colors.Black;
+            marker.MarkerLineWidth = 1;
         }
 
         plot.Add.Marker(function.Start.X, function.Start.Y, MarkerShape.FilledSquare, 10, Colors.Black).LegendText = "start";
