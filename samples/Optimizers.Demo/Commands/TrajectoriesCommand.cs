@@ -1,0 +1,79 @@
+using System.Globalization;
+using Optimizers.Demo.Catalog;
+using Optimizers.Demo.Functions;
+using Optimizers.Demo.Plotting;
+using Spectre.Console;
+
+namespace Optimizers.Demo.Commands;
+
+/// <summary>The settings of <c>trajectories</c>.</summary>
+/// <param name="Functions">The test functions to draw.</param>
+/// <param name="Steps">Steps per path; null for each function's own count.</param>
+/// <param name="OutputFolder">Where the PNG files go.</param>
+public sealed record TrajectoriesSettings(IReadOnlyList<TestFunction> Functions, int? Steps, string OutputFolder);
+
+/// <summary>
+/// For each 2-D test function, runs every optimizer of the <see cref="OptimizerCatalog"/> from the same start,
+/// each at the learning rate (from <see cref="PathFinder.LearningRateGrid"/>) that ends lowest, and draws all the
+/// paths over the function's contour lines.
+/// </summary>
+public static class TrajectoriesCommand
+{
+    /// <summary>The PNG file name for <paramref name="function"/>.</summary>
+    public static string FileName(TestFunction function) => $"trajectories-{function.Key}.png";
+
+    /// <summary>Draws the paths and returns the exit code (0).</summary>
+    public static int Execute(TrajectoriesSettings settings, IAnsiConsole console)
+    {
+        var results = new List<(TestFunction Function, OptimizerPath[] Paths)>();
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+            .Start(context =>
+            {
+                var tasks = settings.Functions.Select(f => context.AddTask(f.Key, maxValue: OptimizerCatalog.All.Count)).ToArray();
+                for (int i = 0; i < settings.Functions.Count; i++)
+                {
+                    var function = settings.Functions[i];
+                    var paths = new OptimizerPath[OptimizerCatalog.All.Count];
+                    for (int j = 0; j < paths.Length; j++)
+                    {
+                        tasks[i].Description = $"{function.Key}: {Markup.Escape(OptimizerCatalog.All[j].Name)}";
+                        paths[j] = PathFinder.Best(function, OptimizerCatalog.All[j], settings.Steps);
+                        tasks[i].Increment(1);
+                    }
+
+                    tasks[i].Description = function.Key;
+                    results.Add((function, paths));
+                }
+            });
+
+        foreach (var (function, paths) in results)
+        {
+            var table = new Table().RoundedBorder().Title(Markup.Escape(function.Title))
+                .AddColumn("optimizer")
+                .AddColumn(new TableColumn("best α").RightAligned())
+                .AddColumn(new TableColumn("steps").RightAligned())
+                .AddColumn(new TableColumn("final f").RightAligned())
+                .AddColumn(new TableColumn("distance to minimum").RightAligned());
+            foreach (var p in paths)
+            {
+                var last = p.Points[^1];
+                double distance = Math.Sqrt(Math.Pow(last.X - function.Minimum.X, 2) + Math.Pow(last.Y - function.Minimum.Y, 2));
+                table.AddRow(
+                    Markup.Escape(p.Optimizer),
+                    p.LearningRate.ToString("g3", CultureInfo.InvariantCulture),
+                    (p.Points.Count - 1).ToString(CultureInfo.InvariantCulture),
+                    double.IsFinite(p.FinalValue) ? p.FinalValue.ToString("0.###e+0", CultureInfo.InvariantCulture) : "[red]unstable at every α[/]",
+                    double.IsFinite(p.FinalValue) ? distance.ToString("F4", CultureInfo.InvariantCulture) : "–");
+            }
+
+            console.Write(table);
+            string path = Path.Combine(settings.OutputFolder, FileName(function));
+            Charts.Trajectories(function, paths, path);
+            console.MarkupLine($"Wrote [link]{Markup.Escape(path)}[/].");
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,211 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Optimizers.Demo.Catalog;
+using Optimizers.Demo.Commands;
+using Optimizers.Demo.Functions;
+using Spectre.Console;
+
+namespace Optimizers.Demo;
+
+/// <summary>
+/// The command line of the demo: the comparison (no command), <c>trajectories</c> and <c>train</c>. Parsing is
+/// System.CommandLine's; every command writes through an <see cref="IAnsiConsole"/> and returns an exit code, so
+/// the whole program runs in-process in tests.
+/// </summary>
+public static class DemoApp
+{
+    /// <summary>The exit code for a bad command line.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>The exit code for a failure while running (for example an output folder that cannot be written).</summary>
+    public const int RunError = 1;
+
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns its exit code.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="console">Receives progress, tables and messages.</param>
+    /// <param name="output">Receives <c>--help</c> text.</param>
+    /// <param name="error">Receives the one-line error for a bad command line or a failed run.</param>
+    public static int Run(string[] args, IAnsiConsole console, TextWriter output, TextWriter error)
+    {
+        var root = BuildCommandLine(console);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
+        {
+            error.WriteLine(ErrorLine(parsed.Errors[0].Message));
+            return UsageError;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (DemoArgumentException e)
+        {
+            error.WriteLine(ErrorLine(e.Message));
+            return UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {OneLine(e.Message)}");
+            return RunError;
+        }
+    }
+
+    /// <summary>The one line printed for a bad command line.</summary>
+    public static string ErrorLine(string message) => $"error: {OneLine(message)} (see --help)";
+
+    private static string OneLine(string message)
+        => string.Join(' ', message.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>Builds the root command (the comparison) with its subcommands.</summary>
+    public static RootCommand BuildCommandLine(IAnsiConsole console)
+    {
+        var root = new RootCommand(
+            "Optimizers demo. With no command: trains the same classifier with every optimizer and compares them "
+            + "(table in the terminal, loss curves and the best decision boundary as PNG files).");
+        var dataset = Options.Choice("--dataset", "Data set", "moons", DataSets.TwoDimensional, "data set for the comparison");
+        var points = Options.Int("--points", "Number of generated samples", 400, 4);
+        var epochs = Options.Int("--epochs", "Epochs per optimizer", 300, 1);
+        var hidden = Options.Hidden("16,16");
+        var activation = Options.Activation();
+        var batch = new Option<int?>("--batch-size") { Description = "Rows per step (default: full batch)" };
+        batch.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError($"--batch-size must be at least 1; got {r.GetValueOrDefault<int?>()}.");
+            }
+        });
+        var target = Options.PositiveDouble("--target-loss", "The loss whose first crossing the table counts", 0.1);
+        var seed = Options.Seed();
+        var output = Options.Out();
+        foreach (var o in new Option[] { dataset, points, epochs, hidden, activation, batch, target, seed, output })
+        {
+            root.Options.Add(o);
+        }
+
+        root.SetAction(p => CompareCommand.Execute(
+            new CompareSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), p.GetValue(epochs), p.GetValue(hidden)!,
+                                Options.ParseActivation(p.GetValue(activation)!), p.GetValue(batch), p.GetValue(target),
+                                p.GetValue(seed), p.GetValue(output)!),
+            console));
+
+        root.Subcommands.Add(TrajectoriesCommandLine(console));
+        root.Subcommands.Add(TrainCommandLine(console));
+        return root;
+    }
+
+    private static Command TrajectoriesCommandLine(IAnsiConsole console)
+    {
+        var command = new Command("trajectories",
+            "Draws each optimizer's path from the same start over the contour lines of x²/20 + y², Rosenbrock and Beale "
+            + "(one PNG per function); each optimizer runs at the learning rate from a grid that ends lowest.");
+        var keys = TestFunction.All.Select(f => f.Key).ToArray();
+        var functions = new Option<string[]>("--functions")
+        {
+            Description = $"Comma-separated functions to draw: {string.Join(", ", keys)} (default all)",
+            HelpName = "f1,f2,…",
+            DefaultValueFactory = _ => keys,
+            CustomParser = r =>
+            {
+                var names = r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
+                var unknown = names.FirstOrDefault(n => !keys.Contains(n.ToLowerInvariant()));
+                if (unknown is not null || names.Length == 0)
+                {
+                    r.AddError($"Unknown function '{unknown}'; choose from {string.Join(", ", keys)}.");
+                }
+
+                return names.Select(n => n.ToLowerInvariant()).Distinct().ToArray();
+            },
+        };
+        var steps = new Option<int?>("--steps") { Description = "Steps per path (default: 40 on the bowl, 2000 on Rosenbrock, 500 on Beale)" };
+        steps.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError($"--steps must be at least 1; got {r.GetValueOrDefault<int?>()}.");
+            }
+        });
+        var output = Options.Out();
+        command.Options.Add(functions);
+        command.Options.Add(steps);
+        command.Options.Add(output);
+        command.SetAction(p => TrajectoriesCommand.Execute(
+            new TrajectoriesSettings(TestFunction.All.Where(f => p.GetValue(functions)!.Contains(f.Key)).ToArray(), p.GetValue(steps), p.GetValue(output)!),
+            console));
+        return command;
+    }
+
+    private static Command TrainCommandLine(IAnsiConsole console)
+    {
+        var command = new Command("train",
+            "Trains one network on one data set with one optimizer and its hyperparameters, reports training and held-out "
+            + "accuracy, and writes the loss curve (and for moons/spiral the decision boundary) as PNG files.");
+        var dataset = Options.Choice("--dataset", "Data set", "moons", DataSets.Names, "data set");
+        var optimizerNames = OptimizerCatalog.All.Select(e => e.Name.ToLowerInvariant()).ToArray();
+        var optimizer = Options.Choice("--optimizer", "Optimizer (case-insensitive)", "momentum", optimizerNames, "optimizer");
+        var lr = new Option<double?>("--lr") { Description = "Learning rate α (default: the optimizer's demo rate: "
+            + string.Join(", ", OptimizerCatalog.All.Select(e => $"{e.Name} {e.DemoLearningRate}")) + ")" };
+        var hyper = OptimizerCatalog.AllHyperparameters().Select(h => (h.First, Option: HyperparameterOption(h.First, h.UsedBy))).ToArray();
+        var epochs = Options.Int("--epochs", "Passes over the training data", 100, 1);
+        var batch = Options.Int("--batch-size", "Rows per step (shuffled anew each epoch)", 32, 1);
+        var hidden = Options.Hidden("32,32");
+        var activation = Options.Activation();
+        var points = Options.Int("--points", "Samples generated for moons and spiral", 400, 4);
+        var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows held out for the test accuracy", DefaultValueFactory = _ => 0.2 };
+        testFraction.Validators.Add(r =>
+        {
+            double v = r.GetValueOrDefault<double>();
+            if (!(v > 0 && v < 1))
+            {
+                r.AddError($"--test-fraction must be between 0 and 1; got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+            }
+        });
+        var seed = Options.Seed();
+        var output = Options.Out();
+        foreach (var o in new Option[] { dataset, optimizer, lr }.Concat(hyper.Select(h => h.Option))
+                     .Concat([epochs, batch, hidden, activation, points, testFraction, seed, output]))
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(p =>
+        {
+            var given = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (h, option) in hyper)
+            {
+                if (p.GetResult(option) is not { Implicit: false })
+                {
+                    continue;
+                }
+
+                given[h.Name] = option switch
+                {
+                    Option<bool> flag => p.GetValue(flag) ? 1 : 0,
+                    Option<double> number => p.GetValue(number),
+                    _ => throw new InvalidOperationException($"Unexpected option type for --{h.Name}."),
+                };
+            }
+
+            return TrainCommand.Execute(
+                new TrainSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), OptimizerCatalog.Find(p.GetValue(optimizer)!)!,
+                                  p.GetValue(lr), given, p.GetValue(epochs), p.GetValue(batch), p.GetValue(hidden)!,
+                                  Options.ParseActivation(p.GetValue(activation)!), p.GetValue(testFraction), p.GetValue(seed), p.GetValue(output)!),
+                console);
+        });
+        return command;
+    }
+
+    private static Option HyperparameterOption(Hyperparameter h, IReadOnlyList<OptimizerEntry> usedBy)
+    {
+        string users = string.Join(", ", usedBy.Select(e =>
+        {
+            var own = e.Hyperparameters.First(x => x.Name == h.Name);
+            return own.IsFlag ? e.Name : $"{e.Name} {own.Default.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }));
+        string description = h.IsFlag ? $"Turns on: {h.Description} ({users})" : $"{h.Description} (default: {users})";
+        return h.IsFlag
+            ? new Option<bool>(h.OptionName) { Description = description }
+            : new Option<double>(h.OptionName) { Description = description };
+    }
+}

@@ -1,0 +1,77 @@
+using Optimizers.Demo.Catalog;
+
+namespace Optimizers.Demo.Functions;
+
+/// <summary>One optimizer's path across a <see cref="TestFunction"/>.</summary>
+/// <param name="Optimizer">The optimizer's name.</param>
+/// <param name="LearningRate">The learning rate the path was made with.</param>
+/// <param name="Points">The start point, then the point after each step.</param>
+/// <param name="FinalValue">f at the last point (+∞ if the path left the chart's window, climbed above f at the start, or overflowed).</param>
+public sealed record OptimizerPath(string Optimizer, double LearningRate, IReadOnlyList<(double X, double Y)> Points, double FinalValue);
+
+/// <summary>Runs optimizers on a two-variable function, the point (x, y) being one <see cref="Parameter"/> of length 2.</summary>
+public static class PathFinder
+{
+    /// <summary>The learning rates tried for each optimizer: 1, 2 and 5 per decade from 10⁻⁴ to 5.</summary>
+    public static IReadOnlyList<double> LearningRateGrid { get; } =
+        Enumerable.Range(-4, 5).SelectMany(e => new[] { 1, 2, 5 }.Select(m => m * Math.Pow(10, e))).ToArray();
+
+    /// <summary>
+    /// Follows <paramref name="entry"/> (hyperparameters at their defaults) from the function's start for its
+    /// number of steps with learning rate <paramref name="learningRate"/>.
+    /// </summary>
+    public static OptimizerPath Follow(TestFunction function, OptimizerEntry entry, double learningRate, int? steps = null)
+    {
+        var point = new Parameter("xy", new[] { function.Start.X, function.Start.Y });
+        var optimizer = entry.CreateDefault([point], learningRate);
+        var points = new List<(double X, double Y)> { function.Start };
+        double ceiling = function.Value(function.Start.X, function.Start.Y);
+        for (int t = 0; t < (steps ?? function.Steps); t++)
+        {
+            optimizer.ZeroGrad();
+            var (dx, dy) = function.Gradient(point.Value[0], point.Value[1]);
+            if (!double.IsFinite(dx) || !double.IsFinite(dy))
+            {
+                return new OptimizerPath(entry.Name, learningRate, points, double.PositiveInfinity);
+            }
+
+            point.Gradient[0] = dx;
+            point.Gradient[1] = dy;
+            optimizer.Step();
+            var p = (point.Value[0], point.Value[1]);
+            points.Add(p);
+            if (!Inside(function, p) || !(function.Value(p.Item1, p.Item2) <= ceiling))
+            {
+                return new OptimizerPath(entry.Name, learningRate, points, double.PositiveInfinity);
+            }
+        }
+
+        var last = points[^1];
+        return new OptimizerPath(entry.Name, learningRate, points, function.Value(last.X, last.Y));
+    }
+
+    /// <summary>
+    /// Tries every rate in <see cref="LearningRateGrid"/> and keeps the path that ends lowest while staying inside the
+    /// chart and never climbing above the starting value, so that each optimizer is shown at its best stable rate
+    /// rather than at one rate that suits only some.
+    /// </summary>
+    public static OptimizerPath Best(TestFunction function, OptimizerEntry entry, int? steps = null)
+    {
+        OptimizerPath? best = null;
+        foreach (double lr in LearningRateGrid)
+        {
+            var path = Follow(function, entry, lr, steps);
+            if (best is null || path.FinalValue < best.FinalValue)
+            {
+                best = path;
+            }
+        }
+
+        return best!;
+    }
+
+    private static bool Inside(TestFunction f, (double X, double Y) p)
+    {
+        return p.X >= f.X.Min && p.X <= f.X.Max && p.Y >= f.Y.Min && p.Y <= f.Y.Max;
+    }
+}

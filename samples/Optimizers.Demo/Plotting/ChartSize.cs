@@ -1,0 +1,23 @@
+namespace Optimizers.Demo.Plotting;
+
+/// <summary>The pixel sizes of the PNG files the demo writes.</summary>
+public static class ChartSize
+{
+    /// <summary>Width of the loss-curve chart.</summary>
+    public const int LossWidth = 900;
+
+    /// <summary>Height of the loss-curve chart.</summary>
+    public const int LossHeight = 560;
+
+    /// <summary>Width of the decision-boundary chart.</summary>
+    public const int BoundaryWidth = 760;
+
+    /// <summary>Height of the decision-boundary chart.</summary>
+    public const int BoundaryHeight = 620;
+
+    /// <summary>Width of a trajectory chart.</summary>
+    public const int TrajectoryWidth = 1100;
+
+    /// <summary>Height of a trajectory chart.</summary>
+    public const int TrajectoryHeight = 640;
+}

@@ -1,0 +1,243 @@
+using MathNet.Numerics.LinearAlgebra;
+using Optimizers.Datasets;
+using Optimizers.Demo.Functions;
+using Optimizers.Networks;
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace Optimizers.Demo.Plotting;
+
+/// <summary>The demo's charts, each written as a PNG of a fixed <see cref="ChartSize"/>.</summary>
+public static class Charts
+{
+    private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
+
+    /// <summary>The colour of the series at <paramref name="index"/> (optimizer or class), shared by every chart.</summary>
+    public static Color SeriesColor(int index) => Palette.GetColor(index);
+
+    /// <summary>
+    /// Draws each series of per-epoch losses as one line, on a logarithmic loss axis, with a dashed line at
+    /// <paramref name="targetLoss"/> if given.
+    /// </summary>
+    /// <param name="series">Name and per-epoch losses (epoch 1 first) of each optimizer.</param>
+    /// <param name="title">The chart title.</param>
+    /// <param name="targetLoss">The target loss to mark, or null.</param>
+    /// <param name="path">The PNG file to write.</param>
+    public static void LossCurves(IReadOnlyList<(string Name, IReadOnlyList<double> Losses)> series, string title, double? targetLoss, string path)
+    {
+        PlotFonts.Ensure();
+        var plot = new Plot();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var losses = series[i].Losses;
+            if (losses.Count == 0)
+            {
+                continue;
+            }
+
+            var xs = Enumerable.Range(1, losses.Count).Select(e => (double)e).ToArray();
+            var ys = losses.Select(l => Math.Log10(Math.Max(l, 1e-12))).ToArray();
+            var line = plot.Add.ScatterLine(xs, ys, SeriesColor(i));
+            line.LineWidth = 2;
+            line.LegendText = series[i].Name;
+        }
+
+        if (targetLoss is double target)
+        {
+            var h = plot.Add.HorizontalLine(Math.Log10(target), 1, Colors.Gray, LinePattern.Dashed);
+            h.LegendText = $"target {target.ToString("g", System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
+        var all = series.SelectMany(s => s.Losses).Where(l => double.IsFinite(l) && l > 0).ToList();
+        if (targetLoss is double t && t > 0)
+        {
+            all.Add(t);
+        }
+
+        if (all.Count > 0)
+        {
+            plot.Axes.Left.TickGenerator = LogTicks(all.Min(), all.Max());
+        }
+
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel("training loss (cross-entropy, log scale)");
+        plot.ShowLegend(Alignment.UpperRight);
+        Save(plot, path, ChartSize.LossWidth, ChartSize.LossHeight);
+    }
+
+    /// <summary>
+    /// Shades the plane by the network's predicted class (deeper colour = more confident) and draws the data
+    /// points over it, coloured by their true class.
+    /// </summary>
+    /// <param name="network">A trained network with two inputs.</param>
+    /// <param name="data">Two-feature data, drawn as points.</param>
+    /// <param name="title">The chart title.</param>
+    /// <param name="path">The PNG file to write.</param>
+    public static void DecisionBoundary(Network network, Dataset data, string title, string path)
+    {
+        if (data.FeatureCount != 2 || network.InputSize != 2)
+        {
+            throw new ArgumentException("A decision boundary can be drawn only for two input features.", nameof(data));
+        }
+
+        PlotFonts.Ensure();
+        const int cells = 160;
+        double pad = 0.25;
+        double xMin = data.Features.Column(0).Minimum() - pad, xMax = data.Features.Column(0).Maximum() + pad;
+        double yMin = data.Features.Column(1).Minimum() - pad, yMax = data.Features.Column(1).Maximum() + pad;
+        var grid = Matrix<double>.Build.Dense(cells * cells, 2, (i, c) =>
+        {
+            int row = i / cells, col = i % cells;
+            return c == 0
+                ? xMin + (col + 0.5) * (xMax - xMin) / cells
+                : yMax - (row + 0.5) * (yMax - yMin) / cells;   // row 0 is the top of the heatmap
+        });
+        var probabilities = network.Predict(grid);
+        int k = network.ClassCount;
+        var intensity = new double[cells, cells];
+        for (int i = 0; i < cells * cells; i++)
+        {
+            var p = probabilities.Row(i);
+            int best = p.MaximumIndex();
+            double confidence = (p[best] - 1.0 / k) / (1 - 1.0 / k);
+            intensity[i / cells, i % cells] = best + Math.Clamp(confidence, 0, 0.999);
+        }
+
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(intensity);
+        heatmap.Extent = new CoordinateRect(xMin, xMax, yMin, yMax);
+        heatmap.Colormap = new ClassShading(Enumerable.Range(0, k).Select(SeriesColor).ToArray());
+        heatmap.ManualRange = new ScottPlot.Range(0, k);
+        heatmap.Smooth = true;
+
+        for (int c = 0; c < data.ClassCount; c++)
+        {
+            var rows = Enumerable.Range(0, data.Count).Where(r => data.Labels[r] == c).ToArray();
+            var points = plot.Add.ScatterPoints(rows.Select(r => data.Features.At(r, 0)).ToArray(),
+                                                rows.Select(r => data.Features.At(r, 1)).ToArray(), SeriesColor(c));
+            points.MarkerSize = 6;
+            points.LegendText = $"class {data.ClassNames[c]}";
+        }
+
+        plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
+        plot.Title(title);
+        plot.XLabel("x₁");
+        plot.YLabel("x₂");
+        plot.ShowLegend(Alignment.UpperRight);
+        Save(plot, path, ChartSize.BoundaryWidth, ChartSize.BoundaryHeight);
+    }
+
+    /// <summary>
+    /// Draws contour lines of <paramref name="function"/> (log-spaced, so that valleys and plateaus both show) and
+    /// each optimizer's path from the common start (a dot where it stopped), with the minimum marked.
+    /// </summary>
+    /// <param name="function">The function and its window.</param>
+    /// <param name="paths">One path per optimizer, in catalog order.</param>
+    /// <param name="path">The PNG file to write.</param>
+    public static void Trajectories(TestFunction function, IReadOnlyList<OptimizerPath> paths, string path)
+    {
+        PlotFonts.Ensure();
+        const int cells = 120;
+        var (x0, x1) = function.X;
+        var (y0, y1) = function.Y;
+        var grid = new Coordinates3d[cells, cells];
+        for (int r = 0; r < cells; r++)
+        {
+            for (int c = 0; c < cells; c++)
+            {
+                double x = x0 + c * (x1 - x0) / (cells - 1), y = y0 + r * (y1 - y0) / (cells - 1);
+                grid[r, c] = new Coordinates3d(x, y, Math.Log10(1 + function.Value(x, y)));
+            }
+        }
+
+        var plot = new Plot();
+        var contours = plot.Add.ContourLines(grid, 18);
+        contours.Colormap = new ScottPlot.Colormaps.Viridis();
+        contours.LineWidth = 1;
+        contours.LabelStyle.IsVisible = false;
+
+        for (int i = 0; i < paths.Count; i++)
+        {
+            var p = paths[i];
+            var line = plot.Add.ScatterLine(p.Points.Select(q => q.X).ToArray(), p.Points.Select(q => q.Y).ToArray(), SeriesColor(i));
+            line.LineWidth = 2;
+            line.MarkerSize = p.Points.Count <= 100 ? 4 : 0;
+            line.MarkerShape = MarkerShape.FilledCircle;
+            string lr = p.LearningRate.ToString("g3", System.Globalization.CultureInfo.InvariantCulture);
+            string end = double.IsFinite(p.FinalValue)
+                ? p.FinalValue.ToString("0.##e+0", System.Globalization.CultureInfo.InvariantCulture)
+                : "unstable at every α";
+            line.LegendText = $"{p.Optimizer} (α = {lr}): f = {end}";
+        }
+
+        // End points last, so that a path hidden under another still shows where it stopped.
+        for (int i = 0; i < paths.Count; i++)
+        {
+            var last = paths[i].Points[^1];
+            var marker = plot.Add.Marker(last.X, last.Y, MarkerShape.FilledCircle, 11, SeriesColor(i));
+            marker.MarkerLineColor = Colors.Black;
+            marker.MarkerLineWidth = 1;
+        }
+
+        plot.Add.Marker(function.Start.X, function.Start.Y, MarkerShape.FilledSquare, 10, Colors.Black).LegendText = "start";
+        plot.Add.Marker(function.Minimum.X, function.Minimum.Y, MarkerShape.Eks, 14, Colors.Red).LegendText = "minimum";
+        plot.Axes.SetLimits(x0, x1, y0, y1);
+        plot.Title(function.Title);
+        plot.XLabel("x");
+        plot.YLabel("y");
+        plot.ShowLegend(Edge.Right);
+        Save(plot, path, ChartSize.TrajectoryWidth, ChartSize.TrajectoryHeight);
+    }
+
+    /// <summary>Ticks at 1, 2 and 5 × 10ᵏ (minor ticks at the other integers) on an axis that shows log₁₀ of the values.</summary>
+    private static NumericManual LogTicks(double min, double max)
+    {
+        var ticks = new NumericManual();
+        for (int k = (int)Math.Floor(Math.Log10(min)); k <= (int)Math.Ceiling(Math.Log10(max)); k++)
+        {
+            for (int m = 1; m <= 9; m++)
+            {
+                double value = m * Math.Pow(10, k);
+                if (m is 1 or 2 or 5)
+                {
+                    ticks.AddMajor(Math.Log10(value), value.ToString("g3", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    ticks.AddMinor(Math.Log10(value));
+                }
+            }
+        }
+
+        return ticks;
+    }
+
+    private static void Save(Plot plot, string path, int width, int height)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        plot.SavePng(path, width, height);
+    }
+
+    /// <summary>
+    /// Maps "class + confidence" (heatmap values in [0, k)) to a pale version of the class colour, from almost
+    /// white where the network is unsure to a light tint where it is confident.
+    /// </summary>
+    private sealed class ClassShading(Color[] classColors) : IColormap
+    {
+        public string Name => "class shading";
+
+        public Color GetColor(double position)
+        {
+            double v = Math.Clamp(position, 0, 1) * classColors.Length;
+            int c = Math.Min((int)v, classColors.Length - 1);
+            double confidence = Math.Clamp(v - c, 0, 1);
+            return Color.InterpolateRgb(Colors.White, classColors[c], 0.08 + 0.37 * confidence);
+        }
+    }
+}

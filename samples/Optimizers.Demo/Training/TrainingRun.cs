@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Optimizers.Datasets;
+using Optimizers.Networks;
+
+namespace Optimizers.Demo.Training;
+
+/// <summary>What one optimizer achieved on one network.</summary>
+/// <param name="Optimizer">The optimizer's name.</param>
+/// <param name="Network">The trained network.</param>
+/// <param name="Losses">The mean training loss of each epoch (shorter than asked if training diverged).</param>
+/// <param name="FinalLoss">The loss on the whole training set after the last epoch (NaN if diverged).</param>
+/// <param name="Accuracy">The training-set accuracy after the last epoch.</param>
+/// <param name="TestAccuracy">The held-out accuracy after the last epoch, when there is a held-out set.</param>
+/// <param name="EpochsToTarget">The first epoch whose loss was at or below the target, if any.</param>
+/// <param name="Time">The wall time of the training.</param>
+/// <param name="Diverged">Whether the loss or a gradient became NaN or infinite.</param>
+public sealed record TrainingResult(
+    string Optimizer,
+    Network Network,
+    IReadOnlyList<double> Losses,
+    double FinalLoss,
+    double Accuracy,
+    double? TestAccuracy,
+    int? EpochsToTarget,
+    TimeSpan Time,
+    bool Diverged);
+
+/// <summary>Trains a network with one optimizer for a number of epochs of mini-batches.</summary>
+public static class TrainingRun
+{
+    /// <summary>
+    /// Trains <paramref name="network"/> with <paramref name="optimizer"/> on <paramref name="train"/>, calling
+    /// <paramref name="onEpoch"/> after each epoch with the epoch number (1-based) and its loss.
+    /// </summary>
+    /// <param name="name">The optimizer's name, for the result.</param>
+    /// <param name="network">The network to train.</param>
+    /// <param name="optimizer">An optimizer over the network's parameters.</param>
+    /// <param name="train">The training data.</param>
+    /// <param name="test">Held-out data for the final accuracy, or null.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="batchSize">Rows per step; at least the row count means full batch.</param>
+    /// <param name="seed">Seeds the per-epoch shuffles.</param>
+    /// <param name="targetLoss">The loss whose first crossing is reported.</param>
+    /// <param name="onEpoch">Progress callback, or null.</param>
+    public static TrainingResult Run(string name, Network network, IOptimizer optimizer, Dataset train, Dataset? test,
+                                     int epochs, int batchSize, int seed, double targetLoss, Action<int, double>? onEpoch = null)
+    {
+        var random = new Random(seed);
+        var losses = new List<double>(epochs);
+        int? reached = null;
+        bool diverged = false;
+        var clock = Stopwatch.StartNew();
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            double loss;
+            try
+            {
+                loss = network.TrainEpoch(optimizer, train.Features, train.Labels, batchSize, random);
+            }
+            catch (NonFiniteGradientException)
+            {
+                diverged = true;
+                break;
+            }
+
+            if (!double.IsFinite(loss))
+            {
+                diverged = true;
+                break;
+            }
+
+            losses.Add(loss);
+            if (reached is null && loss <= targetLoss)
+            {
+                reached = epoch;
+            }
+
+            onEpoch?.Invoke(epoch, loss);
+        }
+
+        clock.Stop();
+        double finalLoss = diverged ? double.NaN : network.Loss(train.Features, train.Labels);
+        double accuracy = diverged ? double.NaN : network.Accuracy(train.Features, train.Labels);
+        double? testAccuracy = test is null || diverged ? null : network.Accuracy(test.Features, test.Labels);
+        return new TrainingResult(name, network, losses, finalLoss, accuracy, testAccuracy, reached, clock.Elapsed, diverged);
+    }
+}
