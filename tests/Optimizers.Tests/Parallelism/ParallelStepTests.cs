@@ -105,6 +105,50 @@ public sealed class ParallelStepTests
         }
     }
 
+    [Fact]
+    public void Optimizers_stepped_concurrently_from_several_threads_share_the_pool_correctly()
+    {
+        const int Steps = 200;
+        var expected = OptimizerCatalog.Create("Momentum", OptimizerCatalog.RandomParameters(9, 3000, 1000));
+        for (int s = 0; s < Steps; s++)
+        {
+            expected.Step();
+        }
+
+        var optimizers = Enumerable.Range(0, 4).Select(_ =>
+        {
+            var o = OptimizerCatalog.Create("Momentum", OptimizerCatalog.RandomParameters(9, 3000, 1000));
+            o.MaxDegreeOfParallelism = 3;
+            o.MinimumPartLength = 256;
+            return o;
+        }).ToArray();
+
+        var threads = optimizers.Select(o => new Thread(() =>
+        {
+            for (int s = 0; s < Steps; s++)
+            {
+                o.Step();
+            }
+        })).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
+        foreach (var optimizer in optimizers)
+        {
+            for (int i = 0; i < expected.Parameters.Count; i++)
+            {
+                Bits(optimizer.Parameters[i].Value.AsArray()).Should().Equal(Bits(expected.Parameters[i].Value.AsArray()));
+            }
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
