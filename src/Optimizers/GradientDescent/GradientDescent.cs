@@ -24,7 +24,7 @@ namespace Optimizers;
 /// shrinks θ when maximising).
 /// </para>
 /// </remarks>
-public sealed class GradientDescent : Optimizer
+public sealed class GradientDescent : ElementwiseOptimizer
 {
     /// <summary>Creates gradient descent over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -48,6 +48,6 @@ public sealed class GradientDescent : Optimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
         => GradientDescentKernel.Step(value, gradient, LearningRate, WeightDecay, Maximize);
 }

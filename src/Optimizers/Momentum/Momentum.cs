@@ -42,7 +42,7 @@ namespace Optimizers;
 /// Keras' <c>SGD(momentum=…)</c> uses the textbook velocity form instead.
 /// </para>
 /// </remarks>
-public sealed class Momentum : Optimizer
+public sealed class Momentum : ElementwiseOptimizer
 {
     private readonly double[][] _buffers;
 
@@ -98,7 +98,7 @@ public sealed class Momentum : Optimizer
     public ReadOnlySpan<double> MomentumBuffer(int index) => _buffers[index];
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
-        => MomentumKernel.Step(value, gradient, _buffers[index], LearningRate, MomentumFactor, Dampening,
-                               Nesterov, WeightDecay, Maximize, firstStep: step == 1);
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+        => MomentumKernel.Step(value, gradient, _buffers[index].AsSpan(start, value.Length), LearningRate, MomentumFactor,
+                               Dampening, Nesterov, WeightDecay, Maximize, firstStep: step == 1);
 }

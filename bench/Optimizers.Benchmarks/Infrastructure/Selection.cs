@@ -1,0 +1,45 @@
+namespace Optimizers.Benchmarks.Infrastructure;
+
+/// <summary>
+/// Narrows the parameter grid from the command line, for quick runs: <c>--layouts 1e7,100x1000</c> and
+/// <c>--threads 1</c>. BenchmarkDotNet reads the values in the host process when it lists the cases, so
+/// setting them before it starts is enough. Everything else on the command line goes to BenchmarkDotNet.
+/// </summary>
+public static class Selection
+{
+    /// <summary>The layouts to measure.</summary>
+    public static string[] Layouts { get; private set; } = Infrastructure.Layouts.Names;
+
+    /// <summary>The thread counts to measure.</summary>
+    public static int[] Threads { get; private set; } = [1, 2];
+
+    /// <summary>Takes this project's own options out of <paramref name="args"/> and returns the rest.</summary>
+    public static string[] Parse(string[] args)
+    {
+        var rest = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--layouts" when i + 1 < args.Length:
+                    Layouts = Split(args[++i]);
+                    foreach (var name in Layouts)
+                    {
+                        _ = Infrastructure.Layouts.Lengths(name);   // rejects unknown names now, not in a child process
+                    }
+
+                    break;
+                case "--threads" when i + 1 < args.Length:
+                    Threads = Split(args[++i]).Select(int.Parse).ToArray();
+                    break;
+                default:
+                    rest.Add(args[i]);
+                    break;
+            }
+        }
+
+        return [.. rest];
+    }
+
+    private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

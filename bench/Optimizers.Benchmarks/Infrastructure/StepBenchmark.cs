@@ -1,0 +1,247 @@
+using BenchmarkDotNet.Attributes;
+using MathNet.Numerics;
+using TorchSharp;
+using MathNetVector = MathNet.Numerics.LinearAlgebra.Vector<double>;
+
+namespace Optimizers.Benchmarks.Infrastructure;
+
+/// <summary>
+/// One optimizer step, the same update with the same hyperparameters, by every implementation compared:
+/// this library (guard on and off), the obvious MathNet code (allocating expressions, then in place with
+/// temporaries), a hand-fused single-pass kernel written here (Vector&lt;T&gt; and Vector512: the memory-speed
+/// limit), and TorchSharp's torch.optim. Each optimizer derives one class (see Cases/).
+/// </summary>
+/// <remarks>
+/// Every implementation owns a separate copy of θ, the gradient and the state, initialised from the same seed.
+/// The gradient stays fixed between invocations (a step's cost does not depend on its values, and the values
+/// stay finite and far from subnormal for any number of steps at these learning rates). Each benchmark method
+/// has its own setup, so a run only allocates what the method measured needs.
+/// </remarks>
+public abstract class StepBenchmark
+{
+    private const int Seed = 42;
+
+    private Optimizer? _library;
+    private ReferenceSplit? _split;
+    private Action<int>? _fusedPiece;
+    private Action<int>? _fused512Piece;
+    private torch.optim.Optimizer? _torch;
+    private List<TorchSharp.Modules.Parameter> _torchParameters = [];
+
+    /// <summary>The parameter layout (see <see cref="Layouts"/>).</summary>
+    [ParamsSource(nameof(LayoutNames))]
+    public string Layout { get; set; } = "1e3";
+
+    /// <summary>Threads allowed: the library's MaxDegreeOfParallelism, the reference kernel's pieces,
+    /// MathNet's Control.MaxDegreeOfParallelism and torch.set_num_threads.</summary>
+    [ParamsSource(nameof(ThreadCounts))]
+    public int Threads { get; set; } = 1;
+
+    /// <summary>The values of <see cref="Layout"/> (all, or those given with <c>--layouts</c>).</summary>
+    public static IEnumerable<string> LayoutNames => Selection.Layouts;
+
+    /// <summary>The values of <see cref="Threads"/> (1 and 2, or those given with <c>--threads</c>).</summary>
+    public static IEnumerable<int> ThreadCounts => Selection.Threads;
+
+    /// <summary>θ of each parameter, for the reference kernels and the MathNet code.</summary>
+    protected double[][] Theta { get; private set; } = [];
+
+    /// <summary>The gradient of each parameter.</summary>
+    protected double[][] Grad { get; private set; } = [];
+
+    /// <summary>State vectors: <c>State[s][p]</c> is state vector s of parameter p, zeros at the start.</summary>
+    protected double[][][] State { get; private set; } = [];
+
+    /// <summary>θ, the gradient, the state and one scratch vector per parameter, as MathNet vectors.</summary>
+    protected MathNetVector[] MTheta { get; private set; } = [];
+
+    /// <inheritdoc cref="MTheta"/>
+    protected MathNetVector[] MGrad { get; private set; } = [];
+
+    /// <inheritdoc cref="MTheta"/>
+    protected MathNetVector[][] MState { get; private set; } = [];
+
+    /// <inheritdoc cref="MTheta"/>
+    protected MathNetVector[] MTemp { get; private set; } = [];
+
+    /// <summary>t, the 1-based number of the step being taken by a reference implementation.</summary>
+    protected long StepNumber { get; private set; }
+
+    /// <summary>How many state vectors per parameter the update keeps (Momentum: 1, Adam: 2, …).</summary>
+    protected abstract int StateCount { get; }
+
+    /// <summary>This library's optimizer with the benchmark's hyperparameters.</summary>
+    protected abstract Optimizer CreateLibrary(IReadOnlyList<Parameter> parameters);
+
+    /// <summary>TorchSharp's torch.optim optimizer with the same hyperparameters.</summary>
+    protected abstract torch.optim.Optimizer CreateTorch(IList<TorchSharp.Modules.Parameter> parameters);
+
+    /// <summary>The hand-fused Vector&lt;T&gt; kernel over elements [start, start + length) of parameter p.</summary>
+    protected abstract void FusedRange(int p, int start, int length);
+
+    /// <summary>The same with Vector512.</summary>
+    protected abstract void Fused512Range(int p, int start, int length);
+
+    /// <summary>The obvious MathNet code for parameter p (operators; allocates new vectors).</summary>
+    protected abstract void MathNetExpressionsStep(int p);
+
+    /// <summary>MathNet in place, with the scratch vector <see cref="MTemp"/>[p] for temporaries.</summary>
+    protected abstract void MathNetInPlaceStep(int p);
+
+    [GlobalSetup(Targets = [nameof(Library), nameof(LibraryNoGuard)])]
+    public void SetupLibrary()
+    {
+        CreateArrays(withState: false);
+        var parameters = Theta.Select((values, i) => new Parameter($"p{i}", values)).ToArray();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            Grad[i].CopyTo(parameters[i].Gradient.AsArray());
+        }
+
+        _library = CreateLibrary(parameters);
+        _library.MaxDegreeOfParallelism = Threads;
+    }
+
+    [GlobalSetup(Targets = [nameof(Fused), nameof(Fused512)])]
+    public void SetupFused()
+    {
+        CreateArrays(withState: true);
+        _split = new ReferenceSplit(Theta.Select(t => t.Length).ToArray(), Threads);
+        _fusedPiece = piece => RunPieces(piece, vector512: false);
+        _fused512Piece = piece => RunPieces(piece, vector512: true);
+    }
+
+    [GlobalSetup(Targets = [nameof(MathNetExpressions), nameof(MathNetInPlace)])]
+    public void SetupMathNet()
+    {
+        CreateArrays(withState: true);
+        Control.MaxDegreeOfParallelism = Threads;
+        MTheta = Theta.Select(a => MathNetVector.Build.Dense(a)).ToArray();
+        MGrad = Grad.Select(a => MathNetVector.Build.Dense(a)).ToArray();
+        MState = State.Select(s => s.Select(a => MathNetVector.Build.Dense(a)).ToArray()).ToArray();
+        MTemp = Theta.Select(a => MathNetVector.Build.Dense(a.Length)).ToArray();
+    }
+
+    [GlobalSetup(Target = nameof(TorchSharp))]
+    public void SetupTorch()
+    {
+        CreateArrays(withState: false);
+        torch.set_num_threads(Threads);
+        _torchParameters = Theta.Select(values => new TorchSharp.Modules.Parameter(
+            torch.tensor(values, dtype: torch.ScalarType.Float64), requires_grad: true)).ToList();
+        for (int i = 0; i < _torchParameters.Count; i++)
+        {
+            _torchParameters[i].grad = torch.tensor(Grad[i], dtype: torch.ScalarType.Float64);
+        }
+
+        _torch = CreateTorch(_torchParameters);
+    }
+
+    [GlobalCleanup(Target = nameof(TorchSharp))]
+    public void CleanupTorch()
+    {
+        _torch?.Dispose();
+        foreach (var p in _torchParameters)
+        {
+            p.Dispose();
+        }
+    }
+
+    /// <summary>This library, defaults (non-finite gradient guard on).</summary>
+    [Benchmark]
+    public void Library() => _library!.Step();
+
+    /// <summary>This library with <c>RejectNonFiniteGradients = false</c> (PyTorch's behaviour: NaN propagates).</summary>
+    [Benchmark]
+    public void LibraryNoGuard()
+    {
+        _library!.RejectNonFiniteGradients = false;
+        _library.Step();
+    }
+
+    /// <summary>The limit: one fused Vector&lt;T&gt; pass per parameter (pieces on Threads threads for large layouts).</summary>
+    [Benchmark(Baseline = true)]
+    public void Fused() => RunFused(_fusedPiece!);
+
+    /// <summary>The limit written with Vector512 (AVX-512), to see which width is faster here.</summary>
+    [Benchmark]
+    public void Fused512() => RunFused(_fused512Piece!);
+
+    /// <summary>The obvious MathNet code: operators that allocate a new vector per operation.</summary>
+    [Benchmark]
+    public void MathNetExpressions()
+    {
+        StepNumber++;
+        for (int p = 0; p < MTheta.Length; p++)
+        {
+            MathNetExpressionsStep(p);
+        }
+    }
+
+    /// <summary>MathNet in place (Multiply/Add/… with a result vector), one pass per operation.</summary>
+    [Benchmark]
+    public void MathNetInPlace()
+    {
+        StepNumber++;
+        for (int p = 0; p < MTheta.Length; p++)
+        {
+            MathNetInPlaceStep(p);
+        }
+    }
+
+    /// <summary>TorchSharp's torch.optim step (skipped when libtorch does not load; see Program.cs).</summary>
+    [Benchmark]
+    public void TorchSharp() => _torch!.step();
+
+    private void RunFused(Action<int> piece)
+    {
+        StepNumber++;
+        int pieces = _split!.Pieces.Length;
+        if (pieces == 1)
+        {
+            piece(0);
+        }
+        else
+        {
+            Parallel.For(0, pieces, piece);
+        }
+    }
+
+    private void RunPieces(int piece, bool vector512)
+    {
+        foreach (var (p, start, length) in _split!.Pieces[piece])
+        {
+            if (vector512)
+            {
+                Fused512Range(p, start, length);
+            }
+            else
+            {
+                FusedRange(p, start, length);
+            }
+        }
+    }
+
+    private void CreateArrays(bool withState)
+    {
+        var random = new Random(Seed);
+        var lengths = Layouts.Lengths(Layout);
+        Theta = lengths.Select(n => Uniform(random, n)).ToArray();
+        Grad = lengths.Select(n => Uniform(random, n)).ToArray();
+        State = withState
+            ? Enumerable.Range(0, StateCount).Select(_ => lengths.Select(n => new double[n]).ToArray()).ToArray()
+            : [];
+        StepNumber = 0;
+    }
+
+    private static double[] Uniform(Random random, int n)
+    {
+        var a = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = random.NextDouble() * 2 - 1;
+        }
+
+        return a;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Running;
+using Optimizers.Benchmarks.Infrastructure;
+
+// Usage (bench/README.md): dotnet run -c Release --project bench/Optimizers.Benchmarks -- --filter '*'
+//   quick subset:  -- --filter '*Momentum*' --layouts 1e7,100x1000 --threads 1 --job short
+//   smoke test:    -- --filter '*' --job dry
+args = Selection.Parse(args);
+Console.WriteLine($"Vector<double>.Count = {Vector<double>.Count}, Vector512 accelerated = {Vector512.IsHardwareAccelerated}, " +
+                  $"processors = {Environment.ProcessorCount}");
+
+var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
+if (TorchProbe.Error is { } error)
+{
+    Console.WriteLine($"TorchSharp benchmarks skipped: libtorch did not load here: {error}");
+    config = config.AddFilter(new NameFilter(name => !name.EndsWith($".{nameof(StepBenchmark.TorchSharp)}", StringComparison.Ordinal)));
+}
+else
+{
+    Console.WriteLine("TorchSharp: libtorch loaded.");
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

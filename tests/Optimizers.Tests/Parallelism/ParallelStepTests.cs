@@ -1,0 +1,184 @@
+using Optimizers.Tests.Performance;
+
+namespace Optimizers.Tests.Parallelism;
+
+public sealed class ParallelStepTests
+{
+    public static TheoryData<string, int, string> Cases()
+    {
+        var cases = new TheoryData<string, int, string>();
+        foreach (var name in OptimizerCatalog.All)
+        {
+            foreach (int degree in new[] { 2, 3, 7 })
+            {
+                foreach (var layout in Layouts.Keys)
+                {
+                    cases.Add(name, degree, layout);
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    private static readonly Dictionary<string, int[]> Layouts = new()
+    {
+        ["one large"] = [10007],
+        ["many small"] = Enumerable.Range(0, 60).Select(i => 1 + (i * 37) % 211).ToArray(),
+        ["mixed"] = [3, 4099, 1, 17, 2500, 64, 5],
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Parallel_steps_equal_single_threaded_steps_bit_for_bit(string name, int degree, string layout)
+    {
+        var single = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(7, Layouts[layout]));
+        var split = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(7, Layouts[layout]));
+        split.MaxDegreeOfParallelism = degree;
+        split.MinimumPartLength = 64;
+        split.Partition.Parts.Should().Be(degree);
+
+        var gradients = new Random(11);
+        for (int step = 1; step <= 12; step++)
+        {
+            int seed = gradients.Next();
+            FillGradients(single, seed);
+            FillGradients(split, seed);
+            if (step == 6)
+            {
+                single.LearningRate = split.LearningRate = 0.003;
+            }
+
+            single.Step();
+            split.Step();
+        }
+
+        for (int i = 0; i < single.Parameters.Count; i++)
+        {
+            Bits(split.Parameters[i].Value.AsArray()).Should().Equal(Bits(single.Parameters[i].Value.AsArray()), $"θ of {single.Parameters[i]}");
+        }
+
+        foreach (var (stateName, vectors) in single.VectorStates)
+        {
+            for (int i = 0; i < vectors.Length; i++)
+            {
+                Bits(split.VectorStates[stateName][i]).Should().Equal(Bits(vectors[i]), $"{stateName} of parameter {i}");
+            }
+        }
+
+        foreach (var (stateName, scalars) in single.ScalarStates)
+        {
+            Bits(split.ScalarStates[stateName]).Should().Equal(Bits(scalars), stateName);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(OptimizerCatalog.Names), MemberType = typeof(OptimizerCatalog))]
+    public void A_non_finite_gradient_is_reported_as_on_one_thread_and_nothing_changes(string name)
+    {
+        int[] lengths = [300, 5000, 40, 2000];
+        var single = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(5, lengths));
+        var split = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(5, lengths));
+        split.MaxDegreeOfParallelism = 5;
+        split.MinimumPartLength = 64;
+        single.Step();
+        split.Step();
+
+        foreach (var optimizer in new[] { single, split })
+        {
+            optimizer.Parameters[1].Gradient[4200] = double.PositiveInfinity;   // in a late part
+            optimizer.Parameters[1].Gradient[4500] = double.NaN;
+            optimizer.Parameters[3].Gradient[10] = double.NaN;
+        }
+
+        var before = split.Parameters.Select(p => p.Value.ToArray()).ToArray();
+        var expected = single.Invoking(o => o.Step()).Should().Throw<NonFiniteGradientException>().Which;
+        var actual = split.Invoking(o => o.Step()).Should().Throw<NonFiniteGradientException>().Which;
+
+        actual.ParameterName.Should().Be(expected.ParameterName).And.Be("p1");
+        actual.Index.Should().Be(expected.Index).And.Be(4200);
+        actual.Value.Should().Be(double.PositiveInfinity);
+        split.StepCount.Should().Be(1);
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            split.Parameters[i].Value.ToArray().Should().Equal(before[i]);
+        }
+    }
+
+    [Fact]
+    public void Optimizers_stepped_concurrently_from_several_threads_share_the_pool_correctly()
+    {
+        const int Steps = 200;
+        var expected = OptimizerCatalog.Create("Momentum", OptimizerCatalog.RandomParameters(9, 3000, 1000));
+        for (int s = 0; s < Steps; s++)
+        {
+            expected.Step();
+        }
+
+        var optimizers = Enumerable.Range(0, 4).Select(_ =>
+        {
+            var o = OptimizerCatalog.Create("Momentum", OptimizerCatalog.RandomParameters(9, 3000, 1000));
+            o.MaxDegreeOfParallelism = 3;
+            o.MinimumPartLength = 256;
+            return o;
+        }).ToArray();
+
+        var threads = optimizers.Select(o => new Thread(() =>
+        {
+            for (int s = 0; s < Steps; s++)
+            {
+                o.Step();
+            }
+        })).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
+        foreach (var optimizer in optimizers)
+        {
+            for (int i = 0; i < expected.Parameters.Count; i++)
+            {
+                Bits(optimizer.Parameters[i].Value.AsArray()).Should().Equal(Bits(expected.Parameters[i].Value.AsArray()));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void MaxDegreeOfParallelism_below_one_is_rejected(int degree)
+    {
+        var optimizer = new Momentum(OptimizerCatalog.RandomParameters(1, 10), 0.1);
+
+        optimizer.Invoking(o => o.MaxDegreeOfParallelism = degree)
+                 .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxDegreeOfParallelism");
+        optimizer.MaxDegreeOfParallelism.Should().Be(1);
+    }
+
+    [Fact]
+    public void Models_smaller_than_two_default_parts_are_not_split()
+    {
+        var small = new Momentum(OptimizerCatalog.RandomParameters(1, 65535), 0.1) { MaxDegreeOfParallelism = 8 };
+        var large = new Momentum(OptimizerCatalog.RandomParameters(1, 40000, 40000, 40000), 0.1) { MaxDegreeOfParallelism = 8 };
+
+        small.Partition.Parts.Should().Be(1);
+        large.Partition.Parts.Should().Be(3);
+    }
+
+    private static void FillGradients(Optimizer optimizer, int seed)
+    {
+        var random = new Random(seed);
+        foreach (var parameter in optimizer.Parameters)
+        {
+            OptimizerCatalog.FillGradient(parameter, random);
+        }
+    }
+
+    private static long[] Bits(double[] values) => Array.ConvertAll(values, BitConverter.DoubleToInt64Bits);
+}

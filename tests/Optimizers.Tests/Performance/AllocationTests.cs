@@ -1,0 +1,91 @@
+namespace Optimizers.Tests.Performance;
+
+/// <summary>Runs alone (no other test class in parallel), because the process-wide counter sees every thread.</summary>
+[CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
+public sealed class AllocationCollection;
+
+/// <summary>
+/// Step() allocates nothing once warmed up. These are exact counts of allocated bytes, not timings.
+/// </summary>
+/// <remarks>
+/// <para>
+/// On one thread, <see cref="GC.GetAllocatedBytesForCurrentThread"/> is exact: the delta over hundreds of steps
+/// is 0 or the test fails.
+/// </para>
+/// <para>
+/// With parallelism on, parts also run on the pool's threads, so the process-wide
+/// <see cref="GC.GetTotalAllocatedBytes(bool)"/> (precise) is used. It also counts what the test host's own
+/// threads allocate meanwhile, which was measured here at a steady trickle (a few hundred bytes per
+/// millisecond, in bursts), even while a test merely sleeps. Hence: the class runs in a non-parallel collection,
+/// and the parallel measurement is many short attempts of <see cref="ParallelStepsPerAttempt"/> steps (well
+/// under a millisecond each); the smallest delta must be exactly 0. An allocation made on every step costs at
+/// least 24 bytes per step and so shows in every attempt; one made only every few dozen steps could slip
+/// through, which is why the exact single-threaded tests run the same code with the pool out of the way.
+/// </para>
+/// </remarks>
+[Collection(nameof(AllocationCollection))]
+public sealed class AllocationTests
+{
+    private const int WarmUpSteps = 50;
+    private const int MeasuredSteps = 500;
+    private const int ParallelAttempts = 100;
+    private const int ParallelStepsPerAttempt = 10;
+
+    [Theory]
+    [MemberData(nameof(OptimizerCatalog.Names), MemberType = typeof(OptimizerCatalog))]
+    public void Step_allocates_nothing_on_one_thread(string name)
+    {
+        var optimizer = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(1, 1000, 37, 3, 4096));
+        optimizer.Partition.Parts.Should().Be(1);
+        Run(optimizer, WarmUpSteps);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(optimizer, MeasuredSteps);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0, $"{name}.Step() must not allocate in steady state");
+    }
+
+    [Theory]
+    [MemberData(nameof(OptimizerCatalog.Names), MemberType = typeof(OptimizerCatalog))]
+    public void Step_allocates_nothing_on_one_thread_without_the_guard(string name)
+    {
+        var optimizer = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(2, 1000, 37, 3, 4096));
+        optimizer.RejectNonFiniteGradients = false;
+        Run(optimizer, WarmUpSteps);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(optimizer, MeasuredSteps);
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(OptimizerCatalog.Names), MemberType = typeof(OptimizerCatalog))]
+    public void Parallel_step_allocates_nothing_in_the_whole_process(string name)
+    {
+        var optimizer = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(3, 5000, 37, 3, 4096, 100));
+        optimizer.MaxDegreeOfParallelism = 4;
+        optimizer.MinimumPartLength = 512;   // split these small parameters as a large model would be split
+        optimizer.Partition.Parts.Should().Be(4);
+        Run(optimizer, WarmUpSteps);
+
+        long smallest = long.MaxValue;
+        for (int attempt = 0; attempt < ParallelAttempts && smallest > 0; attempt++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            Run(optimizer, ParallelStepsPerAttempt);
+            smallest = Math.Min(smallest, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+
+        smallest.Should().Be(0, $"{name}.Step() with 4 parts must not allocate on any thread");
+    }
+
+    private static void Run(Optimizer optimizer, int steps)
+    {
+        for (int s = 0; s < steps; s++)
+        {
+            optimizer.Step();
+        }
+    }
+}
