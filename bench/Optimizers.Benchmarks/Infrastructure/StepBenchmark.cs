@@ -151,11 +151,11 @@ public abstract class StepBenchmark
     [Benchmark]
     public void Library() => _library!.Step();
 
-    /// <summary>This library with <c>RejectNonFiniteGradients = false</c> (PyTorch's behaviour: NaN propagates).</summary>
+    /// <summary>This library with <c>NonFiniteGradients = NonFiniteGradientPolicy.Propagate</c> (PyTorch's behaviour: NaN propagates).</summary>
     [Benchmark]
     public void LibraryNoGuard()
     {
-        _library!.RejectNonFiniteGradients = false;
+        _library!.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
         _library.Step();
     }
 

@@ -64,6 +64,12 @@ public sealed class AdamW : Optimizer
         WeightDecay = Check.NonNegativeFinite(weightDecay);
         AmsGrad = amsgrad;
         Maximize = maximize;
+        RecordHyperparameter("beta1", Beta1);
+        RecordHyperparameter("beta2", Beta2);
+        RecordHyperparameter("eps", Epsilon);
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("amsgrad", AmsGrad);
+        RecordHyperparameter("maximize", Maximize);
         _expAvg = AddVectorState("exp_avg");
         _expAvgSq = AddVectorState("exp_avg_sq");
         _maxExpAvgSq = amsgrad ? AddVectorState("max_exp_avg_sq") : null;

@@ -56,7 +56,7 @@ public abstract class ElementwiseOptimizer : Optimizer
     /// <param name="index">The parameter's position in <see cref="Optimizer.Parameters"/>, for per-parameter state.</param>
     /// <param name="start">The offset of the range inside the parameter (a multiple of 16 unless it is 0).</param>
     /// <param name="value">θ over the range, updated in place.</param>
-    /// <param name="gradient">∇J(θ) over the range; finite unless <see cref="Optimizer.RejectNonFiniteGradients"/> is off.</param>
+    /// <param name="gradient">∇J(θ) over the range; finite unless <see cref="Optimizer.NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Propagate"/>.</param>
     /// <param name="step">t, the 1-based number of this step.</param>
     protected abstract void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step);
 

@@ -1,8 +1,9 @@
 namespace Optimizers;
 
 /// <summary>
-/// Thrown by <see cref="IOptimizer.Step"/> when a gradient holds NaN or ±∞. It is thrown before any
-/// parameter or optimizer state is modified.
+/// Thrown by <see cref="IOptimizer.Step"/> when a gradient holds NaN or ±∞ under
+/// <see cref="NonFiniteGradientPolicy.Throw"/> (the default). It is thrown before any parameter or optimizer state
+/// is modified.
 /// </summary>
 public sealed class NonFiniteGradientException : ArithmeticException
 {

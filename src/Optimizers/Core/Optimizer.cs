@@ -8,9 +8,14 @@ namespace Optimizers;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="Step"/> first checks every gradient (unless <see cref="RejectNonFiniteGradients"/> is off), then
-/// increments the step count t and calls <see cref="UpdateParameter"/> once per parameter with t. Because
-/// the check runs before anything is written, a bad gradient leaves every parameter and all state untouched.
+/// <see cref="Step"/> first checks every gradient as <see cref="NonFiniteGradients"/> says, then increments the
+/// step count t and calls <see cref="UpdateParameter"/> once per parameter with t. Because the check runs before
+/// anything is written, a bad gradient leaves every parameter and all state untouched.
+/// </para>
+/// <para>
+/// Each rule records its hyperparameters by name (<see cref="RecordHyperparameter(string, double)"/>) and its
+/// per-parameter state by name (<see cref="AddVectorState"/>, <see cref="AddScalarState"/>); checkpoints
+/// (<see cref="Checkpoints.Checkpoint"/>) save and verify exactly those, with no code per rule.
 /// </para>
 /// <para>
 /// Rules whose arithmetic is elementwise derive from <see cref="ElementwiseOptimizer"/> instead; with
@@ -27,7 +32,9 @@ public abstract class Optimizer : IOptimizer
     private readonly Parameter[] _parameters;
     private readonly Dictionary<string, double[][]> _vectorState = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double[]> _scalarState = new(StringComparer.Ordinal);
+    private readonly List<KeyValuePair<string, double>> _hyperparameters = [];
     private double _learningRate;
+    private NonFiniteGradientPolicy _nonFiniteGradients = NonFiniteGradientPolicy.Throw;
     private int _maxDegreeOfParallelism = 1;
     private int _minimumPartLength = DefaultMinimumPartLength;
     private StepPartition? _partition;
@@ -57,15 +64,25 @@ public abstract class Optimizer : IOptimizer
         set => _learningRate = Check.NonNegativeFinite(value, nameof(LearningRate));
     }
 
-    /// <summary>The number of completed <see cref="Step"/> calls (t in the equations after the step).</summary>
-    public long StepCount { get; private set; }
+    /// <summary>The number of completed <see cref="Step"/> calls (t in the equations after the step); skipped steps do not count.</summary>
+    public long StepCount { get; internal set; }
+
+    /// <summary>The number of steps skipped under <see cref="NonFiniteGradientPolicy.Skip"/>.</summary>
+    public long SkippedStepCount { get; internal set; }
 
     /// <summary>
-    /// When true (the default) <see cref="Step"/> throws <see cref="NonFiniteGradientException"/> if any gradient
-    /// holds NaN or ±∞, before anything is modified. Setting it to false skips that read-only pass over the
-    /// gradients; a non-finite gradient then propagates into the parameters and state as it does in PyTorch.
+    /// What <see cref="Step"/> does with a gradient that holds NaN or ±∞: <see cref="NonFiniteGradientPolicy.Throw"/>
+    /// (the default), <see cref="NonFiniteGradientPolicy.Skip"/> or <see cref="NonFiniteGradientPolicy.Propagate"/>
+    /// (no check: PyTorch's behaviour, the raw-speed opt-out). May be changed between steps.
     /// </summary>
-    public bool RejectNonFiniteGradients { get; set; } = true;
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined policy.</exception>
+    public NonFiniteGradientPolicy NonFiniteGradients
+    {
+        get => _nonFiniteGradients;
+        set => _nonFiniteGradients = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(NonFiniteGradients), value, "Unknown non-finite gradient policy.");
+    }
 
     /// <summary>
     /// The most threads one <see cref="Step"/> may use (default 1: everything on the calling thread).
@@ -124,30 +141,97 @@ public abstract class Optimizer : IOptimizer
     internal Parameter[] ParameterArray => _parameters;
 
     /// <inheritdoc />
-    /// <exception cref="NonFiniteGradientException">A gradient holds NaN or ±∞ (nothing was modified).</exception>
-    public void Step()
+    /// <remarks>The same as <see cref="TryStep"/>, without its result.</remarks>
+    /// <exception cref="NonFiniteGradientException">
+    /// A gradient holds NaN or ±∞ and <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>
+    /// (nothing was modified).
+    /// </exception>
+    /// <exception cref="InvalidOperationException">This optimizer is a group of a <see cref="ParameterGroups"/>.</exception>
+    public void Step() => TryStep();
+
+    /// <summary>
+    /// Performs one update of every parameter, unless a gradient is not finite and <see cref="NonFiniteGradients"/>
+    /// is <see cref="NonFiniteGradientPolicy.Skip"/>: then nothing is modified, <see cref="SkippedStepCount"/> grows
+    /// by one and the result is false.
+    /// </summary>
+    /// <returns>True when the parameters were updated; false when the step was skipped.</returns>
+    /// <exception cref="NonFiniteGradientException">
+    /// A gradient holds NaN or ±∞ and <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>
+    /// (nothing was modified): the policy decides, not the method.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">This optimizer is a group of a <see cref="ParameterGroups"/>.</exception>
+    public bool TryStep()
+    {
+        if (Owner is not null)
+        {
+            throw new InvalidOperationException(
+                $"This {GetType().Name} is a group of a ParameterGroups; step the ParameterGroups, which steps every group together.");
+        }
+
+        if (!GradientsPass(_nonFiniteGradients))
+        {
+            SkippedStepCount++;
+            return false;
+        }
+
+        Update();
+        return true;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="policy"/> to every gradient without writing anything: true when the step may go
+    /// ahead, false when it must be skipped; throws under <see cref="NonFiniteGradientPolicy.Throw"/>.
+    /// </summary>
+    internal bool GradientsPass(NonFiniteGradientPolicy policy)
+    {
+        if (policy == NonFiniteGradientPolicy.Propagate)
+        {
+            return true;
+        }
+
+        if (!FindNonFinite(out int badParameter, out int badIndex))
+        {
+            return true;
+        }
+
+        var parameter = _parameters[badParameter];
+        return policy == NonFiniteGradientPolicy.Skip
+            ? false
+            : throw new NonFiniteGradientException(parameter.Name, badIndex, parameter.GradientSpan[badIndex]);
+    }
+
+    /// <summary>
+    /// Finds the first NaN or ±∞ among all gradients (in parameter order), part by part on the worker pool when
+    /// <see cref="MaxDegreeOfParallelism"/> splits the parameters; read-only.
+    /// </summary>
+    private bool FindNonFinite(out int parameterIndex, out int elementIndex)
     {
         var partition = Partition;
-        if (RejectNonFiniteGradients)
+        if (partition.Parts > 1)
         {
-            if (partition.Parts > 1)
+            return (_guard ??= new GuardWork(this)).Find(partition, out parameterIndex, out elementIndex);
+        }
+
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            int bad = Elementwise.IndexOfNonFinite(_parameters[i].GradientSpan);
+            if (bad >= 0)
             {
-                (_guard ??= new GuardWork(this)).Check(partition);
-            }
-            else
-            {
-                foreach (var parameter in _parameters)
-                {
-                    int bad = Elementwise.IndexOfNonFinite(parameter.GradientSpan);
-                    if (bad >= 0)
-                    {
-                        throw new NonFiniteGradientException(parameter.Name, bad, parameter.GradientSpan[bad]);
-                    }
-                }
+                parameterIndex = i;
+                elementIndex = bad;
+                return true;
             }
         }
 
+        parameterIndex = elementIndex = -1;
+        return false;
+    }
+
+    /// <summary>Updates every parameter with t = <see cref="StepCount"/> + 1, then counts the step. No check.</summary>
+    internal void Update()
+    {
         long t = StepCount + 1;
+        var partition = Partition;
         if (partition.Parts == 1 || !UpdateInParts(partition, t))
         {
             for (int i = 0; i < _parameters.Length; i++)
@@ -158,6 +242,37 @@ public abstract class Optimizer : IOptimizer
 
         StepCount = t;
     }
+
+    /// <summary>The <see cref="ParameterGroups"/> this optimizer is a group of, or null.</summary>
+    internal ParameterGroups? Owner { get; set; }
+
+    /// <summary>The hyperparameters recorded by the rule (not the learning rate), in recording order.</summary>
+    internal IReadOnlyList<KeyValuePair<string, double>> Hyperparameters => _hyperparameters;
+
+    /// <summary>
+    /// Records a hyperparameter by name so that checkpoints can verify it (a checkpoint only loads into an optimizer
+    /// whose hyperparameters are equal). Call from the constructor, once per hyperparameter except the learning rate,
+    /// after validating it.
+    /// </summary>
+    /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "weight_decay").</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="ArgumentException">The name is empty or already recorded.</exception>
+    protected void RecordHyperparameter(string name, double value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (_hyperparameters.Exists(h => h.Key == name))
+        {
+            throw new ArgumentException($"Hyperparameter '{name}' is recorded twice.", nameof(name));
+        }
+
+        _hyperparameters.Add(new(name, value));
+    }
+
+    /// <summary>Records a flag as the hyperparameter 1 (true) or 0 (false); see <see cref="RecordHyperparameter(string, double)"/>.</summary>
+    /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "nesterov").</param>
+    /// <param name="value">The flag.</param>
+    /// <exception cref="ArgumentException">The name is empty or already recorded.</exception>
+    protected void RecordHyperparameter(string name, bool value) => RecordHyperparameter(name, value ? 1.0 : 0.0);
 
     /// <inheritdoc />
     public void ZeroGrad()
@@ -226,7 +341,7 @@ public abstract class Optimizer : IOptimizer
     /// <summary>Applies the rule to one parameter.</summary>
     /// <param name="index">The parameter's position in <see cref="Parameters"/>, for per-parameter state.</param>
     /// <param name="value">θ, updated in place.</param>
-    /// <param name="gradient">∇J(θ); finite unless <see cref="RejectNonFiniteGradients"/> is off.</param>
+    /// <param name="gradient">∇J(θ); finite unless <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Propagate"/>.</param>
     /// <param name="step">t, the 1-based number of this step.</param>
     protected abstract void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step);
 
@@ -260,7 +375,8 @@ public abstract class Optimizer : IOptimizer
         private int[] _badParameter = [];
         private int[] _badIndex = [];
 
-        public void Check(StepPartition partition)
+        /// <summary>The first non-finite gradient element over all parts, in parameter order.</summary>
+        public bool Find(StepPartition partition, out int parameterIndex, out int elementIndex)
         {
             if (!ReferenceEquals(partition, _partition))
             {
@@ -274,10 +390,14 @@ public abstract class Optimizer : IOptimizer
             {
                 if (_badParameter[p] >= 0)
                 {
-                    var parameter = owner._parameters[_badParameter[p]];
-                    throw new NonFiniteGradientException(parameter.Name, _badIndex[p], parameter.GradientSpan[_badIndex[p]]);
+                    parameterIndex = _badParameter[p];
+                    elementIndex = _badIndex[p];
+                    return true;
                 }
             }
+
+            parameterIndex = elementIndex = -1;
+            return false;
         }
 
         public void RunPart(int part)

@@ -39,6 +39,8 @@ public sealed class GradientDescent : ElementwiseOptimizer
     {
         WeightDecay = Check.NonNegativeFinite(weightDecay);
         Maximize = maximize;
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("maximize", Maximize);
     }
 
     /// <summary>λ, the L2 penalty coefficient added to the gradient.</summary>

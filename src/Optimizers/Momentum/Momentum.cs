@@ -74,6 +74,11 @@ public sealed class Momentum : ElementwiseOptimizer
 
         Nesterov = nesterov;
         Maximize = maximize;
+        RecordHyperparameter("momentum", MomentumFactor);
+        RecordHyperparameter("dampening", Dampening);
+        RecordHyperparameter("nesterov", Nesterov);
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("maximize", Maximize);
         _buffers = AddVectorState("momentum_buffer");
     }
 

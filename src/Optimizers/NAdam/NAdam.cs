@@ -67,6 +67,12 @@ public sealed class NAdam : Optimizer
         WeightDecay = Check.NonNegativeFinite(weightDecay);
         MomentumDecay = Check.NonNegativeFinite(momentumDecay);
         Maximize = maximize;
+        RecordHyperparameter("beta1", Beta1);
+        RecordHyperparameter("beta2", Beta2);
+        RecordHyperparameter("eps", Epsilon);
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("momentum_decay", MomentumDecay);
+        RecordHyperparameter("maximize", Maximize);
         _expAvg = AddVectorState("exp_avg");
         _expAvgSq = AddVectorState("exp_avg_sq");
         _muProduct = AddScalarState("mu_product", initialValue: 1);

@@ -67,6 +67,11 @@ public sealed class RAdam : Optimizer
         Epsilon = Check.NonNegativeFinite(epsilon);
         WeightDecay = Check.NonNegativeFinite(weightDecay);
         Maximize = maximize;
+        RecordHyperparameter("beta1", Beta1);
+        RecordHyperparameter("beta2", Beta2);
+        RecordHyperparameter("eps", Epsilon);
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("maximize", Maximize);
         _rhoInfinity = 2 / (1 - beta2) - 1;
         _expAvg = AddVectorState("exp_avg");
         _expAvgSq = AddVectorState("exp_avg_sq");

@@ -78,7 +78,7 @@ public sealed class NonFiniteGradientTests : OptimizerTestBase
     {
         var (a, b) = Parameters();
         var optimizer = Rules.Create(rule, [a, b]);
-        optimizer.RejectNonFiniteGradients = false;
+        optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
         ValidStep(optimizer, a, b, 1);
 
         SetGradients(a, b, 2);
@@ -98,7 +98,7 @@ public sealed class NonFiniteGradientTests : OptimizerTestBase
     [Fact]
     public void TheCheckIsOnByDefault()
     {
-        Rules.Names.Select(r => Rules.Create(r, [Param("a", 1)]).RejectNonFiniteGradients).Should().AllBeEquivalentTo(true);
+        Rules.Names.Select(r => Rules.Create(r, [Param("a", 1)]).NonFiniteGradients).Should().AllBeEquivalentTo(NonFiniteGradientPolicy.Throw);
     }
 
     private static (Parameter A, Parameter B) Parameters() =>

@@ -51,7 +51,7 @@ public sealed class AllocationTests
     public void Step_allocates_nothing_on_one_thread_without_the_guard(string name)
     {
         var optimizer = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(2, 1000, 37, 3, 4096));
-        optimizer.RejectNonFiniteGradients = false;
+        optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
         Run(optimizer, WarmUpSteps);
 
         long before = GC.GetAllocatedBytesForCurrentThread();

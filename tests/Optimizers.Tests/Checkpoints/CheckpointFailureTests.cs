@@ -1,0 +1,324 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Optimizers.Checkpoints;
+
+namespace Optimizers.Tests.Checkpoints;
+
+/// <summary>
+/// A checkpoint that does not fit or cannot be read fails with <see cref="CheckpointException"/> and leaves the
+/// optimizer and the parameters exactly as they were (snapshot before, compare after).
+/// </summary>
+public sealed class CheckpointFailureTests
+{
+    /// <summary>A Momentum run over "w" (13) and "b" (3) after three steps: optimizer and parameter values.</summary>
+    private static byte[] MomentumCheckpoint(bool optimizer = true, bool parameters = true)
+    {
+        var source = Trajectory.Parameters(seed: 1);
+        var momentum = new Momentum(source, 0.05);
+        Trajectory.Run(momentum, source, 1, 3);
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, optimizer ? momentum : null, parameters ? source : null);
+        return stream.ToArray();
+    }
+
+    public static TheoryData<string> MismatchCases() => new(
+        "other optimizer type", "other type with the same hyperparameter names", "other parameter count",
+        "other parameter length", "other parameter name", "other parameter order", "other hyperparameter value",
+        "other flag", "groups instead of a single optimizer", "other parameter values count");
+
+    [Theory]
+    [MemberData(nameof(MismatchCases))]
+    public void A_checkpoint_for_something_else_fails_with_Mismatch_and_changes_nothing(string @case)
+    {
+        var parameters = @case switch
+        {
+            "other parameter count" => [new Parameter("w", new double[13])],
+            "other parameter length" => [new Parameter("w", new double[14]), new Parameter("b", new double[3])],
+            "other parameter name" => [new Parameter("weights", new double[13]), new Parameter("b", new double[3])],
+            "other parameter order" => Trajectory.FreshParameters().Reverse().ToArray(),
+            "other parameter values count" => [new Parameter("w", new double[13])],
+            _ => Trajectory.FreshParameters(),
+        };
+        IOptimizer? optimizer = @case switch
+        {
+            "other optimizer type" => new GradientDescent(parameters, 0.05),
+            "other type with the same hyperparameter names" => null, // set below with its own checkpoint
+            "other hyperparameter value" => new Momentum(parameters, 0.05, momentum: 0.8),
+            "other flag" => new Momentum(parameters, 0.05, nesterov: true),
+            "groups instead of a single optimizer" => new ParameterGroups(new Momentum([parameters[0]], 0.05), new Momentum([parameters[1]], 0.05)),
+            "other parameter values count" => null,
+            _ => new Momentum(parameters, 0.05),
+        };
+        byte[] bytes = MomentumCheckpoint();
+        if (@case == "other type with the same hyperparameter names")
+        {
+            // Adam and AdamW record the same hyperparameter and state names: only the type tells them apart.
+            var source = Trajectory.Parameters(seed: 1);
+            var adam = new Adam(source, 0.01, weightDecay: 0.01);
+            Trajectory.Run(adam, source, 1, 2);
+            using var stream = new MemoryStream();
+            Checkpoint.Save(stream, adam, source);
+            bytes = stream.ToArray();
+            optimizer = new AdamW(parameters, 0.01, weightDecay: 0.01);
+        }
+
+        ExpectFailure(bytes, optimizer, parameters, CheckpointError.Mismatch);
+    }
+
+    [Fact]
+    public void A_missing_section_fails_with_MissingSection_and_changes_nothing()
+    {
+        var parameters = Trajectory.FreshParameters();
+        ExpectFailure(MomentumCheckpoint(optimizer: false), new Momentum(parameters, 0.05), null, CheckpointError.MissingSection);
+        ExpectFailure(MomentumCheckpoint(parameters: false), null, parameters, CheckpointError.MissingSection);
+
+        // Asked for both, one is there: neither is restored.
+        ExpectFailure(MomentumCheckpoint(parameters: false), new Momentum(parameters, 0.05), parameters, CheckpointError.MissingSection);
+    }
+
+    [Fact]
+    public void A_fitting_optimizer_with_unfitting_parameters_restores_neither()
+    {
+        var parameters = Trajectory.FreshParameters();
+        var others = new[] { new Parameter("w", new double[13]), new Parameter("b", new double[4]) };
+        ExpectFailure(MomentumCheckpoint(), new Momentum(parameters, 0.05), others, CheckpointError.Mismatch);
+    }
+
+    [Fact]
+    public void Truncation_at_every_length_fails_with_Truncated_and_changes_nothing()
+    {
+        byte[] bytes = MomentumCheckpoint();
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            ExpectFailure(bytes[..length], CheckpointError.Truncated);
+        }
+
+        // The same through a stream that cannot seek (the length is then discovered by reading).
+        foreach (int length in new[] { 0, 7, 19, 20, 100, bytes.Length - 33, bytes.Length - 1 })
+        {
+            ExpectFailure(bytes[..length], CheckpointError.Truncated, seekable: false);
+        }
+    }
+
+    [Fact]
+    public void Every_single_bit_flip_is_detected_and_changes_nothing()
+    {
+        byte[] bytes = SmallCheckpoint();
+        var (target, parameters) = SmallTarget();
+        var before = StateSnapshot.Of(target, parameters);
+        int failures = 0;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            for (int bit = 0; bit < 8; bit++)
+            {
+                byte[] mutated = (byte[])bytes.Clone();
+                mutated[i] ^= (byte)(1 << bit);
+                var load = () => Checkpoint.Load(new MemoryStream(mutated), target, parameters);
+                load.Should().Throw<CheckpointException>($"bit {bit} of byte {i} was flipped")
+                    .Which.Error.Should().BeOneOf(CheckpointError.NotACheckpoint, CheckpointError.UnsupportedVersion,
+                                                  CheckpointError.Truncated, CheckpointError.Corrupted);
+                failures++;
+            }
+        }
+
+        failures.Should().Be(8 * bytes.Length);
+        StateSnapshot.Of(target, parameters).Should().Equal(before);
+    }
+
+    [Fact]
+    public void An_unknown_version_fails_with_UnsupportedVersion_even_with_a_valid_checksum()
+    {
+        byte[] bytes = MomentumCheckpoint();
+        foreach (uint version in new uint[] { 0, 2, uint.MaxValue })
+        {
+            byte[] mutated = (byte[])bytes.Clone();
+            BinaryPrimitives.WriteUInt32LittleEndian(mutated.AsSpan(8), version);
+            ExpectFailure(mutated, CheckpointError.UnsupportedVersion);
+            ExpectFailure(Rehash(mutated), CheckpointError.UnsupportedVersion);
+        }
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_a_checkpoint_fail_with_NotACheckpoint()
+    {
+        ExpectFailure(Encoding.UTF8.GetBytes("{\"optimizer\": \"Momentum\"}"), CheckpointError.NotACheckpoint);
+        ExpectFailure(new byte[100], CheckpointError.NotACheckpoint);
+    }
+
+    [Fact]
+    public void An_impossible_payload_length_fails_without_allocating_it()
+    {
+        byte[] bytes = MomentumCheckpoint();
+        foreach (long length in new[] { -1L, 0, long.MaxValue, (long)Array.MaxLength + 1 })
+        {
+            byte[] mutated = (byte[])bytes.Clone();
+            BinaryPrimitives.WriteInt64LittleEndian(mutated.AsSpan(12), length);
+            ExpectFailure(mutated, CheckpointError.Corrupted);
+        }
+
+        // Plausible but longer than the data: the reader stops at the end of the data, seekable or not.
+        byte[] longer = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteInt64LittleEndian(longer.AsSpan(12), Array.MaxLength);
+        ExpectFailure(longer, CheckpointError.Truncated);
+        ExpectFailure(longer, CheckpointError.Truncated, seekable: false);
+    }
+
+    [Fact]
+    public void Hand_made_content_with_a_valid_checksum_fails_with_Malformed_and_changes_nothing()
+    {
+        byte[] bytes = SmallCheckpoint();
+        int learningRate = LearningRateOffset(typeof(Momentum));
+
+        byte[] nanRate = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteDoubleLittleEndian(nanRate.AsSpan(learningRate), double.NaN);
+        ExpectSmallFailure(Rehash(nanRate), CheckpointError.Malformed);
+
+        byte[] negativeRate = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteDoubleLittleEndian(negativeRate.AsSpan(learningRate), -0.5);
+        ExpectSmallFailure(Rehash(negativeRate), CheckpointError.Malformed);
+
+        byte[] negativeSteps = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteInt64LittleEndian(negativeSteps.AsSpan(learningRate + 8), -1);
+        ExpectSmallFailure(Rehash(negativeSteps), CheckpointError.Malformed);
+
+        byte[] layout = (byte[])bytes.Clone();
+        layout[learningRate - 5] = 7;
+        ExpectSmallFailure(Rehash(layout), CheckpointError.Malformed);
+
+        byte[] groupCount = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(groupCount.AsSpan(learningRate - 4), int.MaxValue);
+        ExpectSmallFailure(Rehash(groupCount), CheckpointError.Malformed);
+
+        byte[] hyperparameterCount = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(hyperparameterCount.AsSpan(learningRate + 24), int.MaxValue);
+        ExpectSmallFailure(Rehash(hyperparameterCount), CheckpointError.Malformed);
+
+        byte[] sectionCount = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(sectionCount.AsSpan(20), 3);
+        ExpectSmallFailure(Rehash(sectionCount), CheckpointError.Malformed);
+
+        byte[] invalidUtf8 = (byte[])bytes.Clone();
+        invalidUtf8[28] = 0xFF; // first byte of the name "optimizer"
+        ExpectSmallFailure(Rehash(invalidUtf8), CheckpointError.Malformed);
+    }
+
+    [Fact]
+    public void Unknown_sections_are_skipped_so_later_versions_can_add_sections()
+    {
+        // Rename the "parameters" section to "parameterz": a reader that does not know it ignores it.
+        byte[] bytes = MomentumCheckpoint();
+        int at = IndexOf(bytes, "parameters"u8.ToArray());
+        bytes[at + 9] = (byte)'z';
+        bytes = Rehash(bytes);
+
+        var parameters = Trajectory.FreshParameters();
+        var optimizer = new Momentum(parameters, 0.05);
+        Checkpoint.Load(new MemoryStream(bytes), optimizer);
+        optimizer.StepCount.Should().Be(3);
+        ExpectFailure(bytes, null, parameters, CheckpointError.MissingSection);
+    }
+
+    [Fact]
+    public void Bad_arguments_throw_ArgumentException()
+    {
+        var parameters = Trajectory.FreshParameters();
+        var optimizer = new Momentum(parameters, 0.05);
+        using var stream = new MemoryStream();
+
+        FluentActions.Invoking(() => Checkpoint.Save(null!, optimizer)).Should().Throw<ArgumentNullException>().WithParameterName("destination");
+        FluentActions.Invoking(() => Checkpoint.Load(null!, optimizer)).Should().Throw<ArgumentNullException>().WithParameterName("source");
+        FluentActions.Invoking(() => Checkpoint.Save(stream)).Should().Throw<ArgumentException>().WithParameterName("optimizer");
+        FluentActions.Invoking(() => Checkpoint.Save(new MemoryStream([], writable: false), optimizer))
+            .Should().Throw<ArgumentException>().WithParameterName("destination");
+        FluentActions.Invoking(() => Checkpoint.Save(stream, new ForeignOptimizer()))
+            .Should().Throw<ArgumentException>().WithParameterName("optimizer");
+        FluentActions.Invoking(() => Checkpoint.Save(stream, parameters: [parameters[0], parameters[0]]))
+            .Should().Throw<ArgumentException>().WithParameterName("parameters");
+        stream.Length.Should().Be(0, "nothing is written when the arguments are bad");
+    }
+
+    private static byte[] SmallCheckpoint()
+    {
+        var parameters = new[] { new Parameter("p", [1.0, -2.0]) };
+        var momentum = new Momentum(parameters, 0.1);
+        parameters[0].Gradient[0] = 0.5;
+        parameters[0].Gradient[1] = -1;
+        momentum.Step();
+        momentum.Step();
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, momentum, parameters);
+        return stream.ToArray();
+    }
+
+    private static (Momentum Target, Parameter[] Parameters) SmallTarget()
+    {
+        var parameters = new[] { new Parameter("p", [3.0, 4.0]) };
+        var target = new Momentum(parameters, 0.1);
+        parameters[0].Gradient[0] = 0.25;
+        target.Step();
+        return (target, parameters);
+    }
+
+    private static void ExpectSmallFailure(byte[] bytes, CheckpointError error)
+    {
+        var (target, parameters) = SmallTarget();
+        ExpectFailure(bytes, target, parameters, error);
+    }
+
+    /// <summary>The offset of group 0's learning rate in a single-optimizer checkpoint of <paramref name="type"/> (docs/checkpoint-format.md).</summary>
+    private static int LearningRateOffset(Type type) =>
+        20 + 4 + (4 + "optimizer".Length) + 8 + (4 + type.FullName!.Length) + 1 + 4;
+
+    private static void ExpectFailure(byte[] bytes, CheckpointError error, bool seekable = true)
+    {
+        var parameters = Trajectory.FreshParameters();
+        var optimizer = new Momentum(parameters, 0.05);
+        Trajectory.Run(optimizer, parameters, 1, 2);
+        ExpectFailure(bytes, optimizer, parameters, error, seekable);
+    }
+
+    private static void ExpectFailure(byte[] bytes, IOptimizer? optimizer, Parameter[]? parameters, CheckpointError error, bool seekable = true)
+    {
+        var all = (optimizer?.Parameters ?? []).Concat(parameters ?? []).Distinct().ToArray();
+        foreach (var p in all)
+        {
+            for (int i = 0; i < p.Length; i++)
+            {
+                p.Gradient[i] = 0.125 * (i + 1);
+            }
+        }
+
+        var before = StateSnapshot.Of(optimizer, all);
+        Stream stream = seekable ? new MemoryStream(bytes) : new NonSeekableStream(bytes);
+
+        var load = () => Checkpoint.Load(stream, optimizer, parameters);
+
+        load.Should().Throw<CheckpointException>().Which.Error.Should().Be(error);
+        StateSnapshot.Of(optimizer, all).Should().Equal(before);
+    }
+
+    private static byte[] Rehash(byte[] bytes)
+    {
+        byte[] copy = (byte[])bytes.Clone();
+        SHA256.HashData(copy.AsSpan(0, copy.Length - 32), copy.AsSpan(copy.Length - 32));
+        return copy;
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
+
+    private sealed class ForeignOptimizer : IOptimizer
+    {
+        public IReadOnlyList<Parameter> Parameters { get; } = [new Parameter("x", new double[1])];
+
+        public double LearningRate { get; set; }
+
+        public void Step()
+        {
+        }
+
+        public void ZeroGrad()
+        {
+        }
+    }
+}

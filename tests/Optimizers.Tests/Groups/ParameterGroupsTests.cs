@@ -1,0 +1,186 @@
+using Optimizers.Tests.Checkpoints;
+
+namespace Optimizers.Tests.Groups;
+
+public sealed class ParameterGroupsTests
+{
+    private static Parameter[] Parameters() => Trajectory.Parameters(seed: 5);
+
+    [Fact]
+    public void Groups_step_exactly_like_separate_optimizers_with_their_own_hyperparameters()
+    {
+        var grouped = Parameters();
+        var optimizer = new ParameterGroups(
+            new Momentum([grouped[0]], 0.05, weightDecay: 0.1),
+            new Momentum([grouped[1]], 0.2, weightDecay: 0));
+        var separate = Parameters();
+        var weights = new Momentum([separate[0]], 0.05, weightDecay: 0.1);
+        var biases = new Momentum([separate[1]], 0.2, weightDecay: 0);
+
+        for (int step = 1; step <= 6; step++)
+        {
+            Trajectory.SetGradients(grouped, step == 5 ? 4 : step);
+            Trajectory.SetGradients(separate, step == 5 ? 4 : step);
+            optimizer.Step();
+            weights.Step();
+            biases.Step();
+        }
+
+        StateSnapshot.Values(grouped).Should().Equal(StateSnapshot.Values(separate));
+        optimizer.StepCount.Should().Be(6);
+        optimizer.Groups.Select(g => g.StepCount).Should().AllBeEquivalentTo(6L);
+    }
+
+    [Fact]
+    public void Parameters_are_the_groups_parameters_in_order_and_ZeroGrad_clears_them_all()
+    {
+        var p = Parameters();
+        var optimizer = new ParameterGroups(new Adam([p[1]]), new Adam([p[0]]));
+        Trajectory.SetGradients(p, 1);
+
+        optimizer.Parameters.Should().Equal(p[1], p[0]);
+        ((IGroupedOptimizer)optimizer).Groups.Should().Equal(optimizer.Groups);
+        optimizer.ZeroGrad();
+        p.SelectMany(x => x.Gradient).Should().AllBeEquivalentTo(0.0);
+    }
+
+    [Fact]
+    public void LearningRate_reads_group_0_and_setting_it_sets_every_group()
+    {
+        var p = Parameters();
+        var optimizer = new ParameterGroups(new AdamW([p[0]], 0.01), new AdamW([p[1]], 0.03));
+
+        optimizer.LearningRate.Should().Be(0.01);
+        optimizer.Groups[1].LearningRate = 0.06;
+        optimizer.Groups[1].LearningRate.Should().Be(0.06, "a schedule drives each group through Groups");
+
+        optimizer.LearningRate = 0.5;
+        optimizer.Groups.Select(g => g.LearningRate).Should().Equal(0.5, 0.5);
+
+        var invalid = () => optimizer.LearningRate = double.NaN;
+        invalid.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("LearningRate");
+        optimizer.Groups.Select(g => g.LearningRate).Should().Equal(0.5, 0.5);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_non_finite_gradient_in_any_group_throws_before_any_group_is_modified(int badGroup)
+    {
+        var p = Parameters();
+        var optimizer = new ParameterGroups(new Momentum([p[0]], 0.1), new Momentum([p[1]], 0.1));
+        Trajectory.SetGradients(p, 1);
+        optimizer.Step();
+        Trajectory.SetGradients(p, 2);
+        p[badGroup].Gradient[p[badGroup].Length - 1] = double.PositiveInfinity;
+        var before = StateSnapshot.Of(optimizer, p);
+
+        var step = () => optimizer.Step();
+
+        step.Should().Throw<NonFiniteGradientException>().Which.ParameterName.Should().Be(p[badGroup].Name);
+        StateSnapshot.Of(optimizer, p).Should().Equal(before);
+        optimizer.StepCount.Should().Be(1);
+    }
+
+    [Fact]
+    public void Under_Skip_a_non_finite_gradient_in_the_last_group_skips_every_group()
+    {
+        var p = Parameters();
+        var optimizer = new ParameterGroups(new Adam([p[0]]), new Adam([p[1]]))
+        {
+            NonFiniteGradients = NonFiniteGradientPolicy.Skip,
+        };
+        Trajectory.SetGradients(p, 1);
+        optimizer.Step();
+        Trajectory.SetGradients(p, 2);
+        p[1].Gradient[0] = double.NaN;
+        var before = StateSnapshot.Of(optimizer, p, includeSkippedCount: false);
+
+        optimizer.TryStep().Should().BeFalse();
+        optimizer.Step();
+
+        StateSnapshot.Of(optimizer, p, includeSkippedCount: false).Should().Equal(before);
+        optimizer.SkippedStepCount.Should().Be(2);
+        optimizer.Groups.Select(g => (g.StepCount, g.SkippedStepCount)).Should().AllBeEquivalentTo((1L, 2L));
+
+        Trajectory.SetGradients(p, 2);
+        optimizer.TryStep().Should().BeTrue();
+        optimizer.StepCount.Should().Be(2);
+    }
+
+    [Fact]
+    public void The_groups_own_policy_is_not_used()
+    {
+        var p = Parameters();
+        var first = new Momentum([p[0]], 0.1) { NonFiniteGradients = NonFiniteGradientPolicy.Skip };
+        var optimizer = new ParameterGroups(first, new Momentum([p[1]], 0.1));
+        p[0].Gradient[0] = double.NaN;
+
+        var step = () => optimizer.Step();
+
+        step.Should().Throw<NonFiniteGradientException>("the ParameterGroups' policy (Throw) decides");
+        optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
+        optimizer.Step();
+        p[0].Value[0].Should().Be(double.NaN, "Propagate does not check");
+    }
+
+    [Fact]
+    public void A_group_cannot_be_stepped_on_its_own()
+    {
+        var p = Parameters();
+        var group = new Momentum([p[0]], 0.1);
+        _ = new ParameterGroups(group, new Momentum([p[1]], 0.1));
+        Trajectory.SetGradients(p, 1);
+        var before = StateSnapshot.Of(group, p);
+
+        var step = () => group.Step();
+
+        step.Should().Throw<InvalidOperationException>().WithMessage("*ParameterGroups*");
+        StateSnapshot.Of(group, p).Should().Equal(before);
+    }
+
+    public static TheoryData<string> InvalidGroupings() => new(
+        "empty", "null group", "mixed types", "same optimizer twice", "parameter in two groups",
+        "already grouped", "already stepped");
+
+    [Theory]
+    [MemberData(nameof(InvalidGroupings))]
+    public void Invalid_groupings_throw_ArgumentException_naming_groups_and_change_nothing(string @case)
+    {
+        var p = Parameters();
+        var a = new Momentum([p[0]], 0.1);
+        var b = new Momentum([p[1]], 0.1);
+        Optimizer[] groups = @case switch
+        {
+            "empty" => [],
+            "null group" => [a, null!],
+            "mixed types" => [a, new GradientDescent([p[1]], 0.1)],
+            "same optimizer twice" => [a, a],
+            "parameter in two groups" => [a, new Momentum([p[1], p[0]], 0.1)],
+            "already grouped" => [a, b],
+            _ => [a, b],
+        };
+        if (@case == "already grouped")
+        {
+            _ = new ParameterGroups(b);
+        }
+
+        if (@case == "already stepped")
+        {
+            b.Step();
+        }
+
+        var create = () => new ParameterGroups(groups);
+
+        create.Should().Throw<ArgumentException>().WithParameterName("groups");
+        a.Step();
+        a.StepCount.Should().Be(1, "a failed construction does not claim the groups");
+    }
+
+    [Fact]
+    public void A_null_list_throws_ArgumentNullException()
+    {
+        var create = () => new ParameterGroups((IEnumerable<Optimizer>)null!);
+        create.Should().Throw<ArgumentNullException>().WithParameterName("groups");
+    }
+}
