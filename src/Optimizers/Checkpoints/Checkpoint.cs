@@ -1,17 +1,18 @@
 using Optimizers.Networks;
+using Optimizers.Schedules;
 
 namespace Optimizers.Checkpoints;
 
 /// <summary>
-/// Saves an optimizer's complete state and/or parameter values (a model's weights) to a stream or file, and loads
-/// them back so that training resumes bit for bit as if it had never stopped.
+/// Saves an optimizer's complete state, parameter values (a model's weights) and a learning-rate schedule's position
+/// to a stream or file, and loads them back so that training resumes bit for bit as if it had never stopped.
 /// </summary>
 /// <remarks>
-/// <para>Typical use, a model and its optimizer in one file:</para>
+/// <para>Typical use, a model, its optimizer and its schedule in one file:</para>
 /// <code>
-/// Checkpoint.SaveToFile("run.ckpt", optimizer, network.Parameters);
-/// // later, in a fresh process, after building the same network and optimizer:
-/// Checkpoint.LoadFromFile("run.ckpt", optimizer, network.Parameters);
+/// Checkpoint.SaveToFile("run.ckpt", optimizer, network.Parameters, schedule);
+/// // later, in a fresh process, after building the same network, optimizer and schedule:
+/// Checkpoint.LoadFromFile("run.ckpt", optimizer, network.Parameters, schedule);
 /// </code>
 /// <para>
 /// The optimizer's state is: its rule type, and for each parameter group the learning rate, <see cref="Optimizer.StepCount"/>,
@@ -20,27 +21,42 @@ namespace Optimizers.Checkpoints;
 /// trajectory (<see cref="Optimizer.NonFiniteGradients"/>, parallelism) are not saved. Gradients are not saved.
 /// </para>
 /// <para>
+/// A schedule's position is: its type and constructor arguments, its epoch, its base and last learning rates per
+/// parameter group, and its own counters (<see cref="CosineAnnealingWarmRestarts.TCur"/> and
+/// <see cref="CosineAnnealingWarmRestarts.TI"/>, <see cref="ReduceLROnPlateau"/>'s best value, bad epochs and
+/// cooldown, <see cref="SequentialLR"/>'s chained schedules). The optimizer's learning rates are part of the
+/// optimizer's state, so resume both together. A schedule loads only into one of the same type built with the same
+/// arguments over as many parameter groups.
+/// </para>
+/// <para>
 /// Loading verifies before it changes anything: the format (signature, version, SHA-256 checksum, structure), then
 /// that the checkpoint fits: the same rule type and layout, the same number of groups, the same parameter names and
 /// lengths in the same order, the same hyperparameters (the learning rate excepted: it is restored, since schedules
-/// change it) and the same state names. Every failure throws <see cref="CheckpointException"/> (its
-/// <see cref="CheckpointException.Error"/> says which kind) and leaves the optimizer and the parameters exactly as
-/// they were; only the stream's position has moved. Errors of the stream itself (an <see cref="IOException"/> from
+/// change it) and the same state names, and for a schedule the same type and arguments. Every failure throws
+/// <see cref="CheckpointException"/> (its <see cref="CheckpointException.Error"/> says which kind) and leaves the
+/// optimizer, the parameters and the schedule exactly as they were; only the stream's position has moved. Errors of the stream itself (an <see cref="IOException"/> from
 /// the disk, a missing file) propagate unchanged. The format is described in docs/checkpoint-format.md.
 /// </para>
-/// <para>Thread safety: do not step or change the optimizer or parameters while saving or loading them.</para>
+/// <para>Thread safety: do not step or change the optimizer, parameters or schedule while saving or loading them.</para>
 /// </remarks>
 public static class Checkpoint
 {
-    /// <summary>Writes a checkpoint of <paramref name="optimizer"/> and/or the values of <paramref name="parameters"/>.</summary>
+    /// <summary>
+    /// Writes a checkpoint of <paramref name="optimizer"/>, the values of <paramref name="parameters"/> and/or the
+    /// position of <paramref name="schedule"/>.
+    /// </summary>
     /// <param name="destination">A writable stream; the checkpoint is written from its current position.</param>
     /// <param name="optimizer">An optimizer derived from <see cref="Optimizer"/>, or a <see cref="ParameterGroups"/>; null to save no optimizer.</param>
     /// <param name="parameters">Parameters whose values to save (for example <c>network.Parameters</c>); null to save none.</param>
+    /// <param name="schedule">A schedule of <see cref="Optimizers.Schedules"/> (any of them, <see cref="ReduceLROnPlateau"/>
+    /// and <see cref="SequentialLR"/> included); null to save none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// Both are null, the stream is not writable, the optimizer type is not supported, or a parameter is null or repeated.
+    /// All three are null, the stream is not writable, the optimizer type is not supported, a parameter is null or
+    /// repeated, or the schedule is a custom implementation.
     /// </exception>
-    public static void Save(Stream destination, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null)
+    public static void Save(Stream destination, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null,
+                            ISchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (!destination.CanWrite)
@@ -48,7 +64,7 @@ public static class Checkpoint
             throw new ArgumentException("The stream is not writable.", nameof(destination));
         }
 
-        Envelope.Write(destination, BuildPayload(optimizer, parameters));
+        Envelope.Write(destination, BuildPayload(optimizer, parameters, schedule));
     }
 
     /// <summary>Writes a checkpoint of <paramref name="network"/>'s weights (every parameter's values).</summary>
@@ -63,18 +79,25 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Reads a checkpoint and restores <paramref name="optimizer"/>'s state and/or the values of
-    /// <paramref name="parameters"/>: everything asked for, or (on any failure) nothing.
+    /// Reads a checkpoint and restores <paramref name="optimizer"/>'s state, the values of <paramref name="parameters"/>
+    /// and/or <paramref name="schedule"/>'s position: everything asked for, or (on any failure) nothing.
     /// </summary>
     /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
     /// <param name="optimizer">The optimizer to restore, built like the one saved; null to restore no optimizer.</param>
     /// <param name="parameters">The parameters whose values to restore, in the saved order; null to restore none.</param>
+    /// <param name="schedule">The schedule to restore, of the same type and built with the same arguments as the one
+    /// saved (its own learning rates are restored; the optimizer's come from <paramref name="optimizer"/>); null to
+    /// restore none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
-    /// <exception cref="ArgumentException">Both are null, the stream is not readable, or the optimizer type is not supported.</exception>
+    /// <exception cref="ArgumentException">
+    /// All three are null, the stream is not readable, the optimizer type is not supported, or the schedule is a
+    /// custom implementation.
+    /// </exception>
     /// <exception cref="CheckpointException">
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit; nothing was changed.
     /// </exception>
-    public static void Load(Stream source, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null)
+    public static void Load(Stream source, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null,
+                            ISchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (!source.CanRead)
@@ -82,7 +105,7 @@ public static class Checkpoint
             throw new ArgumentException("The stream is not readable.", nameof(source));
         }
 
-        var parameterList = Arguments(optimizer, parameters);
+        var parameterList = Arguments(optimizer, parameters, schedule);
         var sections = Envelope.Read(source);
 
         // Parse and validate everything into temporaries first ...
@@ -100,6 +123,13 @@ public static class Checkpoint
             values.Validate(parameterList);
         }
 
+        ScheduleState? position = null;
+        if (schedule is not null)
+        {
+            position = ScheduleSection.Parse(Section(sections, CheckpointFormat.ScheduleSection, "schedule position"));
+            ScheduleSection.Checkpointable(schedule, nameof(schedule)).Validate(position, "");
+        }
+
         // ... then commit: plain copies into arrays of checked lengths, which cannot fail.
         if (optimizer is not null)
         {
@@ -109,6 +139,11 @@ public static class Checkpoint
         if (parameterList is not null)
         {
             values!.Commit(parameterList);
+        }
+
+        if (schedule is not null)
+        {
+            ScheduleSection.Checkpointable(schedule, nameof(schedule)).Restore(position!);
         }
     }
 
@@ -130,14 +165,16 @@ public static class Checkpoint
     /// <paramref name="path"/> intact.
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
-    /// <param name="optimizer">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?)"/>.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?)"/>, or the path is empty.</exception>
+    /// <param name="optimizer">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="IOException">The file system refused the write or the rename.</exception>
-    public static void SaveToFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null)
-        => SaveToFile(path, optimizer, parameters, wrap: null);
+    public static void SaveToFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null,
+                                  ISchedule? schedule = null)
+        => SaveToFile(path, optimizer, parameters, schedule, wrap: null);
 
-    /// <summary>Writes <paramref name="network"/>'s weights to a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter}?)"/>).</summary>
+    /// <summary>Writes <paramref name="network"/>'s weights to a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>).</summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="network">The network whose weights to save.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
@@ -148,17 +185,19 @@ public static class Checkpoint
         SaveToFile(path, parameters: network.Parameters);
     }
 
-    /// <summary>Loads a checkpoint file (see <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?)"/>).</summary>
+    /// <summary>Loads a checkpoint file (see <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>).</summary>
     /// <param name="path">The checkpoint file.</param>
-    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?)"/>.</param>
+    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static void LoadFromFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null)
+    public static void LoadFromFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null,
+                                    ISchedule? schedule = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        Load(file, optimizer, parameters);
+        Load(file, optimizer, parameters, schedule);
     }
 
     /// <summary>Restores <paramref name="network"/>'s weights from a checkpoint file.</summary>
@@ -174,18 +213,19 @@ public static class Checkpoint
     }
 
     /// <summary>As the public overload; <paramref name="wrap"/> lets tests interrupt the write.</summary>
-    internal static void SaveToFile(string path, IOptimizer? optimizer, IEnumerable<Parameter>? parameters, Func<Stream, Stream>? wrap)
+    internal static void SaveToFile(string path, IOptimizer? optimizer, IEnumerable<Parameter>? parameters, ISchedule? schedule,
+                                    Func<Stream, Stream>? wrap)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var payload = BuildPayload(optimizer, parameters);
+        var payload = BuildPayload(optimizer, parameters, schedule);
         AtomicFile.Write(path, stream => Envelope.Write(stream, payload), wrap);
     }
 
-    private static PayloadWriter BuildPayload(IOptimizer? optimizer, IEnumerable<Parameter>? parameters)
+    private static PayloadWriter BuildPayload(IOptimizer? optimizer, IEnumerable<Parameter>? parameters, ISchedule? schedule)
     {
-        var parameterList = Arguments(optimizer, parameters);
+        var parameterList = Arguments(optimizer, parameters, schedule);
         var writer = new PayloadWriter();
-        writer.WriteInt32((optimizer is null ? 0 : 1) + (parameterList is null ? 0 : 1));
+        writer.WriteInt32((optimizer is null ? 0 : 1) + (parameterList is null ? 0 : 1) + (schedule is null ? 0 : 1));
         if (optimizer is not null)
         {
             int body = writer.BeginSection(CheckpointFormat.OptimizerSection);
@@ -200,14 +240,26 @@ public static class Checkpoint
             writer.EndSection(body);
         }
 
+        if (schedule is not null)
+        {
+            int body = writer.BeginSection(CheckpointFormat.ScheduleSection);
+            ScheduleSection.Write(writer, ScheduleSection.Checkpointable(schedule, nameof(schedule)).Capture());
+            writer.EndSection(body);
+        }
+
         return writer;
     }
 
-    private static Parameter[]? Arguments(IOptimizer? optimizer, IEnumerable<Parameter>? parameters)
+    private static Parameter[]? Arguments(IOptimizer? optimizer, IEnumerable<Parameter>? parameters, ISchedule? schedule)
     {
-        if (optimizer is null && parameters is null)
+        if (optimizer is null && parameters is null && schedule is null)
         {
-            throw new ArgumentException("Give an optimizer, parameters, or both; there is nothing to save or load.", nameof(optimizer));
+            throw new ArgumentException("Give an optimizer, parameters or a schedule; there is nothing to save or load.", nameof(optimizer));
+        }
+
+        if (schedule is not null)
+        {
+            ScheduleSection.Checkpointable(schedule, nameof(schedule));
         }
 
         if (optimizer is not null)

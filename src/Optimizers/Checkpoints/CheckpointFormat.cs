@@ -24,6 +24,9 @@ internal static class CheckpointFormat
     /// <summary>Section holding parameter values (model weights).</summary>
     public const string ParametersSection = "parameters";
 
+    /// <summary>Section holding a learning-rate schedule's position.</summary>
+    public const string ScheduleSection = "schedule";
+
     /// <summary>Optimizer layout byte: one optimizer.</summary>
     public const byte SingleLayout = 0;
 

@@ -64,4 +64,7 @@ public sealed class CosineAnnealingLR : LearningRateSchedule
 
     private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate)
         => EtaMin + (baseLearningRate - EtaMin) * (1 + Math.Cos(Math.PI * 0 / TMax)) / 2;
+
+    private protected override IEnumerable<(string Name, double Value)> Configuration()
+        => [("T_max", TMax), ("eta_min", EtaMin)];
 }

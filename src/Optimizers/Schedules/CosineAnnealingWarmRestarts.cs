@@ -87,4 +87,21 @@ public sealed class CosineAnnealingWarmRestarts : LearningRateSchedule
 
     private double Value(double baseLearningRate)
         => EtaMin + (baseLearningRate - EtaMin) * (1 + Math.Cos(Math.PI * TCur / TI)) / 2;
+
+    private protected override IEnumerable<(string Name, double Value)> Configuration()
+        => [("T_0", T0), ("T_mult", TMult), ("eta_min", EtaMin)];
+
+    private protected override IEnumerable<(string Name, double Value)> Variables() => [("T_cur", TCur), ("T_i", TI)];
+
+    private protected override void ValidateVariables(ScheduleState saved)
+    {
+        int tI = saved.Counter("T_i", T0, int.MaxValue);
+        saved.Counter("T_cur", 0, tI - 1);
+    }
+
+    private protected override void RestoreVariables(ScheduleState saved)
+    {
+        TI = (int)saved.Variable("T_i");
+        TCur = (int)saved.Variable("T_cur");
+    }
 }

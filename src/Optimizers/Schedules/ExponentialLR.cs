@@ -42,4 +42,6 @@ public sealed class ExponentialLR : LearningRateSchedule
 
     private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate)
         => baseLearningRate * Math.Pow(Gamma, 0);
+
+    private protected override IEnumerable<(string Name, double Value)> Configuration() => [("gamma", Gamma)];
 }

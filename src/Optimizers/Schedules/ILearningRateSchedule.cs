@@ -2,7 +2,7 @@ namespace Optimizers.Schedules;
 
 /// <summary>
 /// A learning-rate schedule: each <see cref="Step"/> moves it one epoch on and writes the new learning rate into
-/// the optimizer it drives.
+/// the optimizer it drives (into every parameter group, each from its own base learning rate).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,21 +19,8 @@ namespace Optimizers.Schedules;
 /// instead of this interface.
 /// </para>
 /// </remarks>
-public interface ILearningRateSchedule
+public interface ILearningRateSchedule : ISchedule
 {
-    /// <summary>
-    /// The learning rate this schedule set most recently (torch's <c>get_last_lr()[0]</c>). It is not re-read
-    /// from the optimizer: if the caller changes <see cref="IOptimizer.LearningRate"/> directly, this keeps the
-    /// schedule's last value.
-    /// </summary>
-    double CurrentLearningRate { get; }
-
-    /// <summary>
-    /// The number of <see cref="Step"/> calls since construction (torch's <c>last_epoch</c>): 0 right after
-    /// construction. Called an epoch by convention, whether you step per epoch or per batch.
-    /// </summary>
-    int Epoch { get; }
-
-    /// <summary>Advances to the next epoch and sets the optimizer's learning rate to that epoch's value.</summary>
+    /// <summary>Advances to the next epoch and sets each target's learning rate to that epoch's value.</summary>
     void Step();
 }

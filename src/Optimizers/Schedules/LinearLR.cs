@@ -70,4 +70,7 @@ public sealed class LinearLR : LearningRateSchedule
 
     private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate)
         => baseLearningRate * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, 0) / TotalIters);
+
+    private protected override IEnumerable<(string Name, double Value)> Configuration()
+        => [("start_factor", StartFactor), ("end_factor", EndFactor), ("total_iters", TotalIters)];
 }

@@ -84,4 +84,7 @@ public sealed class MultiStepLR : LearningRateSchedule
 
     private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate)
         => baseLearningRate * Math.Pow(Gamma, 0);   // no milestone is ≤ 0
+
+    private protected override IEnumerable<(string Name, double Value)> Configuration()
+        => ScheduleState.Indexed("milestones", _milestones.Select(m => (double)m)).Append(("gamma", Gamma));
 }

@@ -25,6 +25,10 @@ namespace Optimizers.Schedules;
 /// <para>
 /// Unlike the other schedules, the base learning rate is η_max / d, not the optimizer's learning rate: as in
 /// torch, the optimizer's learning rate at construction is ignored and replaced by the step-0 value.
+/// Parameter groups: every group runs the cycle from the one <c>maxLearningRate</c> (torch's <c>max_lr</c> as a
+/// number), so all groups share η_max, η₀ and η_min and the optimizer's learning rates at construction, which torch
+/// ignores too, do not matter. torch also takes a list of peaks, one per group; this class does not offer that yet
+/// (its phases are computed per group, so it is a constructor overload away).
 /// </para>
 /// <para>
 /// Every value is the closed form above (torch has no recursive form for this schedule). The schedule has epochs
@@ -46,10 +50,16 @@ namespace Optimizers.Schedules;
 public sealed class OneCycleLR : LearningRateSchedule
 {
     private readonly Phase[] _phases;
+    private readonly double[] _peaks;
+    private readonly double[] _initial;
+    private readonly double[] _floors;
 
-    /// <summary>Creates the schedule and sets the optimizer's learning rate to the step-0 value (η₀ up to rounding).</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate is replaced.</param>
-    /// <param name="maxLearningRate">η_max, the peak learning rate: finite and &gt; 0.</param>
+    /// <summary>
+    /// Creates the schedule and sets the learning rate of the optimizer (of every parameter group) to the step-0 value
+    /// (η₀ up to rounding).
+    /// </summary>
+    /// <param name="optimizer">The optimizer to drive; its current learning rates are replaced.</param>
+    /// <param name="maxLearningRate">η_max, the peak learning rate of every group: finite and &gt; 0.</param>
     /// <param name="totalSteps">T, the number of steps in the cycle: ≥ 1.</param>
     /// <param name="pctStart">a, the fraction of the cycle spent warming up, in [0, 1] (default 0.3); a·T must exceed 1,
     /// and every later phase must be longer than zero steps.</param>
@@ -64,9 +74,27 @@ public sealed class OneCycleLR : LearningRateSchedule
     public OneCycleLR(IOptimizer optimizer, double maxLearningRate, int totalSteps, double pctStart = 0.3,
                       AnnealStrategy annealStrategy = AnnealStrategy.Cos, double divFactor = 25.0,
                       double finalDivFactor = 1e4, bool threePhase = false)
+        : this(optimizer, Enumerable.Repeat(maxLearningRate, 1), broadcast: true, totalSteps, pctStart, annealStrategy,
+               divFactor, finalDivFactor, threePhase)
+    {
+    }
+
+    /// <summary>
+    /// The constructor, written per target: <paramref name="maxLearningRates"/> holds one peak per target, or one peak
+    /// used for every target when <paramref name="broadcast"/> is true (torch's <c>max_lr</c> as a number).
+    /// </summary>
+    private OneCycleLR(IOptimizer optimizer, IEnumerable<double> maxLearningRates, bool broadcast, int totalSteps,
+                       double pctStart, AnnealStrategy annealStrategy, double divFactor, double finalDivFactor, bool threePhase)
         : base(optimizer)
     {
-        MaxLearningRate = Check.PositiveFinite(maxLearningRate);
+        double[] peaks = maxLearningRates.ToArray();
+        foreach (double peak in peaks)
+        {
+            Check.PositiveFinite(peak, "maxLearningRate");
+        }
+
+        peaks = broadcast ? Enumerable.Repeat(peaks[0], TargetCount).ToArray() : peaks;
+
         TotalSteps = Check.PositiveInt(totalSteps);
         PctStart = Check.ClosedUnitInterval(pctStart);
         AnnealStrategy = Check.Defined(annealStrategy);
@@ -74,19 +102,22 @@ public sealed class OneCycleLR : LearningRateSchedule
         FinalDivFactor = Check.PositiveFinite(finalDivFactor);
         ThreePhase = threePhase;
 
-        double initial = maxLearningRate / divFactor;
-        MinLearningRate = initial / finalDivFactor;
+        _peaks = peaks;
+        _initial = peaks.Select(p => p / divFactor).ToArray();
+        _floors = _initial.Select(i => i / finalDivFactor).ToArray();
+        MaxLearningRates = Array.AsReadOnly(_peaks);
+        MinLearningRates = Array.AsReadOnly(_floors);
         _phases = threePhase
             ?
             [
-                new Phase(pctStart * totalSteps - 1, initial, maxLearningRate),
-                new Phase(2 * pctStart * totalSteps - 2, maxLearningRate, initial),
-                new Phase(totalSteps - 1, initial, MinLearningRate),
+                new Phase(pctStart * totalSteps - 1, Level.Initial, Level.Peak),
+                new Phase(2 * pctStart * totalSteps - 2, Level.Peak, Level.Initial),
+                new Phase(totalSteps - 1, Level.Initial, Level.Floor),
             ]
             :
             [
-                new Phase(pctStart * totalSteps - 1, initial, maxLearningRate),
-                new Phase(totalSteps - 1, maxLearningRate, MinLearningRate),
+                new Phase(pctStart * totalSteps - 1, Level.Initial, Level.Peak),
+                new Phase(totalSteps - 1, Level.Peak, Level.Floor),
             ];
 
         double previousEnd = 0;
@@ -104,15 +135,28 @@ public sealed class OneCycleLR : LearningRateSchedule
             previousEnd = _phases[i].EndStep;
         }
 
-        Rebase(initial);
+        Rebase(_initial);
         Start();
     }
 
-    /// <summary>η_max, the peak learning rate.</summary>
-    public double MaxLearningRate { get; }
+    private enum Level
+    {
+        Initial,
+        Peak,
+        Floor,
+    }
 
-    /// <summary>η_min = η_max / d / d_f, the learning rate at the end of the cycle.</summary>
-    public double MinLearningRate { get; }
+    /// <summary>η_max, the peak learning rate of the first target (group 0).</summary>
+    public double MaxLearningRate => _peaks[0];
+
+    /// <summary>η_max of every target, one per parameter group (torch's <c>max_lr</c> per group).</summary>
+    public IReadOnlyList<double> MaxLearningRates { get; }
+
+    /// <summary>η_min = η_max / d / d_f, the learning rate at the end of the cycle, of the first target (group 0).</summary>
+    public double MinLearningRate => _floors[0];
+
+    /// <summary>η_min of every target, one per parameter group.</summary>
+    public IReadOnlyList<double> MinLearningRates { get; }
 
     /// <summary>T, the number of steps in the cycle.</summary>
     public int TotalSteps { get; }
@@ -142,14 +186,29 @@ public sealed class OneCycleLR : LearningRateSchedule
         }
     }
 
-    private protected override double InitialLearningRate(int target, double current, double baseLearningRate) => Value(0);
+    private protected override double InitialLearningRate(int target, double current, double baseLearningRate) => Value(target, 0);
 
     private protected override double NextLearningRate(int target, int epoch, double current, double baseLearningRate)
-        => Math.Max(0, Value(epoch));
+        => Math.Max(0, Value(target, epoch));
 
-    private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate) => Value(0);
+    private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate) => Value(target, 0);
 
-    private double Value(int step)
+    private protected override IEnumerable<(string Name, double Value)> Configuration()
+        => ScheduleState.Indexed("max_lr", _peaks).Concat(
+        [
+            ("total_steps", TotalSteps), ("pct_start", PctStart), ("anneal_strategy", (int)AnnealStrategy),
+            ("div_factor", DivFactor), ("final_div_factor", FinalDivFactor), ("three_phase", ThreePhase ? 1 : 0),
+        ]);
+
+    private protected override void ValidateVariables(ScheduleState saved)
+    {
+        if (saved.Epoch < 0 || saved.Epoch > TotalSteps)
+        {
+            throw Checkpoints.PayloadReader.Malformed($"OneCycleLR is at step {saved.Epoch}; its steps are 0 … {TotalSteps}.");
+        }
+    }
+
+    private double Value(int target, int step)
     {
         // The first phase whose end is at or after the step (the last phase takes every later step).
         int phase = 0;
@@ -161,12 +220,19 @@ public sealed class OneCycleLR : LearningRateSchedule
         }
 
         double pct = (step - startStep) / (_phases[phase].EndStep - startStep);
-        return Anneal(_phases[phase].StartLearningRate, _phases[phase].EndLearningRate, pct);
+        return Anneal(LevelOf(target, _phases[phase].Start), LevelOf(target, _phases[phase].End), pct);
     }
+
+    private double LevelOf(int target, Level level) => level switch
+    {
+        Level.Initial => _initial[target],
+        Level.Peak => _peaks[target],
+        _ => _floors[target],
+    };
 
     private double Anneal(double start, double end, double pct) => AnnealStrategy == AnnealStrategy.Cos
         ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1)
         : (end - start) * pct + start;
 
-    private readonly record struct Phase(double EndStep, double StartLearningRate, double EndLearningRate);
+    private readonly record struct Phase(double EndStep, Level Start, Level End);
 }

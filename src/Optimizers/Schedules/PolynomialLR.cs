@@ -58,4 +58,7 @@ public sealed class PolynomialLR : LearningRateSchedule
 
     private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate)
         => baseLearningRate * Math.Pow(1.0 - Math.Min(TotalIters, 0) / (double)TotalIters, Power);
+
+    private protected override IEnumerable<(string Name, double Value)> Configuration()
+        => [("total_iters", TotalIters), ("power", Power)];
 }

@@ -29,23 +29,33 @@ namespace Optimizers.Schedules;
 /// elsewhere, as torch's does.
 /// </para>
 /// <para>
+/// Parameter groups: with an <see cref="IGroupedOptimizer"/>, the rule is applied to each group's learning rate with
+/// the same η_min (torch's <c>min_lr</c> as a number; torch also takes a list of floors, one per group, which this
+/// class does not offer yet: its rule is written per group, so it is a constructor overload away); the metric,
+/// best, bad-epoch and cooldown counters are shared, as in torch.
+/// </para>
+/// <para>
 /// This class does not implement <see cref="ILearningRateSchedule"/>, whose <c>Step()</c> takes no metric; torch
 /// likewise refuses it in <c>SequentialLR</c>. torch equivalent: <c>ReduceLROnPlateau(optimizer, mode, factor,
 /// patience, threshold, threshold_mode, cooldown, min_lr, eps)</c>; Keras: the <c>ReduceLROnPlateau</c> callback
 /// (<c>min_delta</c> is an absolute threshold); Optax: <c>contrib.reduce_on_plateau</c>.
 /// </para>
 /// </remarks>
-public sealed class ReduceLROnPlateau
+public sealed class ReduceLROnPlateau : ISchedule, ICheckpointableSchedule
 {
-    /// <summary>Creates the rule; the optimizer's learning rate is left as it is.</summary>
-    /// <param name="optimizer">The optimizer whose learning rate is reduced.</param>
+    private readonly IOptimizer[] _targets;
+    private readonly double[] _minLearningRates;
+    private readonly double[] _currentLearningRates;
+
+    /// <summary>Creates the rule with one floor for every parameter group; the learning rates are left as they are.</summary>
+    /// <param name="optimizer">The optimizer whose learning rates are reduced.</param>
     /// <param name="mode">Whether the metric should fall (<see cref="PlateauMode.Min"/>, the default) or rise.</param>
     /// <param name="factor">The factor applied on a plateau, in [0, 1) (default 0.1).</param>
     /// <param name="patience">The number of bad epochs tolerated before reducing: ≥ 0 (default 10).</param>
     /// <param name="threshold">The margin a metric must beat the best by: finite and ≥ 0 (default 10⁻⁴).</param>
     /// <param name="thresholdMode">Whether <paramref name="threshold"/> is relative (the default) or absolute.</param>
     /// <param name="cooldown">The number of epochs after a reduction during which bad epochs are ignored: ≥ 0 (default 0).</param>
-    /// <param name="minLearningRate">η_min, the floor of the learning rate: finite and ≥ 0 (default 0).</param>
+    /// <param name="minLearningRate">η_min, the floor of every group's learning rate: finite and ≥ 0 (default 0).</param>
     /// <param name="eps">ε, the smallest reduction worth applying: finite and ≥ 0 (default 10⁻⁸).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range or an enum value is undefined.</exception>
@@ -53,22 +63,44 @@ public sealed class ReduceLROnPlateau
                              int patience = 10, double threshold = 1e-4,
                              ThresholdMode thresholdMode = ThresholdMode.Relative, int cooldown = 0,
                              double minLearningRate = 0, double eps = 1e-8)
+        : this(optimizer, Enumerable.Repeat(minLearningRate, 1), broadcast: true, mode, factor, patience, threshold,
+               thresholdMode, cooldown, eps)
+    {
+    }
+
+    /// <summary>
+    /// The constructor, written per target: <paramref name="minLearningRates"/> holds one floor per target, or one
+    /// floor used for every target when <paramref name="broadcast"/> is true (torch's <c>min_lr</c> as a number).
+    /// </summary>
+    private ReduceLROnPlateau(IOptimizer optimizer, IEnumerable<double> minLearningRates, bool broadcast,
+                              PlateauMode mode, double factor, int patience, double threshold,
+                              ThresholdMode thresholdMode, int cooldown, double eps)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
+        _targets = ScheduleTargets.Of(optimizer);
+        double[] floors = minLearningRates.ToArray();
+        foreach (double floor in floors)
+        {
+            Check.NonNegativeFinite(floor, "minLearningRate");
+        }
+
+        _minLearningRates = broadcast ? Enumerable.Repeat(floors[0], _targets.Length).ToArray() : floors;
+
         Mode = Check.Defined(mode);
         Factor = Check.UnitInterval(factor);
         Patience = Check.NonNegativeInt(patience);
         Threshold = Check.NonNegativeFinite(threshold);
         ThresholdMode = Check.Defined(thresholdMode);
         Cooldown = Check.NonNegativeInt(cooldown);
-        MinLearningRate = Check.NonNegativeFinite(minLearningRate);
         Eps = Check.NonNegativeFinite(eps);
         Optimizer = optimizer;
+        MinLearningRates = Array.AsReadOnly(_minLearningRates);
         Best = mode == PlateauMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
-        CurrentLearningRate = optimizer.LearningRate;
+        _currentLearningRates = _targets.Select(t => t.LearningRate).ToArray();
+        CurrentLearningRates = Array.AsReadOnly(_currentLearningRates);
     }
 
-    /// <summary>The optimizer whose learning rate is reduced.</summary>
+    /// <summary>The optimizer whose learning rates are reduced.</summary>
     public IOptimizer Optimizer { get; }
 
     /// <summary>Whether the metric should fall or rise.</summary>
@@ -89,8 +121,11 @@ public sealed class ReduceLROnPlateau
     /// <summary>The number of epochs after a reduction during which bad epochs are ignored.</summary>
     public int Cooldown { get; }
 
-    /// <summary>η_min, the floor of the learning rate.</summary>
-    public double MinLearningRate { get; }
+    /// <summary>η_min of the first target (group 0); see <see cref="MinLearningRates"/>.</summary>
+    public double MinLearningRate => _minLearningRates[0];
+
+    /// <summary>η_min of every target, one per parameter group (torch's <c>min_lrs</c>).</summary>
+    public IReadOnlyList<double> MinLearningRates { get; }
 
     /// <summary>ε: a reduction smaller than this is not applied.</summary>
     public double Eps { get; }
@@ -104,15 +139,18 @@ public sealed class ReduceLROnPlateau
     /// <summary>The epochs of cooldown left (torch's <c>cooldown_counter</c>).</summary>
     public int CooldownCounter { get; private set; }
 
-    /// <summary>The optimizer's learning rate after the last step (at construction: the learning rate then).</summary>
-    public double CurrentLearningRate { get; private set; }
+    /// <summary>The first target's learning rate after the last step (at construction: the learning rate then).</summary>
+    public double CurrentLearningRate => _currentLearningRates[0];
+
+    /// <summary>Every target's learning rate after the last step, one per parameter group.</summary>
+    public IReadOnlyList<double> CurrentLearningRates { get; }
 
     /// <summary>The number of <see cref="Step(double)"/> calls so far (torch's <c>last_epoch</c>).</summary>
     public int Epoch { get; private set; }
 
-    /// <summary>Records one epoch's metric and reduces the learning rate if it has stopped improving.</summary>
+    /// <summary>Records one epoch's metric and reduces the learning rates if it has stopped improving.</summary>
     /// <param name="metric">The monitored quantity; NaN counts as no improvement.</param>
-    /// <returns>True when this step reduced the learning rate.</returns>
+    /// <returns>True when this step reduced the learning rate of at least one target.</returns>
     public bool Step(double metric)
     {
         int epoch = checked(Epoch + 1);
@@ -138,12 +176,15 @@ public sealed class ReduceLROnPlateau
         bool reduced = false;
         if (bad > Patience)
         {
-            double old = Optimizer.LearningRate;
-            double next = Math.Max(old * Factor, MinLearningRate);
-            if (old - next > Eps)
+            for (int target = 0; target < _targets.Length; target++)
             {
-                Optimizer.LearningRate = next;
-                reduced = true;
+                double old = _targets[target].LearningRate;
+                double next = Math.Max(old * Factor, _minLearningRates[target]);
+                if (old - next > Eps)
+                {
+                    _targets[target].LearningRate = next;
+                    reduced = true;
+                }
             }
 
             cooldownLeft = Cooldown;
@@ -154,8 +195,52 @@ public sealed class ReduceLROnPlateau
         Best = best;
         BadEpochs = bad;
         CooldownCounter = cooldownLeft;
-        CurrentLearningRate = Optimizer.LearningRate;
+        for (int target = 0; target < _targets.Length; target++)
+        {
+            _currentLearningRates[target] = _targets[target].LearningRate;
+        }
+
         return reduced;
+    }
+
+    /// <inheritdoc />
+    ScheduleState ICheckpointableSchedule.Capture() => new()
+    {
+        TypeName = GetType().FullName!,
+        Configuration = ScheduleState.Settings(
+        [
+            ("mode", (int)Mode), ("factor", Factor), ("patience", Patience), ("threshold", Threshold),
+            ("threshold_mode", (int)ThresholdMode), ("cooldown", Cooldown),
+            .. ScheduleState.Indexed("min_lr", _minLearningRates), ("eps", Eps),
+        ]),
+        Epoch = Epoch,
+        BaseLearningRates = [],
+        CurrentLearningRates = (double[])_currentLearningRates.Clone(),
+        Variables = ScheduleState.Settings(("best", Best), ("num_bad_epochs", BadEpochs), ("cooldown_counter", CooldownCounter)),
+        Children = [],
+    };
+
+    /// <inheritdoc />
+    void ICheckpointableSchedule.Validate(ScheduleState saved, string where)
+    {
+        saved.ValidateShape(((ICheckpointableSchedule)this).Capture(), where);
+        if (saved.Epoch < 0)
+        {
+            throw Checkpoints.PayloadReader.Malformed($"{where}ReduceLROnPlateau is at epoch {saved.Epoch}; it starts at 0.");
+        }
+
+        saved.Counter("num_bad_epochs", 0, Patience);
+        saved.Counter("cooldown_counter", 0, Cooldown);
+    }
+
+    /// <inheritdoc />
+    void ICheckpointableSchedule.Restore(ScheduleState saved)
+    {
+        saved.CurrentLearningRates.CopyTo(_currentLearningRates, 0);
+        Epoch = saved.Epoch;
+        Best = saved.Variable("best");
+        BadEpochs = (int)saved.Variable("num_bad_epochs");
+        CooldownCounter = (int)saved.Variable("cooldown_counter");
     }
 
     private bool IsBetter(double metric, double best) => (Mode, ThresholdMode) switch

@@ -23,13 +23,17 @@ namespace Optimizers.Schedules;
 /// cycle of its own). A <see cref="SequentialLR"/> cannot be nested and <see cref="ReduceLROnPlateau"/> cannot be
 /// chained, since neither is a <see cref="LearningRateSchedule"/> (torch fails on the first at a milestone and
 /// refuses the second).
-/// /// torch equivalent: <c>SequentialLR(optimizer, schedulers, milestones)</c>; Optax: <c>join_schedules</c>.
+/// Parameter groups: each group keeps its own η₀ (its learning rate before the first schedule was constructed),
+/// and every chained schedule acts on every group, as in torch.
+/// torch equivalent: <c>SequentialLR(optimizer, schedulers, milestones)</c>; Optax: <c>join_schedules</c>.
 /// </para>
 /// </remarks>
-public sealed class SequentialLR : ILearningRateSchedule
+public sealed class SequentialLR : ILearningRateSchedule, ICheckpointableSchedule
 {
     private readonly LearningRateSchedule[] _schedules;
     private readonly int[] _milestones;
+    private readonly double[] _baseLearningRates;
+    private readonly double[] _currentLearningRates;
 
     /// <summary>Chains <paramref name="schedules"/> at <paramref name="milestones"/> and applies the epoch-0 value.</summary>
     /// <param name="optimizer">The optimizer every schedule drives.</param>
@@ -101,17 +105,23 @@ public sealed class SequentialLR : ILearningRateSchedule
         Schedules = _schedules.AsReadOnly();
         Milestones = _milestones.AsReadOnly();
 
-        double baseLearningRate = _schedules.MinBy(s => s.ConstructionOrder)!.BaseLearningRate;
+        _baseLearningRates = _schedules.MinBy(s => s.ConstructionOrder)!.BaseLearningRates.ToArray();
         foreach (var schedule in _schedules)
         {
-            schedule.Rebase(baseLearningRate);
+            schedule.Rebase(_baseLearningRates);
             schedule.Suspend();
         }
 
-        optimizer.LearningRate = baseLearningRate;
-        BaseLearningRate = baseLearningRate;
+        var targets = ScheduleTargets.Of(optimizer);
+        for (int target = 0; target < targets.Length; target++)
+        {
+            targets[target].LearningRate = _baseLearningRates[target];
+        }
+
+        BaseLearningRates = Array.AsReadOnly(_baseLearningRates);
         _schedules[0].Restart();
-        CurrentLearningRate = _schedules[0].CurrentLearningRate;
+        _currentLearningRates = _schedules[0].CurrentLearningRates.ToArray();
+        CurrentLearningRates = Array.AsReadOnly(_currentLearningRates);
     }
 
     /// <summary>The optimizer every schedule drives.</summary>
@@ -123,11 +133,17 @@ public sealed class SequentialLR : ILearningRateSchedule
     /// <summary>The epochs at which the next schedule takes over.</summary>
     public IReadOnlyList<int> Milestones { get; }
 
-    /// <summary>η₀, the base learning rate shared by every schedule.</summary>
-    public double BaseLearningRate { get; }
+    /// <summary>η₀ of the first target (group 0), shared by every schedule.</summary>
+    public double BaseLearningRate => _baseLearningRates[0];
+
+    /// <summary>η₀ of every target, one per parameter group, shared by every schedule.</summary>
+    public IReadOnlyList<double> BaseLearningRates { get; }
 
     /// <inheritdoc />
-    public double CurrentLearningRate { get; private set; }
+    public double CurrentLearningRate => _currentLearningRates[0];
+
+    /// <inheritdoc />
+    public IReadOnlyList<double> CurrentLearningRates { get; }
 
     /// <inheritdoc />
     public int Epoch { get; private set; }
@@ -151,7 +167,50 @@ public sealed class SequentialLR : ILearningRateSchedule
         }
 
         Epoch = epoch;
-        CurrentLearningRate = schedule.CurrentLearningRate;
+        for (int target = 0; target < _currentLearningRates.Length; target++)
+        {
+            _currentLearningRates[target] = schedule.CurrentLearningRates[target];
+        }
+    }
+
+    /// <inheritdoc />
+    ScheduleState ICheckpointableSchedule.Capture() => new()
+    {
+        TypeName = GetType().FullName!,
+        Configuration = ScheduleState.Settings(ScheduleState.Indexed("milestones", _milestones.Select(m => (double)m)).ToArray()),
+        Epoch = Epoch,
+        BaseLearningRates = (double[])_baseLearningRates.Clone(),
+        CurrentLearningRates = (double[])_currentLearningRates.Clone(),
+        Variables = ScheduleState.Settings(("active_index", ActiveIndex)),
+        Children = _schedules.Select(s => ((ICheckpointableSchedule)s).Capture()).ToArray(),
+    };
+
+    /// <inheritdoc />
+    void ICheckpointableSchedule.Validate(ScheduleState saved, string where)
+    {
+        saved.ValidateShape(((ICheckpointableSchedule)this).Capture(), where);
+        if (saved.Epoch < 0 || saved.Counter("active_index", 0, _schedules.Length - 1) != ActiveAt(saved.Epoch))
+        {
+            throw Checkpoints.PayloadReader.Malformed(
+                $"{where}SequentialLR is at epoch {saved.Epoch} with schedule {saved.Variable("active_index")} active; the milestones put schedule {ActiveAt(Math.Max(0, saved.Epoch))} in charge.");
+        }
+
+        for (int i = 0; i < _schedules.Length; i++)
+        {
+            ((ICheckpointableSchedule)_schedules[i]).Validate(saved.Children[i], $"{where}schedule {i}: ");
+        }
+    }
+
+    /// <inheritdoc />
+    void ICheckpointableSchedule.Restore(ScheduleState saved)
+    {
+        saved.BaseLearningRates.CopyTo(_baseLearningRates, 0);
+        saved.CurrentLearningRates.CopyTo(_currentLearningRates, 0);
+        Epoch = saved.Epoch;
+        for (int i = 0; i < _schedules.Length; i++)
+        {
+            ((ICheckpointableSchedule)_schedules[i]).Restore(saved.Children[i]);
+        }
     }
 
     /// <summary>The number of milestones ≤ epoch (Python's <c>bisect_right</c>).</summary>

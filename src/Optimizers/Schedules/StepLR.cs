@@ -48,4 +48,7 @@ public sealed class StepLR : LearningRateSchedule
 
     private protected override double ClosedFormAtEpochZero(int target, double baseLearningRate)
         => baseLearningRate * Math.Pow(Gamma, 0 / StepSize);
+
+    private protected override IEnumerable<(string Name, double Value)> Configuration()
+        => [("step_size", StepSize), ("gamma", Gamma)];
 }

@@ -25,7 +25,7 @@ public sealed class AtomicWriteTests : IDisposable
         Trajectory.Run(optimizer, parameters, 3, 4);
         foreach (int failAfter in new[] { 0, 1, 19, 20, 100, previous.Length - 1 })
         {
-            var save = () => Checkpoint.SaveToFile(path, optimizer, parameters, stream => new FailingStream(stream, failAfter));
+            var save = () => Checkpoint.SaveToFile(path, optimizer, parameters, null, stream => new FailingStream(stream, failAfter));
 
             save.Should().Throw<IOException>().WithMessage("*simulated crash*");
             File.ReadAllBytes(path).Should().Equal(previous, $"the write failed after {failAfter} bytes");

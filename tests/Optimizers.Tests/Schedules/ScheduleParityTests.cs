@@ -28,6 +28,18 @@ public class ScheduleParityTests
         return data;
     }
 
+    public static TheoryData<int, string> GroupedCases()
+    {
+        var data = new TheoryData<int, string>();
+        int i = 0;
+        foreach (var trace in ScheduleTraces.Section("grouped").EnumerateArray())
+        {
+            data.Add(i++, trace.GetProperty("type").GetString()!);
+        }
+
+        return data;
+    }
+
     [Fact]
     public void The_fixture_covers_every_schedule()
     {
@@ -36,6 +48,8 @@ public class ScheduleParityTests
             ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
              "LinearLR", "PolynomialLR", "OneCycleLR", "SequentialLR"]);
         ScheduleTraces.Section("plateau").GetArrayLength().Should().BeGreaterThan(3);
+        ScheduleTraces.Section("grouped").EnumerateArray().Select(t => t.GetProperty("type").GetString()).ToHashSet()
+            .Should().BeEquivalentTo(types.Append("ReduceLROnPlateau"), "every schedule is replayed over two parameter groups too");
     }
 
     [Theory]
@@ -101,5 +115,59 @@ public class ScheduleParityTests
 
         schedule.Epoch.Should().Be(metrics.Length);
         reductions.Should().Be(expected.Zip(expected.Skip(1)).Count(p => p.First != p.Second));
+    }
+
+    [Theory]
+    [MemberData(nameof(GroupedCases))]
+    public void Every_group_follows_torch_from_its_own_base_learning_rate(int index, string type)
+    {
+        var trace = ScheduleTraces.Section("grouped")[index];
+        double[][] expected = trace.GetProperty("lrs").EnumerateArray().Select(ScheduleTraces.Doubles).ToArray();
+        var optimizer = ScheduleTraces.GroupedOptimizer(ScheduleTraces.Doubles(trace.GetProperty("base_lr")));
+        ISchedule schedule;
+        Action<int> step;
+        if (type == "ReduceLROnPlateau")
+        {
+            var args = trace.GetProperty("args");
+            double[] metrics = ScheduleTraces.Doubles(trace.GetProperty("metrics"));
+            var plateau = new ReduceLROnPlateau(
+                optimizer,
+                args.GetProperty("mode").GetString() == "min" ? PlateauMode.Min : PlateauMode.Max,
+                args.GetProperty("factor").GetDouble(),
+                args.GetProperty("patience").GetInt32(),
+                args.GetProperty("threshold").GetDouble(),
+                args.GetProperty("threshold_mode").GetString() == "rel" ? ThresholdMode.Relative : ThresholdMode.Absolute,
+                args.GetProperty("cooldown").GetInt32(),
+                args.GetProperty("min_lr").GetDouble(),
+                args.GetProperty("eps").GetDouble());
+            schedule = plateau;
+            step = epoch => plateau.Step(metrics[epoch - 1]);
+        }
+        else
+        {
+            var epochSchedule = ScheduleTraces.Build(optimizer, trace);
+            schedule = epochSchedule;
+            step = _ => epochSchedule.Step();
+        }
+
+        for (int epoch = 0; epoch < expected.Length; epoch++)
+        {
+            if (epoch > 0)
+            {
+                optimizer.Step();
+                step(epoch);
+            }
+
+            for (int g = 0; g < 2; g++)
+            {
+                double want = type == "OneCycleLR" && epoch == expected.Length - 1 ? Math.Max(0, expected[epoch][g]) : expected[epoch][g];
+                double got = optimizer.Groups[g].LearningRate;
+                ScheduleTraces.Close(got, want).Should()
+                    .BeTrue($"{type} #{index} group {g} at epoch {epoch}: torch {want:R}, got {got:R}");
+                schedule.CurrentLearningRates[g].Should().Be(got);
+            }
+
+            schedule.Epoch.Should().Be(epoch);
+        }
     }
 }

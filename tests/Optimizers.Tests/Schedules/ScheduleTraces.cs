@@ -27,6 +27,10 @@ internal static class ScheduleTraces
     public static GradientDescent Optimizer(double learningRate)
         => new([new Parameter("w", Vector<double>.Build.Dense(2))], learningRate);
 
+    /// <summary>Two groups, "a" and "b", each a GradientDescent at its own learning rate (torch's two param groups).</summary>
+    public static ParameterGroups GroupedOptimizer(double[] learningRates)
+        => new(learningRates.Select((lr, g) => new GradientDescent([new Parameter($"w{g}", Vector<double>.Build.Dense(2))], lr)));
+
     /// <summary>The C# equivalent of one torch scheduler configuration (a SequentialLR child or a whole trace).</summary>
     public static LearningRateSchedule Build(IOptimizer optimizer, string type, JsonElement args) => type switch
     {

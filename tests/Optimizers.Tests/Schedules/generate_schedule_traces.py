@@ -7,6 +7,8 @@ Run from anywhere with Debian's PyTorch:  /usr/bin/python3 tests/Optimizers.Test
 Each schedule trace holds the learning rate right after construction (epoch 0) and after each of `steps` calls of
 scheduler.step() (each preceded by optimizer.step(), as torch expects), so `lrs` has steps + 1 entries.
 ReduceLROnPlateau traces also hold the metric fed at each step (`lrs[0]` is the learning rate before the first one).
+The `grouped` traces drive an SGD with two param groups of different learning rates (`base_lrs`); each entry of their
+`lrs` is the pair of group learning rates at that epoch.
 
 torch 1.13 versus 2.x. The installed torch is 1.13; the C# library follows torch 2.x (read from the main branch,
 torch/optim/lr_scheduler.py). For the way these traces drive the schedulers (fresh schedulers, last_epoch=-1,
@@ -43,7 +45,14 @@ STEPS = 100
 
 
 def make_optimizer(base_lr):
+    if isinstance(base_lr, list):
+        return SGD([{"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in base_lr], lr=base_lr[0])
     return SGD([torch.nn.Parameter(torch.zeros(2))], lr=base_lr)
+
+
+def group_lrs(opt):
+    lrs = [group["lr"] for group in opt.param_groups]
+    return lrs if len(lrs) > 1 else lrs[0]
 
 
 def build(kind, opt, args):
@@ -71,11 +80,11 @@ def build(kind, opt, args):
 
 
 def trace(opt, sched, steps):
-    lrs = [opt.param_groups[0]["lr"]]
+    lrs = [group_lrs(opt)]
     for _ in range(steps):
         opt.step()
         sched.step()
-        lrs.append(opt.param_groups[0]["lr"])
+        lrs.append(group_lrs(opt))
     return lrs
 
 
@@ -98,11 +107,11 @@ def sequential(base_lr, children, milestones, construct_order=None, steps=STEPS)
             "milestones": milestones, "construct_order": order, "steps": steps, "lrs": trace(opt, sched, steps)}
 
 
-def one_cycle(max_lr, total_steps, pct_start=0.3, anneal="cos", div=25.0, final_div=1e4, three=False):
+def one_cycle(max_lr, total_steps, pct_start=0.3, anneal="cos", div=25.0, final_div=1e4, three=False, base_lr=0.5):
     args = {"max_lr": max_lr, "total_steps": total_steps, "pct_start": pct_start, "anneal_strategy": anneal,
             "div_factor": div, "final_div_factor": final_div, "three_phase": three}
     # base_lr is what the optimizer had before; OneCycleLR ignores it.
-    return single("OneCycleLR", 0.5, args, steps=total_steps)
+    return single("OneCycleLR", base_lr, args, steps=total_steps)
 
 
 def schedules():
@@ -159,6 +168,47 @@ def metrics(kind, n):
     return vals
 
 
+def grouped():
+    """Two param groups with different learning rates: every group is a target with its own initial_lr."""
+    two = [0.1, 0.01]
+    out = [
+        single("StepLR", two, {"step_size": 3, "gamma": 0.5}, steps=40),
+        single("MultiStepLR", [0.2, 0.05], {"milestones": [4, 4, 15], "gamma": 0.3}, steps=40),
+        single("ExponentialLR", two, {"gamma": 0.93}, steps=40),
+        single("CosineAnnealingLR", [0.1, 0.003], {"T_max": 12, "eta_min": 0.001}, steps=40),
+        single("CosineAnnealingWarmRestarts", two, {"T_0": 4, "T_mult": 2, "eta_min": 0.0005}, steps=40),
+        single("LinearLR", [0.3, 0.02], {"start_factor": 0.2, "end_factor": 1.0, "total_iters": 7}, steps=40),
+        single("PolynomialLR", two, {"total_iters": 25, "power": 1.5}, steps=40),
+        one_cycle(0.1, 40, pct_start=0.25, base_lr=two),
+        one_cycle(0.5, 30, anneal="linear", three=True, base_lr=[0.3, 0.7]),
+        sequential(two, [("LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 5}),
+                         ("CosineAnnealingLR", {"T_max": 35, "eta_min": 0.0001})], [5], steps=40),
+        sequential([0.2, 0.05], [("ExponentialLR", {"gamma": 0.9}),
+                                 ("CosineAnnealingWarmRestarts", {"T_0": 5, "T_mult": 2, "eta_min": 0.0}),
+                                 ("StepLR", {"step_size": 4, "gamma": 0.5})], [8, 20], construct_order=[2, 0, 1], steps=40),
+    ]
+    for base, kind, args in [
+        ([0.1, 0.01], "loss", {"mode": "min", "factor": 0.5, "patience": 2, "threshold": 0.01, "threshold_mode": "abs",
+                               "cooldown": 3, "min_lr": 0.004, "eps": 1e-8}),
+        ([0.2, 0.02], "acc", {"mode": "max", "factor": 0.3, "patience": 0, "threshold": 0.05, "threshold_mode": "rel",
+                              "cooldown": 1, "min_lr": 0.0, "eps": 0.005}),
+    ]:
+        out.append(plateau_run(base, kind, args, STEPS))
+    return out
+
+
+def plateau_run(base, kind, args, n):
+    opt = make_optimizer(base)
+    sched = S.ReduceLROnPlateau(opt, **args)
+    ms = metrics(kind, n)
+    lrs = [group_lrs(opt)]
+    for m in ms:
+        opt.step()
+        sched.step(m)
+        lrs.append(group_lrs(opt))
+    return {"type": "ReduceLROnPlateau", "base_lr": base, "args": args, "metrics": ms, "lrs": lrs}
+
+
 def plateau():
     out = []
     configs = [
@@ -174,15 +224,7 @@ def plateau():
                        "cooldown": 2, "min_lr": 0.05, "eps": 1e-8}),
     ]
     for base, kind, args in configs:
-        opt = make_optimizer(base)
-        sched = S.ReduceLROnPlateau(opt, **args)
-        ms = metrics(kind, STEPS)
-        lrs = [opt.param_groups[0]["lr"]]
-        for m in ms:
-            opt.step()
-            sched.step(m)
-            lrs.append(opt.param_groups[0]["lr"])
-        out.append({"type": "ReduceLROnPlateau", "base_lr": base, "args": args, "metrics": ms, "lrs": lrs})
+        out.append(plateau_run(base, kind, args, STEPS))
     return out
 
 
@@ -253,6 +295,7 @@ def main():
         "torch_version": torch.__version__,
         "schedules": schedules(),
         "plateau": plateau(),
+        "grouped": grouped(),
         "clip_grad_norm": clip_norm(),
         "clip_grad_value": clip_value(),
     }
@@ -260,7 +303,7 @@ def main():
     with open(path, "w") as f:
         f.write(dumps(data))
     print(f"wrote {path}: {len(data['schedules'])} schedules, {len(data['plateau'])} plateau runs, "
-          f"{len(data['clip_grad_norm'])} norm clips, {len(data['clip_grad_value'])} value clips")
+          f"{len(data['grouped'])} two-group runs, {len(data['clip_grad_norm'])} norm clips, {len(data['clip_grad_value'])} value clips")
 
 
 if __name__ == "__main__":
