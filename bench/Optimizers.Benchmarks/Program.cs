@@ -9,7 +9,13 @@ using Optimizers.Benchmarks.Infrastructure;
 // Usage (bench/README.md): dotnet run -c Release --project bench/Optimizers.Benchmarks -- --filter '*'
 //   quick subset:  -- --filter '*Momentum*' --layouts 1e7,100x1000 --threads 1 --job short
 //   smoke test:    -- --filter '*' --job dry
+//   correctness:   -- --verify   (every implementation follows the library's trajectory; measures nothing)
 args = Selection.Parse(args);
+if (Selection.Verify)
+{
+    return Agreement.CheckAll() ? 0 : 1;
+}
+
 Console.WriteLine($"Vector<double>.Count = {Vector<double>.Count}, Vector512 accelerated = {Vector512.IsHardwareAccelerated}, " +
                   $"processors = {Environment.ProcessorCount}");
 
@@ -17,7 +23,8 @@ var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
 if (TorchProbe.Error is { } error)
 {
     Console.WriteLine($"TorchSharp benchmarks skipped: libtorch did not load here: {error}");
-    config = config.AddFilter(new NameFilter(name => !name.EndsWith($".{nameof(StepBenchmark.TorchSharp)}", StringComparison.Ordinal)));
+    // NameFilter sees the method name alone ("TorchSharp"), not Namespace.Class.Method.
+    config = config.AddFilter(new NameFilter(name => name != nameof(StepBenchmark.TorchSharp)));
 }
 else
 {
@@ -25,3 +32,4 @@ else
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+return 0;

@@ -2,7 +2,8 @@ namespace Optimizers.Benchmarks.Infrastructure;
 
 /// <summary>
 /// Narrows the parameter grid from the command line, for quick runs: <c>--layouts 1e7,100x1000</c> and
-/// <c>--threads 1</c>. BenchmarkDotNet reads the values in the host process when it lists the cases, so
+/// <c>--threads 1</c>; <c>--verify</c> checks the implementations against each other instead of measuring.
+/// BenchmarkDotNet reads the values in the host process when it lists the cases, so
 /// setting them before it starts is enough. Everything else on the command line goes to BenchmarkDotNet.
 /// </summary>
 public static class Selection
@@ -12,6 +13,9 @@ public static class Selection
 
     /// <summary>The thread counts to measure.</summary>
     public static int[] Threads { get; private set; } = [1, 2];
+
+    /// <summary>True with <c>--verify</c>: check that the implementations agree (<see cref="Agreement"/>) instead of measuring.</summary>
+    public static bool Verify { get; private set; }
 
     /// <summary>Takes this project's own options out of <paramref name="args"/> and returns the rest.</summary>
     public static string[] Parse(string[] args)
@@ -31,6 +35,9 @@ public static class Selection
                     break;
                 case "--threads" when i + 1 < args.Length:
                     Threads = Split(args[++i]).Select(int.Parse).ToArray();
+                    break;
+                case "--verify":
+                    Verify = true;
                     break;
                 default:
                     rest.Add(args[i]);

@@ -64,8 +64,19 @@ public abstract class StepBenchmark
     /// <inheritdoc cref="MTheta"/>
     protected MathNetVector[] MTemp { get; private set; } = [];
 
+    /// <summary>A second scratch vector per parameter, for in-place forms that need two temporaries (AdaDelta).</summary>
+    protected MathNetVector[] MTemp2 { get; private set; } = [];
+
     /// <summary>t, the 1-based number of the step being taken by a reference implementation.</summary>
     protected long StepNumber { get; private set; }
+
+    /// <summary>
+    /// Called once per step of a reference implementation (fused or MathNet), after <see cref="StepNumber"/> has
+    /// become t and before any parameter is updated: the place for per-step scalar state such as NAdam's μ product.
+    /// </summary>
+    protected virtual void BeginStep()
+    {
+    }
 
     /// <summary>How many state vectors per parameter the update keeps (Momentum: 1, Adam: 2, …).</summary>
     protected abstract int StateCount { get; }
@@ -120,6 +131,7 @@ public abstract class StepBenchmark
         MGrad = Grad.Select(a => MathNetVector.Build.Dense(a)).ToArray();
         MState = State.Select(s => s.Select(a => MathNetVector.Build.Dense(a)).ToArray()).ToArray();
         MTemp = Theta.Select(a => MathNetVector.Build.Dense(a.Length)).ToArray();
+        MTemp2 = Theta.Select(a => MathNetVector.Build.Dense(a.Length)).ToArray();
     }
 
     [GlobalSetup(Target = nameof(TorchSharp))]
@@ -172,6 +184,7 @@ public abstract class StepBenchmark
     public void MathNetExpressions()
     {
         StepNumber++;
+        BeginStep();
         for (int p = 0; p < MTheta.Length; p++)
         {
             MathNetExpressionsStep(p);
@@ -183,6 +196,7 @@ public abstract class StepBenchmark
     public void MathNetInPlace()
     {
         StepNumber++;
+        BeginStep();
         for (int p = 0; p < MTheta.Length; p++)
         {
             MathNetInPlaceStep(p);
@@ -193,9 +207,58 @@ public abstract class StepBenchmark
     [Benchmark]
     public void TorchSharp() => _torch!.step();
 
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps of every implementation but TorchSharp, each on a fresh instance over the
+    /// <c>1e3</c> layout with one thread, and returns, per implementation, the largest difference from the
+    /// library's θ relative to the largest distance the library moved θ (see <see cref="Infrastructure.Agreement"/>).
+    /// </summary>
+    public static IEnumerable<(string Implementation, double Discrepancy)> Agreement(Func<StepBenchmark> create, int steps)
+    {
+        StepBenchmark Fresh()
+        {
+            var benchmark = create();
+            benchmark.Layout = "1e3";
+            benchmark.Threads = 1;
+            return benchmark;
+        }
+
+        var initial = Fresh();
+        initial.CreateArrays(withState: false);
+        var start = initial.Theta[0];
+
+        var library = Fresh();
+        library.SetupLibrary();
+        for (int s = 0; s < steps; s++)
+        {
+            library.Library();
+        }
+
+        var expected = library.Theta[0];
+        double moved = start.Zip(expected, (a, b) => Math.Abs(a - b)).Max();
+        var others = new (string Name, Action<StepBenchmark> Setup, Action<StepBenchmark> Step, Func<StepBenchmark, double[]> Theta)[]
+        {
+            (nameof(Fused), b => b.SetupFused(), b => b.Fused(), b => b.Theta[0]),
+            (nameof(Fused512), b => b.SetupFused(), b => b.Fused512(), b => b.Theta[0]),
+            (nameof(MathNetExpressions), b => b.SetupMathNet(), b => b.MathNetExpressions(), b => b.MTheta[0].ToArray()),
+            (nameof(MathNetInPlace), b => b.SetupMathNet(), b => b.MathNetInPlace(), b => b.MTheta[0].ToArray()),
+        };
+        foreach (var (name, setup, step, theta) in others)
+        {
+            var benchmark = Fresh();
+            setup(benchmark);
+            for (int s = 0; s < steps; s++)
+            {
+                step(benchmark);
+            }
+
+            yield return (name, theta(benchmark).Zip(expected, (a, b) => Math.Abs(a - b)).Max() / moved);
+        }
+    }
+
     private void RunFused(Action<int> piece)
     {
         StepNumber++;
+        BeginStep();
         int pieces = _split!.Pieces.Length;
         if (pieces == 1)
         {

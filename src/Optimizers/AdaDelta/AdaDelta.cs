@@ -31,7 +31,7 @@ namespace Optimizers;
 /// ε = 1e-7; Optax's <c>adadelta</c> has the same form with ρ = 0.9 and ε = 1e-6.
 /// </para>
 /// </remarks>
-public sealed class AdaDelta : Optimizer
+public sealed class AdaDelta : ElementwiseOptimizer
 {
     private readonly double[][] _squareAvgs;
     private readonly double[][] _accDeltas;
@@ -53,6 +53,10 @@ public sealed class AdaDelta : Optimizer
         Epsilon = Check.PositiveFinite(epsilon);
         WeightDecay = Check.NonNegativeFinite(weightDecay);
         Maximize = maximize;
+        RecordHyperparameter("rho", Rho);
+        RecordHyperparameter("eps", Epsilon);
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("maximize", Maximize);
         _squareAvgs = AddVectorState("square_avg");
         _accDeltas = AddVectorState("acc_delta");
     }
@@ -70,7 +74,8 @@ public sealed class AdaDelta : Optimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
-        => AdaDeltaKernel.Step(value, gradient, _squareAvgs[index], _accDeltas[index],
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+        => AdaDeltaKernel.Step(value, gradient, _squareAvgs[index].AsSpan(start, value.Length),
+                               _accDeltas[index].AsSpan(start, value.Length),
                                LearningRate, Rho, Epsilon, WeightDecay, Maximize);
 }

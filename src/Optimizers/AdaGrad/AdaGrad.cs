@@ -34,7 +34,7 @@ namespace Optimizers;
 /// an element unchanged while its sum is 0.
 /// </para>
 /// </remarks>
-public sealed class AdaGrad : Optimizer
+public sealed class AdaGrad : ElementwiseOptimizer
 {
     private readonly double[][] _sums;
 
@@ -58,6 +58,11 @@ public sealed class AdaGrad : Optimizer
         InitialAccumulatorValue = Check.NonNegativeFinite(initialAccumulatorValue);
         Epsilon = Check.NonNegativeFinite(epsilon);
         Maximize = maximize;
+        RecordHyperparameter("lr_decay", LearningRateDecay);
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("initial_accumulator_value", InitialAccumulatorValue);
+        RecordHyperparameter("eps", Epsilon);
+        RecordHyperparameter("maximize", Maximize);
         _sums = AddVectorState("sum", initialAccumulatorValue);
     }
 
@@ -77,9 +82,9 @@ public sealed class AdaGrad : Optimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
     {
         double decayedLr = LearningRate / (1 + (step - 1) * LearningRateDecay);
-        AdaGradKernel.Step(value, gradient, _sums[index], decayedLr, Epsilon, WeightDecay, Maximize);
+        AdaGradKernel.Step(value, gradient, _sums[index].AsSpan(start, value.Length), decayedLr, Epsilon, WeightDecay, Maximize);
     }
 }

@@ -40,7 +40,7 @@ namespace Optimizers;
 /// bias-corrected second moment. For decoupled weight decay use <see cref="AdamW"/>.
 /// </para>
 /// </remarks>
-public sealed class Adam : Optimizer
+public sealed class Adam : ElementwiseOptimizer
 {
     private readonly double[][] _expAvg;
     private readonly double[][] _expAvgSq;
@@ -97,13 +97,14 @@ public sealed class Adam : Optimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
     {
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
         double stepSize = LearningRate / biasCorrection1;
-        AdamKernel.Step(value, gradient, _expAvg[index], _expAvgSq[index],
-                        _maxExpAvgSq is null ? Span<double>.Empty : _maxExpAvgSq[index],
+        AdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length),
+                        _expAvgSq[index].AsSpan(start, value.Length),
+                        _maxExpAvgSq is null ? Span<double>.Empty : _maxExpAvgSq[index].AsSpan(start, value.Length),
                         Beta1, Beta2, Epsilon, weightDecay: WeightDecay, shrink: 1, Maximize, AmsGrad,
                         stepSize, Math.Sqrt(biasCorrection2));
     }

@@ -37,7 +37,7 @@ namespace Optimizers;
 /// ηₜ rather than by α.
 /// </para>
 /// </remarks>
-public sealed class AdamW : Optimizer
+public sealed class AdamW : ElementwiseOptimizer
 {
     private readonly double[][] _expAvg;
     private readonly double[][] _expAvgSq;
@@ -94,14 +94,15 @@ public sealed class AdamW : Optimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
     {
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
         double stepSize = LearningRate / biasCorrection1;
         double shrink = 1 - LearningRate * WeightDecay;
-        AdamKernel.Step(value, gradient, _expAvg[index], _expAvgSq[index],
-                        _maxExpAvgSq is null ? Span<double>.Empty : _maxExpAvgSq[index],
+        AdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length),
+                        _expAvgSq[index].AsSpan(start, value.Length),
+                        _maxExpAvgSq is null ? Span<double>.Empty : _maxExpAvgSq[index].AsSpan(start, value.Length),
                         Beta1, Beta2, Epsilon, weightDecay: 0, shrink, Maximize, AmsGrad,
                         stepSize, Math.Sqrt(biasCorrection2));
     }

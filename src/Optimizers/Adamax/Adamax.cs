@@ -32,7 +32,7 @@ namespace Optimizers;
 /// after the maximum (<c>uₜ = max(β₂·uₜ₋₁, |gₜ|)</c>, step <c>γ·mₜ / ((1 − β₁ᵗ)·(uₜ + ε))</c>).
 /// </para>
 /// </remarks>
-public sealed class Adamax : Optimizer
+public sealed class Adamax : ElementwiseOptimizer
 {
     private readonly double[][] _expAvgs;
     private readonly double[][] _expInfs;
@@ -56,6 +56,11 @@ public sealed class Adamax : Optimizer
         Epsilon = Check.NonNegativeFinite(epsilon);
         WeightDecay = Check.NonNegativeFinite(weightDecay);
         Maximize = maximize;
+        RecordHyperparameter("beta1", Beta1);
+        RecordHyperparameter("beta2", Beta2);
+        RecordHyperparameter("eps", Epsilon);
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("maximize", Maximize);
         _expAvgs = AddVectorState("exp_avg");
         _expInfs = AddVectorState("exp_inf");
     }
@@ -76,10 +81,10 @@ public sealed class Adamax : Optimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
     {
         double correctedLr = LearningRate / (1 - Math.Pow(Beta1, step));
-        AdamaxKernel.Step(value, gradient, _expAvgs[index], _expInfs[index],
+        AdamaxKernel.Step(value, gradient, _expAvgs[index].AsSpan(start, value.Length), _expInfs[index].AsSpan(start, value.Length),
                           correctedLr, Beta1, Beta2, Epsilon, WeightDecay, Maximize);
     }
 }

@@ -40,7 +40,7 @@ namespace Optimizers;
 /// root; Optax's <c>nadam</c> uses a constant β₁ (no μₜ schedule) in its Nesterov correction.
 /// </para>
 /// </remarks>
-public sealed class NAdam : Optimizer
+public sealed class NAdam : ElementwiseOptimizer
 {
     private readonly double[][] _expAvg;
     private readonly double[][] _expAvgSq;
@@ -96,17 +96,21 @@ public sealed class NAdam : Optimizer
     /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
     public bool Maximize { get; }
 
+    /// <summary>Multiplies μₜ into the running product of parameter <paramref name="index"/>, once per step.</summary>
+    /// <param name="index">The parameter's position in <see cref="Optimizer.Parameters"/>.</param>
+    /// <param name="step">t, the 1-based number of this step.</param>
+    protected override void BeginParameterStep(int index, long step) => _muProduct[index] *= MomentumAt(step);
+
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
     {
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
         double mu = MomentumAt(step);
         double muNext = MomentumAt(step + 1);
-        double muProduct = _muProduct[index] * mu;
-        _muProduct[index] = muProduct;
+        double muProduct = _muProduct[index];
         double gradientStep = LearningRate * (1 - mu) / (1 - muProduct);
         double momentumStep = LearningRate * muNext / (1 - muProduct * muNext);
-        NAdamKernel.Step(value, gradient, _expAvg[index], _expAvgSq[index], Beta1, Beta2, Epsilon, WeightDecay,
+        NAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon, WeightDecay,
                          Maximize, biasCorrection2, gradientStep, momentumStep);
     }
 

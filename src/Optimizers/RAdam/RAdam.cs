@@ -42,7 +42,7 @@ namespace Optimizers;
 /// its core optimizers (TensorFlow Addons' <c>RectifiedAdam</c> adds warm-up and a different threshold option).
 /// </para>
 /// </remarks>
-public sealed class RAdam : Optimizer
+public sealed class RAdam : ElementwiseOptimizer
 {
     private readonly double[][] _expAvg;
     private readonly double[][] _expAvgSq;
@@ -93,7 +93,7 @@ public sealed class RAdam : Optimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
     {
         double beta2Power = Math.Pow(Beta2, step);
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
@@ -108,7 +108,7 @@ public sealed class RAdam : Optimizer
             stepSize *= rect * Math.Sqrt(biasCorrection2);
         }
 
-        RAdamKernel.Step(value, gradient, _expAvg[index], _expAvgSq[index], Beta1, Beta2, Epsilon, WeightDecay,
+        RAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon, WeightDecay,
                          Maximize, stepSize, rectified);
     }
 }

@@ -40,7 +40,7 @@ namespace Optimizers;
 /// <c>rmsprop</c> defaults to decay 0.9 and also puts ε inside the root unless <c>eps_in_sqrt=False</c>.
 /// </para>
 /// </remarks>
-public sealed class RMSProp : Optimizer
+public sealed class RMSProp : ElementwiseOptimizer
 {
     private readonly double[][] _squareAvgs;
     private readonly double[][]? _momentumBuffers;
@@ -68,6 +68,12 @@ public sealed class RMSProp : Optimizer
         MomentumFactor = Check.UnitInterval(momentum);
         Centered = centered;
         Maximize = maximize;
+        RecordHyperparameter("alpha", Alpha);
+        RecordHyperparameter("eps", Epsilon);
+        RecordHyperparameter("weight_decay", WeightDecay);
+        RecordHyperparameter("momentum", MomentumFactor);
+        RecordHyperparameter("centered", Centered);
+        RecordHyperparameter("maximize", Maximize);
         _squareAvgs = AddVectorState("square_avg");
         _momentumBuffers = momentum > 0 ? AddVectorState("momentum_buffer") : null;
         _gradAvgs = centered ? AddVectorState("grad_avg") : null;
@@ -92,9 +98,9 @@ public sealed class RMSProp : Optimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
-        => RMSPropKernel.Step(value, gradient, _squareAvgs[index],
-                              _gradAvgs is null ? Span<double>.Empty : _gradAvgs[index],
-                              _momentumBuffers is null ? Span<double>.Empty : _momentumBuffers[index],
+    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+        => RMSPropKernel.Step(value, gradient, _squareAvgs[index].AsSpan(start, value.Length),
+                              _gradAvgs is null ? Span<double>.Empty : _gradAvgs[index].AsSpan(start, value.Length),
+                              _momentumBuffers is null ? Span<double>.Empty : _momentumBuffers[index].AsSpan(start, value.Length),
                               LearningRate, Alpha, Epsilon, WeightDecay, MomentumFactor, Centered, Maximize);
 }

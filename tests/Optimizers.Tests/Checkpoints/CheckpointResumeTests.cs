@@ -1,10 +1,11 @@
 using Optimizers.Checkpoints;
+using Optimizers.Tests.TestSupport;
 
 namespace Optimizers.Tests.Checkpoints;
 
 /// <summary>
 /// Save after k steps, load into a fresh optimizer over fresh parameters, continue: the trajectory is bit-identical
-/// to a run that never stopped, for every optimizer configuration in <see cref="CheckpointableOptimizers"/>.
+/// to a run that never stopped, for every optimizer configuration of <see cref="AllOptimizers"/> (plain, rich and grouped).
 /// </summary>
 public sealed class CheckpointResumeTests
 {
@@ -13,7 +14,7 @@ public sealed class CheckpointResumeTests
     public void Resuming_from_a_checkpoint_is_bit_identical_to_an_uninterrupted_run(string name)
     {
         var uninterruptedParameters = Trajectory.Parameters(seed: 7);
-        var uninterrupted = CheckpointableOptimizers.Create(name, uninterruptedParameters);
+        var uninterrupted = AllOptimizers.CreateAny(name, uninterruptedParameters);
         Trajectory.SkipNonFiniteSteps(uninterrupted);
         Trajectory.Run(uninterrupted, uninterruptedParameters, 1, Trajectory.Steps);
         var expected = StateSnapshot.Of(uninterrupted, uninterruptedParameters);
@@ -22,14 +23,14 @@ public sealed class CheckpointResumeTests
         foreach (int k in new[] { 1, 4, 6, 9 })
         {
             var firstParameters = Trajectory.Parameters(seed: 7);
-            var first = CheckpointableOptimizers.Create(name, firstParameters);
+            var first = AllOptimizers.CreateAny(name, firstParameters);
             Trajectory.SkipNonFiniteSteps(first);
             Trajectory.Run(first, firstParameters, 1, k);
             using var stream = new MemoryStream();
             Checkpoint.Save(stream, first, firstParameters);
 
             var resumedParameters = Trajectory.FreshParameters();
-            var resumed = CheckpointableOptimizers.Create(name, resumedParameters);
+            var resumed = AllOptimizers.CreateAny(name, resumedParameters);
             Trajectory.SkipNonFiniteSteps(resumed);
             stream.Position = 0;
             Checkpoint.Load(stream, resumed, resumedParameters);
@@ -123,5 +124,5 @@ public sealed class CheckpointResumeTests
         target[0].Value.Select(BitConverter.DoubleToInt64Bits).Should().Equal(special.Select(BitConverter.DoubleToInt64Bits));
     }
 
-    public static TheoryData<string> Optimizers() => CheckpointableOptimizers.Names();
+    public static TheoryData<string> Optimizers() => AllOptimizers.CheckpointableNames();
 }

@@ -1,3 +1,5 @@
+using Optimizers.Tests.TestSupport;
+
 namespace Optimizers.Tests;
 
 /// <summary>
@@ -9,7 +11,7 @@ public sealed class NonFiniteGradientTests : OptimizerTestBase
     public static TheoryData<string, double, int> Cases()
     {
         var data = new TheoryData<string, double, int>();
-        foreach (var rule in Rules.Names)
+        foreach (var rule in AllOptimizers.Configurations.Keys)
         {
             foreach (var bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
             {
@@ -29,7 +31,7 @@ public sealed class NonFiniteGradientTests : OptimizerTestBase
     public void StepThrowsNamingTheParameterAndChangesNothing(string rule, double bad, int index)
     {
         var (a, b) = Parameters();
-        var optimizer = Rules.Create(rule, [a, b]);
+        var optimizer = AllOptimizers.Create(rule, [a, b]);
         ValidStep(optimizer, a, b, 1);
         ValidStep(optimizer, a, b, 2);
 
@@ -47,15 +49,15 @@ public sealed class NonFiniteGradientTests : OptimizerTestBase
     }
 
     [Theory]
-    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void ARejectedFirstStepIsNotCounted(string rule)
     {
         // After a rejected step 1, the next step must still be the first one (for Momentum b₁ = g₁, undamped),
         // exactly as for an optimizer that never saw the bad gradient.
         var (a, b) = Parameters();
         var (a2, b2) = Parameters();
-        var optimizer = Rules.Create(rule, [a, b]);
-        var twin = Rules.Create(rule, [a2, b2]);
+        var optimizer = AllOptimizers.Create(rule, [a, b]);
+        var twin = AllOptimizers.Create(rule, [a2, b2]);
 
         SetGradients(a, b, 1);
         b.Gradient[3] = double.NaN;
@@ -73,11 +75,11 @@ public sealed class NonFiniteGradientTests : OptimizerTestBase
     }
 
     [Theory]
-    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void TurningTheCheckOffLetsNaNPropagateAsInPyTorch(string rule)
     {
         var (a, b) = Parameters();
-        var optimizer = Rules.Create(rule, [a, b]);
+        var optimizer = AllOptimizers.Create(rule, [a, b]);
         optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
         ValidStep(optimizer, a, b, 1);
 
@@ -89,7 +91,7 @@ public sealed class NonFiniteGradientTests : OptimizerTestBase
         double.IsNaN(b.Value[4]).Should().BeTrue("θ − α·NaN is NaN");
         b.Value.ToArray().Where((_, i) => i != 4).Should().OnlyContain(x => double.IsFinite(x), "other elements are unaffected");
         a.Value.ToArray().Should().OnlyContain(x => double.IsFinite(x));
-        foreach (var name in optimizer.StateNames)
+        foreach (var name in optimizer.VectorStates.Keys)
         {
             double.IsNaN(optimizer.GetState(name, 1)[4]).Should().BeTrue($"state '{name}' carries the NaN on");
         }
@@ -98,7 +100,7 @@ public sealed class NonFiniteGradientTests : OptimizerTestBase
     [Fact]
     public void TheCheckIsOnByDefault()
     {
-        Rules.Names.Select(r => Rules.Create(r, [Param("a", 1)]).NonFiniteGradients).Should().AllBeEquivalentTo(NonFiniteGradientPolicy.Throw);
+        AllOptimizers.Configurations.Keys.Select(r => AllOptimizers.Create(r, Param("a", 1)).NonFiniteGradients).Should().AllBeEquivalentTo(NonFiniteGradientPolicy.Throw);
     }
 
     private static (Parameter A, Parameter B) Parameters() =>

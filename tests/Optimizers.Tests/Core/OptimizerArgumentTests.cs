@@ -1,3 +1,5 @@
+using Optimizers.Tests.TestSupport;
+
 namespace Optimizers.Tests;
 
 /// <summary>
@@ -15,8 +17,11 @@ public sealed class OptimizerArgumentTests : OptimizerTestBase
         var (parameters, existing) = Trained("Momentum");
         var snapshot = Snapshot.Of(existing);
 
-        ShouldThrowFor<ArgumentOutOfRangeException>(() => new GradientDescent(parameters, learningRate), "learningRate");
-        ShouldThrowFor<ArgumentOutOfRangeException>(() => new Momentum(parameters, learningRate), "learningRate");
+        foreach (var configuration in AllOptimizers.Plain.Values)
+        {
+            ShouldThrowFor<ArgumentOutOfRangeException>(() => configuration.Create(parameters, learningRate), "learningRate");
+        }
+
         snapshot.ShouldBeUnchanged();
     }
 
@@ -24,7 +29,7 @@ public sealed class OptimizerArgumentTests : OptimizerTestBase
     [MemberData(nameof(BadLearningRates))]
     public void LearningRateSetterRejectsABadValueAndKeepsTheOldOne(double learningRate)
     {
-        foreach (var rule in Rules.Names)
+        foreach (var rule in AllOptimizers.Plain.Keys)
         {
             var (_, optimizer) = Trained(rule);
             var (_, twin) = Trained(rule);
@@ -103,34 +108,34 @@ public sealed class OptimizerArgumentTests : OptimizerTestBase
     }
 
     [Theory]
-    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    [MemberData(nameof(AllOptimizers.RuleNames), MemberType = typeof(AllOptimizers))]
     public void NullParameterListIsRejected(string rule) =>
-        ShouldThrowFor<ArgumentNullException>(() => Rules.Create(rule, null!), "parameters");
+        ShouldThrowFor<ArgumentNullException>(() => AllOptimizers.Create(rule, null!), "parameters");
 
     [Theory]
-    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    [MemberData(nameof(AllOptimizers.RuleNames), MemberType = typeof(AllOptimizers))]
     public void EmptyParameterListIsRejected(string rule)
     {
-        var e = ShouldThrowFor<ArgumentException>(() => Rules.Create(rule, []), "parameters");
+        var e = ShouldThrowFor<ArgumentException>(() => AllOptimizers.Create(rule, []), "parameters");
         e.Message.Should().Contain("empty");
     }
 
     [Theory]
-    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    [MemberData(nameof(AllOptimizers.RuleNames), MemberType = typeof(AllOptimizers))]
     public void NullEntryIsRejected(string rule)
     {
-        var e = ShouldThrowFor<ArgumentException>(() => Rules.Create(rule, [Param("a", 1), null!]), "parameters");
+        var e = ShouldThrowFor<ArgumentException>(() => AllOptimizers.Create(rule, [Param("a", 1), null!]), "parameters");
         e.Message.Should().Contain("index 1");
     }
 
     [Theory]
-    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    [MemberData(nameof(AllOptimizers.RuleNames), MemberType = typeof(AllOptimizers))]
     public void RepeatedParameterIsRejected(string rule)
     {
         var (parameters, existing) = Trained(rule);
         var snapshot = Snapshot.Of(existing);
         var repeated = new[] { parameters[0], parameters[1], parameters[0] };
-        var e = ShouldThrowFor<ArgumentException>(() => Rules.Create(rule, repeated), "parameters");
+        var e = ShouldThrowFor<ArgumentException>(() => AllOptimizers.Create(rule, repeated), "parameters");
         e.Message.Should().Contain($"'{parameters[0].Name}'");
         snapshot.ShouldBeUnchanged();
     }
@@ -143,22 +148,22 @@ public sealed class OptimizerArgumentTests : OptimizerTestBase
     }
 
     [Theory]
-    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    [MemberData(nameof(AllOptimizers.RuleNames), MemberType = typeof(AllOptimizers))]
     public void ParametersAreKeptInOrderAndReadOnly(string rule)
     {
         var a = Param("a", 1);
         var b = Param("b", 2, 3);
-        var optimizer = Rules.Create(rule, new List<Parameter> { a, b });
+        var optimizer = AllOptimizers.Create(rule, new List<Parameter> { a, b });
         optimizer.Parameters.Should().Equal(a, b);
         optimizer.Parameters.Should().NotBeAssignableTo<List<Parameter>>().And.NotBeAssignableTo<Parameter[]>();
     }
 
     [Theory]
-    [MemberData(nameof(Rules.All), MemberType = typeof(Rules))]
+    [MemberData(nameof(AllOptimizers.RuleNames), MemberType = typeof(AllOptimizers))]
     public void UnknownStateNameThrowsKeyNotFound(string rule)
     {
-        var optimizer = Rules.Create(rule, [Param("a", 1)]);
-        FluentActions.Invoking(() => optimizer.GetState("exp_avg", 0).ToArray()).Should().Throw<KeyNotFoundException>();
+        var optimizer = AllOptimizers.Create(rule, [Param("a", 1)]);
+        FluentActions.Invoking(() => optimizer.GetState("velocity", 0).ToArray()).Should().Throw<KeyNotFoundException>();
         FluentActions.Invoking(() => optimizer.GetScalarState("step", 0)).Should().Throw<KeyNotFoundException>();
     }
 
@@ -166,7 +171,7 @@ public sealed class OptimizerArgumentTests : OptimizerTestBase
     private static (Parameter[] Parameters, Optimizer Optimizer) Trained(string rule)
     {
         var parameters = new[] { Param("a", 1, -2, 3), Param("b", 0.5, 0.25) };
-        var optimizer = Rules.Create(rule, parameters);
+        var optimizer = AllOptimizers.Create(rule, parameters);
         for (int step = 1; step <= 2; step++)
         {
             SetGradient(parameters[0], 0.1 * step, -0.2, 0.3);

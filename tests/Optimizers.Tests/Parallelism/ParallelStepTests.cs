@@ -1,4 +1,4 @@
-using Optimizers.Tests.Performance;
+using Optimizers.Tests.TestSupport;
 
 namespace Optimizers.Tests.Parallelism;
 
@@ -7,7 +7,7 @@ public sealed class ParallelStepTests
     public static TheoryData<string, int, string> Cases()
     {
         var cases = new TheoryData<string, int, string>();
-        foreach (var name in OptimizerCatalog.All)
+        foreach (var name in AllOptimizers.Configurations.Keys)
         {
             foreach (int degree in new[] { 2, 3, 7 })
             {
@@ -32,8 +32,8 @@ public sealed class ParallelStepTests
     [MemberData(nameof(Cases))]
     public void Parallel_steps_equal_single_threaded_steps_bit_for_bit(string name, int degree, string layout)
     {
-        var single = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(7, Layouts[layout]));
-        var split = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(7, Layouts[layout]));
+        var single = AllOptimizers.Create(name, RandomParameters.Create(7, Layouts[layout]));
+        var split = AllOptimizers.Create(name, RandomParameters.Create(7, Layouts[layout]));
         split.MaxDegreeOfParallelism = degree;
         split.MinimumPartLength = 64;
         split.Partition.Parts.Should().Be(degree);
@@ -73,12 +73,12 @@ public sealed class ParallelStepTests
     }
 
     [Theory]
-    [MemberData(nameof(OptimizerCatalog.Names), MemberType = typeof(OptimizerCatalog))]
+    [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void A_non_finite_gradient_is_reported_as_on_one_thread_and_nothing_changes(string name)
     {
         int[] lengths = [300, 5000, 40, 2000];
-        var single = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(5, lengths));
-        var split = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(5, lengths));
+        var single = AllOptimizers.Create(name, RandomParameters.Create(5, lengths));
+        var split = AllOptimizers.Create(name, RandomParameters.Create(5, lengths));
         split.MaxDegreeOfParallelism = 5;
         split.MinimumPartLength = 64;
         single.Step();
@@ -109,7 +109,7 @@ public sealed class ParallelStepTests
     public void Optimizers_stepped_concurrently_from_several_threads_share_the_pool_correctly()
     {
         const int Steps = 200;
-        var expected = OptimizerCatalog.Create("Momentum", OptimizerCatalog.RandomParameters(9, 3000, 1000));
+        var expected = AllOptimizers.Create("Momentum", RandomParameters.Create(9, 3000, 1000));
         for (int s = 0; s < Steps; s++)
         {
             expected.Step();
@@ -117,7 +117,7 @@ public sealed class ParallelStepTests
 
         var optimizers = Enumerable.Range(0, 4).Select(_ =>
         {
-            var o = OptimizerCatalog.Create("Momentum", OptimizerCatalog.RandomParameters(9, 3000, 1000));
+            var o = AllOptimizers.Create("Momentum", RandomParameters.Create(9, 3000, 1000));
             o.MaxDegreeOfParallelism = 3;
             o.MinimumPartLength = 256;
             return o;
@@ -154,7 +154,7 @@ public sealed class ParallelStepTests
     [InlineData(-1)]
     public void MaxDegreeOfParallelism_below_one_is_rejected(int degree)
     {
-        var optimizer = new Momentum(OptimizerCatalog.RandomParameters(1, 10), 0.1);
+        var optimizer = new Momentum(RandomParameters.Create(1, 10), 0.1);
 
         optimizer.Invoking(o => o.MaxDegreeOfParallelism = degree)
                  .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxDegreeOfParallelism");
@@ -164,8 +164,8 @@ public sealed class ParallelStepTests
     [Fact]
     public void Models_smaller_than_two_default_parts_are_not_split()
     {
-        var small = new Momentum(OptimizerCatalog.RandomParameters(1, 65535), 0.1) { MaxDegreeOfParallelism = 8 };
-        var large = new Momentum(OptimizerCatalog.RandomParameters(1, 40000, 40000, 40000), 0.1) { MaxDegreeOfParallelism = 8 };
+        var small = new Momentum(RandomParameters.Create(1, 65535), 0.1) { MaxDegreeOfParallelism = 8 };
+        var large = new Momentum(RandomParameters.Create(1, 40000, 40000, 40000), 0.1) { MaxDegreeOfParallelism = 8 };
 
         small.Partition.Parts.Should().Be(1);
         large.Partition.Parts.Should().Be(3);
@@ -176,7 +176,7 @@ public sealed class ParallelStepTests
         var random = new Random(seed);
         foreach (var parameter in optimizer.Parameters)
         {
-            OptimizerCatalog.FillGradient(parameter, random);
+            RandomParameters.FillGradient(parameter, random);
         }
     }
 

@@ -1,3 +1,5 @@
+using Optimizers.Tests.TestSupport;
+
 namespace Optimizers.Tests.Performance;
 
 /// <summary>Runs alone (no other test class in parallel), because the process-wide counter sees every thread.</summary>
@@ -32,10 +34,10 @@ public sealed class AllocationTests
     private const int ParallelStepsPerAttempt = 10;
 
     [Theory]
-    [MemberData(nameof(OptimizerCatalog.Names), MemberType = typeof(OptimizerCatalog))]
+    [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void Step_allocates_nothing_on_one_thread(string name)
     {
-        var optimizer = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(1, 1000, 37, 3, 4096));
+        var optimizer = AllOptimizers.Create(name, RandomParameters.Create(1, 1000, 37, 3, 4096));
         optimizer.Partition.Parts.Should().Be(1);
         Run(optimizer, WarmUpSteps);
 
@@ -47,10 +49,10 @@ public sealed class AllocationTests
     }
 
     [Theory]
-    [MemberData(nameof(OptimizerCatalog.Names), MemberType = typeof(OptimizerCatalog))]
+    [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void Step_allocates_nothing_on_one_thread_without_the_guard(string name)
     {
-        var optimizer = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(2, 1000, 37, 3, 4096));
+        var optimizer = AllOptimizers.Create(name, RandomParameters.Create(2, 1000, 37, 3, 4096));
         optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
         Run(optimizer, WarmUpSteps);
 
@@ -61,10 +63,10 @@ public sealed class AllocationTests
     }
 
     [Theory]
-    [MemberData(nameof(OptimizerCatalog.Names), MemberType = typeof(OptimizerCatalog))]
+    [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void Parallel_step_allocates_nothing_in_the_whole_process(string name)
     {
-        var optimizer = OptimizerCatalog.Create(name, OptimizerCatalog.RandomParameters(3, 5000, 37, 3, 4096, 100));
+        var optimizer = AllOptimizers.Create(name, RandomParameters.Create(3, 5000, 37, 3, 4096, 100));
         optimizer.MaxDegreeOfParallelism = 4;
         optimizer.MinimumPartLength = 512;   // split these small parameters as a large model would be split
         optimizer.Partition.Parts.Should().Be(4);
