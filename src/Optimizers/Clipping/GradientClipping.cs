@@ -15,6 +15,7 @@ namespace Optimizers.Clipping;
 /// Bad arguments (a null or repeated parameter, a negative or non-finite bound, an unsupported norm type) throw
 /// before any gradient is touched.
 /// </para>
+/// <para>Thread safety: the methods keep no state of their own and may run concurrently on disjoint sets of parameters; they write the gradients, so do not clip parameters while another thread reads or writes those gradients (a backward pass, an optimizer step).</para>
 /// </remarks>
 public static class GradientClipping
 {

@@ -11,6 +11,7 @@ namespace Optimizers.Networks;
 /// W has one row per output and one column per input, as in <c>torch.nn.Linear</c>. Its
 /// <see cref="Weights"/> parameter is the column-major storage of <see cref="WeightMatrix"/>: the matrix and the
 /// flat vector share one array, so an optimizer's in-place step is seen by the matrix with no copy.
+/// <para>Thread safety: as for <see cref="Network"/>; reading is safe from several threads, writing (a backward pass, an optimizer step) is not.</para>
 /// </remarks>
 public sealed class DenseLayer
 {

@@ -7,6 +7,11 @@ namespace Optimizers.Networks;
 /// Mini-batch training of a <see cref="Network"/>: one epoch visits every sample once, in a fresh seeded order,
 /// and takes one optimizer step per batch.
 /// </summary>
+/// <remarks>
+/// Thread safety: <see cref="TrainEpoch"/> writes the network's gradients and weights, the optimizer's state and the
+/// <see cref="Random"/>; do not use any of them from another thread during an epoch. Distinct networks with distinct
+/// optimizers and generators may train on different threads at once.
+/// </remarks>
 public static class MiniBatchTraining
 {
     /// <summary>

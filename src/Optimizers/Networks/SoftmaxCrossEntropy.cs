@@ -12,6 +12,7 @@ namespace Optimizers.Networks;
 /// ∂J/∂zᵢₖ = (pᵢₖ − [k = yᵢ]) / n
 /// </code>
 /// Equals <c>torch.nn.functional.cross_entropy(z, y)</c> with the default mean reduction.
+/// <para>Thread safety: the methods are pure functions of their arguments and may be called from several threads at once, as long as no thread writes the matrices passed in.</para>
 /// </remarks>
 public static class SoftmaxCrossEntropy
 {

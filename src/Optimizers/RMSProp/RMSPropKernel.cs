@@ -9,11 +9,17 @@ internal static class RMSPropKernel
     /// <summary>
     /// Per element:
     /// <c>g = ±grad[i] + λ·θ[i];  v[i] = α·v[i] + ((1 − α)·g)·g;</c>
-    /// centered: <c>ḡ[i] = lerp(ḡ[i], g, 1 − α);  d = √(v[i] − ḡ[i]·ḡ[i]) + ε</c>, else <c>d = √v[i] + ε</c>;
+    /// centered: <c>ḡ[i] = lerp(ḡ[i], g, 1 − α);  d = √max(v[i] − ḡ[i]·ḡ[i], 0) + ε</c>, else <c>d = √v[i] + ε</c>;
     /// with momentum μ &gt; 0: <c>b[i] = μ·b[i] + g/d;  θ[i] = θ[i] − γ·b[i]</c>, else <c>θ[i] = θ[i] − (γ·g)/d</c>.
     /// <paramref name="gradAvg"/> is read only when <paramref name="centered"/> and <paramref name="momentumBuffer"/>
     /// only when μ &gt; 0; otherwise they may be empty.
     /// </summary>
+    /// <remarks>
+    /// The centred variance v − ḡ² is ≥ 0 in exact arithmetic but can round to a tiny negative number once v and ḡ²
+    /// agree to the last bits (a gradient that stays constant for a while: a few steps at α = 0.001, thousands at
+    /// α = 0.99). torch.optim takes the square root of it as it is and returns NaN from then on; this kernel clamps it
+    /// at 0 (a NaN variance, from ∞ − ∞, stays NaN). Results that torch computes without NaN are unchanged bit for bit.
+    /// </remarks>
     public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
                             Span<double> gradAvg, Span<double> momentumBuffer,
                             double lr, double alpha, double eps, double weightDecay, double momentum,
@@ -53,7 +59,9 @@ internal static class RMSPropKernel
                 {
                     var mean = Lerp.Of(av[k], g, gradientShare);
                     av[k] = mean;
-                    d = Vector.SquareRoot(v - mean * mean) + epsilon;
+                    var variance = v - mean * mean;
+                    variance = Vector.ConditionalSelect(Vector.LessThan(variance, Vector<double>.Zero), Vector<double>.Zero, variance);
+                    d = Vector.SquareRoot(variance) + epsilon;
                 }
                 else
                 {
@@ -85,7 +93,8 @@ internal static class RMSPropKernel
             {
                 double mean = Lerp.Of(gradAvg[i], g, gradientShare);
                 gradAvg[i] = mean;
-                d = Math.Sqrt(v - mean * mean) + eps;
+                double variance = v - mean * mean;
+                d = Math.Sqrt(variance < 0 ? 0 : variance) + eps;
             }
             else
             {

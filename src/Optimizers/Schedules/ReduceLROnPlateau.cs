@@ -40,6 +40,7 @@ namespace Optimizers.Schedules;
 /// patience, threshold, threshold_mode, cooldown, min_lr, eps)</c>; Keras: the <c>ReduceLROnPlateau</c> callback
 /// (<c>min_delta</c> is an absolute threshold); Optax: <c>contrib.reduce_on_plateau</c>.
 /// </para>
+/// <para>Thread safety: instances are not thread-safe; step a schedule from the thread that steps its optimizer, between optimizer steps.</para>
 /// </remarks>
 public sealed class ReduceLROnPlateau : ISchedule, ICheckpointableSchedule
 {

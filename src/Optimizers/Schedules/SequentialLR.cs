@@ -27,6 +27,7 @@ namespace Optimizers.Schedules;
 /// and every chained schedule acts on every group, as in torch.
 /// torch equivalent: <c>SequentialLR(optimizer, schedulers, milestones)</c>; Optax: <c>join_schedules</c>.
 /// </para>
+/// <para>Thread safety: instances are not thread-safe; step a schedule from the thread that steps its optimizer, between optimizer steps.</para>
 /// </remarks>
 public sealed class SequentialLR : ILearningRateSchedule, ICheckpointableSchedule
 {

@@ -1,0 +1,449 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Double;
+using Optimizers.Checkpoints;
+using Optimizers.Clipping;
+using Optimizers.Networks;
+using Optimizers.Schedules;
+using Xunit.Abstractions;
+
+namespace Optimizers.Tests.Robustness;
+
+/// <summary>
+/// Every public entry point with every kind of invalid argument: each call throws an <see cref="ArgumentException"/>
+/// (or a subclass) whose <see cref="ArgumentException.ParamName"/> is the argument's name, and leaves every value,
+/// gradient, state, step count, learning rate, setting, stream and random generator of a fresh
+/// <see cref="BadInputWorld"/> exactly as it was. The cases are counted and the counts written to the test output.
+/// </summary>
+public sealed class BadInputTests(ITestOutputHelper output)
+{
+    /// <summary>One bad call: <c>Arrange</c> runs before the snapshot and returns the call to make.</summary>
+    private sealed record BadCase(string Area, string Description, string ParamName, Func<BadInputWorld, Action> Arrange);
+
+    private static readonly double[] NotNonNegativeFinite = [-1, -double.Epsilon, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+    private static readonly double[] NotInUnitInterval = [-0.1, 1, 1.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+    private static readonly double[] NotInClosedUnitInterval = [-0.1, 1.0000000000000002, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+    private static readonly double[] NotPositiveFinite = [0, -1, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+
+    private enum Kind
+    {
+        NonNegative,
+        Unit,
+        ClosedUnit,
+        Positive,
+    }
+
+    private static double[] Invalid(Kind kind) => kind switch
+    {
+        Kind.NonNegative => NotNonNegativeFinite,
+        Kind.Unit => NotInUnitInterval,
+        Kind.ClosedUnit => NotInClosedUnitInterval,
+        _ => NotPositiveFinite,
+    };
+
+    /// <summary>A rule's constructor with named overrides, and the kind of each numeric hyperparameter.</summary>
+    private sealed record RuleConstructor(string Rule, Func<IEnumerable<Parameter>, IReadOnlyDictionary<string, double>, Optimizer> Create,
+                                          (string Name, Kind Kind)[] Hyperparameters);
+
+    private static double H(IReadOnlyDictionary<string, double> h, string name, double fallback) => h.TryGetValue(name, out var v) ? v : fallback;
+
+    private static readonly (string, Kind) Lr = ("learningRate", Kind.NonNegative);
+    private static readonly (string, Kind) Wd = ("weightDecay", Kind.NonNegative);
+    private static readonly (string, Kind) Eps = ("epsilon", Kind.NonNegative);
+    private static readonly (string, Kind) Beta1 = ("beta1", Kind.Unit);
+    private static readonly (string, Kind) Beta2 = ("beta2", Kind.Unit);
+
+    private static readonly RuleConstructor[] Constructors =
+    [
+        new("GradientDescent", (p, h) => new GradientDescent(p, H(h, "learningRate", 0.1), H(h, "weightDecay", 0)), [Lr, Wd]),
+        new("Momentum", (p, h) => new Momentum(p, H(h, "learningRate", 0.1), H(h, "momentum", 0.9), H(h, "dampening", 0), weightDecay: H(h, "weightDecay", 0)),
+            [Lr, ("momentum", Kind.Unit), ("dampening", Kind.ClosedUnit), Wd]),
+        new("AdaGrad", (p, h) => new AdaGrad(p, H(h, "learningRate", 0.01), H(h, "lrDecay", 0), H(h, "weightDecay", 0), H(h, "initialAccumulatorValue", 0), H(h, "epsilon", 1e-10)),
+            [Lr, ("lrDecay", Kind.NonNegative), Wd, ("initialAccumulatorValue", Kind.NonNegative), Eps]),
+        new("RMSProp", (p, h) => new RMSProp(p, H(h, "learningRate", 0.01), H(h, "alpha", 0.99), H(h, "epsilon", 1e-8), H(h, "weightDecay", 0), H(h, "momentum", 0)),
+            [Lr, ("alpha", Kind.Unit), Eps, Wd, ("momentum", Kind.Unit)]),
+        new("AdaDelta", (p, h) => new AdaDelta(p, H(h, "learningRate", 1), H(h, "rho", 0.9), H(h, "epsilon", 1e-6), H(h, "weightDecay", 0)),
+            [Lr, ("rho", Kind.Unit), ("epsilon", Kind.Positive), Wd]),
+        new("Adam", (p, h) => new Adam(p, H(h, "learningRate", 0.001), H(h, "beta1", 0.9), H(h, "beta2", 0.999), H(h, "epsilon", 1e-8), H(h, "weightDecay", 0)),
+            [Lr, Beta1, Beta2, Eps, Wd]),
+        new("AdamW", (p, h) => new AdamW(p, H(h, "learningRate", 0.001), H(h, "beta1", 0.9), H(h, "beta2", 0.999), H(h, "epsilon", 1e-8), H(h, "weightDecay", 0.01)),
+            [Lr, Beta1, Beta2, Eps, Wd]),
+        new("Adamax", (p, h) => new Adamax(p, H(h, "learningRate", 0.002), H(h, "beta1", 0.9), H(h, "beta2", 0.999), H(h, "epsilon", 1e-8), H(h, "weightDecay", 0)),
+            [Lr, Beta1, Beta2, Eps, Wd]),
+        new("NAdam", (p, h) => new NAdam(p, H(h, "learningRate", 0.002), H(h, "beta1", 0.9), H(h, "beta2", 0.999), H(h, "epsilon", 1e-8), H(h, "weightDecay", 0), H(h, "momentumDecay", 0.004)),
+            [Lr, Beta1, Beta2, Eps, Wd, ("momentumDecay", Kind.NonNegative)]),
+        new("RAdam", (p, h) => new RAdam(p, H(h, "learningRate", 0.001), H(h, "beta1", 0.9), H(h, "beta2", 0.999), H(h, "epsilon", 1e-8), H(h, "weightDecay", 0)),
+            [Lr, Beta1, Beta2, Eps, Wd]),
+    ];
+
+    private static readonly Dictionary<string, double> NoOverrides = [];
+
+    private static IEnumerable<BadCase> OptimizerCases()
+    {
+        foreach (var ctor in Constructors)
+        {
+            string area = $"optimizers: {ctor.Rule}";
+            foreach (var (name, kind) in ctor.Hyperparameters)
+            {
+                foreach (double bad in Invalid(kind))
+                {
+                    yield return new(area, $"{name} = {bad}", name, w => () => ctor.Create(w.P, new Dictionary<string, double> { [name] = bad }));
+                }
+            }
+
+            yield return new(area, "parameters null", "parameters", _ => () => ctor.Create(null!, NoOverrides));
+            yield return new(area, "parameters empty", "parameters", _ => () => ctor.Create([], NoOverrides));
+            yield return new(area, "parameters hold null", "parameters", w => () => ctor.Create([w.P[0], null!], NoOverrides));
+            yield return new(area, "parameters repeated", "parameters", w => () => ctor.Create([w.P[0], w.P[1], w.P[0]], NoOverrides));
+
+            // Setters of a live, stepped instance of this rule.
+            Func<BadInputWorld, Optimizer> live = w =>
+            {
+                var o = ctor.Create(w.P, NoOverrides);
+                w.Existing.Parameters[0].Gradient[0] = 0.25;
+                return o;
+            };
+            foreach (double bad in NotNonNegativeFinite)
+            {
+                yield return new(area, $"LearningRate = {bad}", "LearningRate", w => { var o = live(w); return () => o.LearningRate = bad; });
+            }
+
+            yield return new(area, "NonFiniteGradients undefined", "NonFiniteGradients",
+                w => { var o = live(w); return () => o.NonFiniteGradients = (NonFiniteGradientPolicy)99; });
+            foreach (int bad in new[] { 0, -1, int.MinValue })
+            {
+                yield return new(area, $"MaxDegreeOfParallelism = {bad}", "MaxDegreeOfParallelism",
+                    w => { var o = live(w); return () => o.MaxDegreeOfParallelism = bad; });
+            }
+        }
+
+        yield return new("optimizers: Momentum", "nesterov with momentum 0", "nesterov", w => () => new Momentum(w.P, 0.1, momentum: 0, nesterov: true));
+        yield return new("optimizers: Momentum", "nesterov with dampening 0.1", "nesterov", w => () => new Momentum(w.P, 0.1, dampening: 0.1, nesterov: true));
+        foreach (double bad in NotNonNegativeFinite)
+        {
+            yield return new("optimizers: setters of the stepped Adam", $"LearningRate = {bad}", "LearningRate", w => () => w.Existing.LearningRate = bad);
+        }
+    }
+
+    private static IEnumerable<BadCase> ParameterCases()
+    {
+        const string area = "Parameter";
+        yield return new(area, "name null", "name", _ => () => new Parameter(null!, Vector<double>.Build.Dense(2)));
+        yield return new(area, "name empty", "name", _ => () => new Parameter("", Vector<double>.Build.Dense(2)));
+        yield return new(area, "name white space", "name", _ => () => new Parameter(" \t", Vector<double>.Build.Dense(2)));
+        yield return new(area, "value null", "value", _ => () => new Parameter("x", (Vector<double>)null!));
+        yield return new(area, "value sparse", "value", _ => () => new Parameter("x", Vector<double>.Build.Sparse(3)));
+        yield return new(area, "values null", "values", _ => () => new Parameter("x", (double[])null!));
+    }
+
+    private static IEnumerable<BadCase> ParameterGroupsCases()
+    {
+        const string area = "ParameterGroups";
+        yield return new(area, "groups null (array)", "groups", _ => () => new ParameterGroups((Optimizer[])null!));
+        yield return new(area, "groups null (sequence)", "groups", _ => () => new ParameterGroups((IEnumerable<Optimizer>)null!));
+        yield return new(area, "groups empty", "groups", _ => () => new ParameterGroups());
+        yield return new(area, "a null group", "groups", w => () => new ParameterGroups(w.Loose1, null!));
+        yield return new(area, "groups of different types", "groups",
+            w => { var gd = new GradientDescent([new Parameter("other", [1.0])], 0.1); return () => new ParameterGroups(w.Loose1, gd); });
+        yield return new(area, "the same group twice", "groups", w => () => new ParameterGroups(w.Loose1, w.Loose2, w.Loose1));
+        yield return new(area, "a group of another ParameterGroups", "groups", w => () => new ParameterGroups(w.Loose1, w.Grouped.Groups[0]));
+        yield return new(area, "a stepped group", "groups", w => () => new ParameterGroups(w.Loose1, w.Steppable));
+        yield return new(area, "a parameter in two groups", "groups",
+            w => { var twin = new Momentum(w.Loose1.Parameters, 0.1); return () => new ParameterGroups(w.Loose2, w.Loose1, twin); });
+        foreach (double bad in NotNonNegativeFinite)
+        {
+            yield return new(area, $"LearningRate = {bad}", "LearningRate", w => () => w.Grouped.LearningRate = bad);
+        }
+
+        yield return new(area, "NonFiniteGradients undefined", "NonFiniteGradients", w => () => w.Grouped.NonFiniteGradients = (NonFiniteGradientPolicy)(-1));
+    }
+
+    private static IEnumerable<BadCase> NetworkCases()
+    {
+        const string mlp = "Network.Mlp";
+        yield return new(mlp, "layerSizes null", "layerSizes", _ => () => Network.Mlp(null!));
+        foreach (var sizes in new[] { new int[0], [3], [3, 0, 2], [3, -1, 2], [0, 2], [3, 1], [3, 4, 1] })
+        {
+            yield return new(mlp, $"layerSizes [{string.Join(", ", sizes)}]", "layerSizes", _ => () => Network.Mlp(sizes));
+        }
+
+        yield return new(mlp, "hidden undefined", "hidden", _ => () => Network.Mlp([3, 2], (Activation)42));
+
+        // Inputs that every batch method rejects, and labels that the labelled ones reject.
+        var badInputs = new (string Description, Func<BadInputWorld, Matrix<double>> Make)[]
+        {
+            ("inputs null", _ => null!),
+            ("inputs with 3 columns", w => Matrix<double>.Build.Dense(6, 3)),
+            ("inputs with 5 columns", w => Matrix<double>.Build.Dense(6, 5)),
+        };
+        var badLabels = new (string Description, Func<BadInputWorld, (Matrix<double>, int[])> Make)[]
+        {
+            ("labels null", w => (w.X, null!)),
+            ("5 labels for 6 rows", w => (w.X, w.Y[..5])),
+            ("7 labels for 6 rows", w => (w.X, [.. w.Y, 0])),
+            ("label −1", w => (w.X, [-1, 1, 2, 0, 1, 2])),
+            ("label 3 of 3 classes", w => (w.X, [0, 1, 2, 0, 1, 3])),
+            ("empty batch", w => (Matrix<double>.Build.Dense(0, 4), [])),
+        };
+
+        var methods = new (string Name, bool Labelled, Action<Network, Matrix<double>, int[]> Call)[]
+        {
+            ("Network.Predict", false, (n, x, _) => n.Predict(x)),
+            ("Network.Classify", false, (n, x, _) => n.Classify(x)),
+            ("Network.Accuracy", true, (n, x, y) => n.Accuracy(x, y)),
+            ("Network.Loss", true, (n, x, y) => n.Loss(x, y)),
+            ("Network.Backward", true, (n, x, y) => n.Backward(x, y)),
+        };
+        foreach (var (name, labelled, call) in methods)
+        {
+            foreach (var (description, make) in badInputs)
+            {
+                yield return new(name, description, "inputs", w => { var x = make(w); return () => call(w.Net, x, w.Y); });
+            }
+
+            if (labelled)
+            {
+                foreach (var (description, make) in badLabels)
+                {
+                    yield return new(name, description, "labels", w => { var (x, y) = make(w); return () => call(w.Net, x, y); });
+                }
+            }
+        }
+
+        const string train = "MiniBatchTraining.TrainEpoch";
+        yield return new(train, "network null", "network", w => () => MiniBatchTraining.TrainEpoch(null!, w.NetOptimizer, w.X, w.Y, 2, w.Rng));
+        yield return new(train, "optimizer null", "optimizer", w => () => w.Net.TrainEpoch(null!, w.X, w.Y, 2, w.Rng));
+        yield return new(train, "random null", "random", w => () => w.Net.TrainEpoch(w.NetOptimizer, w.X, w.Y, 2, null!));
+        foreach (int bad in new[] { 0, -1, int.MinValue })
+        {
+            yield return new(train, $"batchSize {bad}", "batchSize", w => () => w.Net.TrainEpoch(w.NetOptimizer, w.X, w.Y, bad, w.Rng));
+        }
+
+        foreach (var (description, make) in badInputs)
+        {
+            yield return new(train, description, "inputs", w => { var x = make(w); return () => w.Net.TrainEpoch(w.NetOptimizer, x, w.Y, 2, w.Rng); });
+        }
+
+        foreach (var (description, make) in badLabels)
+        {
+            yield return new(train, description, "labels", w => { var (x, y) = make(w); return () => w.Net.TrainEpoch(w.NetOptimizer, x, y, 2, w.Rng); });
+        }
+    }
+
+    private static IEnumerable<BadCase> ClippingCases()
+    {
+        var lists = new (string Description, Func<BadInputWorld, IEnumerable<Parameter>> Make)[]
+        {
+            ("parameters null", _ => null!),
+            ("parameters hold null", w => [w.P[0], null!]),
+            ("parameters repeated", w => [w.P[0], w.P[1], w.P[0]]),
+            ("parameters repeated (lazy sequence)", w => w.P.Concat(w.P.Take(1)).Select(p => p)),
+        };
+        foreach (var (description, make) in lists)
+        {
+            yield return new("GradientClipping.ClipByGlobalNorm", description, "parameters", w => { var p = make(w); return () => GradientClipping.ClipByGlobalNorm(p, 1); });
+            yield return new("GradientClipping.GlobalNorm", description, "parameters", w => { var p = make(w); return () => GradientClipping.GlobalNorm(p); });
+            yield return new("GradientClipping.ClipByValue", description, "parameters", w => { var p = make(w); return () => GradientClipping.ClipByValue(p, 0.1); });
+        }
+
+        foreach (double bad in NotNonNegativeFinite)
+        {
+            yield return new("GradientClipping.ClipByGlobalNorm", $"maxNorm = {bad}", "maxNorm", w => () => GradientClipping.ClipByGlobalNorm(w.P, bad));
+            yield return new("GradientClipping.ClipByValue", $"clipValue = {bad}", "clipValue", w => () => GradientClipping.ClipByValue(w.P, bad));
+        }
+
+        foreach (double bad in new[] { 0, -1, -double.Epsilon, double.NaN, double.NegativeInfinity })
+        {
+            yield return new("GradientClipping.ClipByGlobalNorm", $"normType = {bad}", "normType", w => () => GradientClipping.ClipByGlobalNorm(w.P, 1, bad));
+            yield return new("GradientClipping.GlobalNorm", $"normType = {bad}", "normType", w => () => GradientClipping.GlobalNorm(w.P, bad));
+        }
+    }
+
+    private static IEnumerable<BadCase> ScheduleCases()
+    {
+        const string area = "schedules";
+        IEnumerable<BadCase> Numbers(string schedule, string name, IEnumerable<double> values, Action<IOptimizer, double> make) =>
+            values.Select(v => new BadCase(area, $"{schedule}: {name} = {v}", name, w => () => make(w.Existing, v)));
+        IEnumerable<BadCase> Ints(string schedule, string name, IEnumerable<int> values, Action<IOptimizer, int> make) =>
+            values.Select(v => new BadCase(area, $"{schedule}: {name} = {v}", name, w => () => make(w.Existing, v)));
+        int[] notPositive = [0, -1, int.MinValue];
+        int[] negative = [-1, int.MinValue];
+
+        var cases = new List<BadCase>
+        {
+            new(area, "StepLR: optimizer null", "optimizer", _ => () => new StepLR(null!, 2)),
+            new(area, "MultiStepLR: optimizer null", "optimizer", _ => () => new MultiStepLR(null!, [2])),
+            new(area, "ExponentialLR: optimizer null", "optimizer", _ => () => new ExponentialLR(null!, 0.9)),
+            new(area, "CosineAnnealingLR: optimizer null", "optimizer", _ => () => new CosineAnnealingLR(null!, 5)),
+            new(area, "CosineAnnealingWarmRestarts: optimizer null", "optimizer", _ => () => new CosineAnnealingWarmRestarts(null!, 5)),
+            new(area, "LinearLR: optimizer null", "optimizer", _ => () => new LinearLR(null!)),
+            new(area, "OneCycleLR: optimizer null", "optimizer", _ => () => new OneCycleLR(null!, 0.1, 100)),
+            new(area, "PolynomialLR: optimizer null", "optimizer", _ => () => new PolynomialLR(null!)),
+            new(area, "ReduceLROnPlateau: optimizer null", "optimizer", _ => () => new ReduceLROnPlateau(null!)),
+            new(area, "MultiStepLR: milestones null", "milestones", w => () => new MultiStepLR(w.Existing, null!)),
+            new(area, "MultiStepLR: milestones empty", "milestones", w => () => new MultiStepLR(w.Existing, [])),
+            new(area, "MultiStepLR: milestone 0", "milestones", w => () => new MultiStepLR(w.Existing, [0, 3])),
+            new(area, "MultiStepLR: milestones decreasing", "milestones", w => () => new MultiStepLR(w.Existing, [3, 2])),
+            new(area, "OneCycleLR: annealStrategy undefined", "annealStrategy", w => () => new OneCycleLR(w.Existing, 0.1, 100, annealStrategy: (AnnealStrategy)7)),
+            new(area, "OneCycleLR: totalSteps 1 leaves an empty phase", "pctStart", w => () => new OneCycleLR(w.Existing, 0.1, 1)),
+            new(area, "OneCycleLR: three phases of 4 steps at pctStart 0.25", "pctStart", w => () => new OneCycleLR(w.Existing, 0.1, 4, pctStart: 0.25, threePhase: true)),
+            new(area, "ReduceLROnPlateau: mode undefined", "mode", w => () => new ReduceLROnPlateau(w.Existing, (PlateauMode)5)),
+            new(area, "ReduceLROnPlateau: thresholdMode undefined", "thresholdMode", w => () => new ReduceLROnPlateau(w.Existing, thresholdMode: (ThresholdMode)5)),
+        };
+        cases.AddRange(Ints("StepLR", "stepSize", notPositive, (o, v) => _ = new StepLR(o, v)));
+        cases.AddRange(Numbers("StepLR", "gamma", NotPositiveFinite, (o, v) => _ = new StepLR(o, 2, v)));
+        cases.AddRange(Numbers("MultiStepLR", "gamma", NotPositiveFinite, (o, v) => _ = new MultiStepLR(o, [2], v)));
+        cases.AddRange(Numbers("ExponentialLR", "gamma", NotPositiveFinite, (o, v) => _ = new ExponentialLR(o, v)));
+        cases.AddRange(Ints("CosineAnnealingLR", "tMax", notPositive, (o, v) => _ = new CosineAnnealingLR(o, v)));
+        cases.AddRange(Numbers("CosineAnnealingLR", "etaMin", NotNonNegativeFinite, (o, v) => _ = new CosineAnnealingLR(o, 5, v)));
+        cases.AddRange(Ints("CosineAnnealingWarmRestarts", "t0", notPositive, (o, v) => _ = new CosineAnnealingWarmRestarts(o, v)));
+        cases.AddRange(Ints("CosineAnnealingWarmRestarts", "tMult", notPositive, (o, v) => _ = new CosineAnnealingWarmRestarts(o, 5, v)));
+        cases.AddRange(Numbers("CosineAnnealingWarmRestarts", "etaMin", NotNonNegativeFinite, (o, v) => _ = new CosineAnnealingWarmRestarts(o, 5, 1, v)));
+        cases.AddRange(Numbers("LinearLR", "startFactor", [0, -0.5, 1.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity], (o, v) => _ = new LinearLR(o, v)));
+        cases.AddRange(Numbers("LinearLR", "endFactor", NotInClosedUnitInterval, (o, v) => _ = new LinearLR(o, 0.5, v)));
+        cases.AddRange(Ints("LinearLR", "totalIters", notPositive, (o, v) => _ = new LinearLR(o, 0.5, 1, v)));
+        cases.AddRange(Numbers("OneCycleLR", "maxLearningRate", NotPositiveFinite, (o, v) => _ = new OneCycleLR(o, v, 100)));
+        cases.AddRange(Ints("OneCycleLR", "totalSteps", notPositive, (o, v) => _ = new OneCycleLR(o, 0.1, v)));
+        cases.AddRange(Numbers("OneCycleLR", "pctStart", NotInClosedUnitInterval, (o, v) => _ = new OneCycleLR(o, 0.1, 100, v)));
+        cases.AddRange(Numbers("OneCycleLR", "divFactor", NotPositiveFinite, (o, v) => _ = new OneCycleLR(o, 0.1, 100, divFactor: v)));
+        cases.AddRange(Numbers("OneCycleLR", "finalDivFactor", NotPositiveFinite, (o, v) => _ = new OneCycleLR(o, 0.1, 100, finalDivFactor: v)));
+        cases.AddRange(Ints("PolynomialLR", "totalIters", notPositive, (o, v) => _ = new PolynomialLR(o, v)));
+        cases.AddRange(Numbers("PolynomialLR", "power", NotPositiveFinite, (o, v) => _ = new PolynomialLR(o, 5, v)));
+        cases.AddRange(Numbers("ReduceLROnPlateau", "factor", NotInUnitInterval, (o, v) => _ = new ReduceLROnPlateau(o, factor: v)));
+        cases.AddRange(Ints("ReduceLROnPlateau", "patience", negative, (o, v) => _ = new ReduceLROnPlateau(o, patience: v)));
+        cases.AddRange(Numbers("ReduceLROnPlateau", "threshold", NotNonNegativeFinite, (o, v) => _ = new ReduceLROnPlateau(o, threshold: v)));
+        cases.AddRange(Ints("ReduceLROnPlateau", "cooldown", negative, (o, v) => _ = new ReduceLROnPlateau(o, cooldown: v)));
+        cases.AddRange(Numbers("ReduceLROnPlateau", "minLearningRate", NotNonNegativeFinite, (o, v) => _ = new ReduceLROnPlateau(o, minLearningRate: v)));
+        cases.AddRange(Numbers("ReduceLROnPlateau", "eps", NotNonNegativeFinite, (o, v) => _ = new ReduceLROnPlateau(o, eps: v)));
+
+        // SequentialLR: its parts are built (and have set the learning rate) before the snapshot.
+        const string seq = "SequentialLR";
+        cases.Add(new(area, $"{seq}: optimizer null", "optimizer", w => { var s = Parts(w); return () => new SequentialLR(null!, s, [3]); }));
+        cases.Add(new(area, $"{seq}: schedules null", "schedules", w => () => new SequentialLR(w.Existing, null!, [3])));
+        cases.Add(new(area, $"{seq}: milestones null", "milestones", w => { var s = Parts(w); return () => new SequentialLR(w.Existing, s, null!); }));
+        cases.Add(new(area, $"{seq}: schedules empty", "schedules", w => () => new SequentialLR(w.Existing, [], [])));
+        cases.Add(new(area, $"{seq}: a null schedule", "schedules", w => { var s = Parts(w); return () => new SequentialLR(w.Existing, [s[0], null!], [3]); }));
+        cases.Add(new(area, $"{seq}: a OneCycleLR", "schedules",
+            w => { var s = Parts(w); var one = new OneCycleLR(w.Existing, 0.1, 100); return () => new SequentialLR(w.Existing, [s[0], one], [3]); }));
+        cases.Add(new(area, $"{seq}: a schedule of another optimizer", "schedules",
+            w => { var s = Parts(w); var other = new StepLR(w.NetOptimizer, 2); return () => new SequentialLR(w.Existing, [s[0], other], [3]); }));
+        cases.Add(new(area, $"{seq}: the same schedule twice", "schedules", w => { var s = Parts(w); return () => new SequentialLR(w.Existing, [s[0], s[1], s[0]], [2, 4]); }));
+        cases.Add(new(area, $"{seq}: too many milestones", "milestones", w => { var s = Parts(w); return () => new SequentialLR(w.Existing, s, [2, 4]); }));
+        cases.Add(new(area, $"{seq}: too few milestones", "milestones", w => { var s = Parts(w); return () => new SequentialLR(w.Existing, s, []); }));
+        cases.Add(new(area, $"{seq}: milestone 0", "milestones", w => { var s = Parts(w); return () => new SequentialLR(w.Existing, s, [0]); }));
+        cases.Add(new(area, $"{seq}: milestones not increasing", "milestones",
+            w => { var s = Parts(w); var third = new ExponentialLR(w.Existing, 0.5); return () => new SequentialLR(w.Existing, [s[0], s[1], third], [3, 3]); }));
+        return cases;
+
+        static LearningRateSchedule[] Parts(BadInputWorld w) => [new LinearLR(w.Existing, 0.5, 1, 3), new ExponentialLR(w.Existing, 0.9)];
+    }
+
+    private static IEnumerable<BadCase> CheckpointCases()
+    {
+        const string area = "Checkpoint";
+        var notAnOptimizer = new ForeignOptimizer();
+        return
+        [
+            new(area, "Save: destination null", "destination", w => () => Checkpoint.Save(null!, w.Existing)),
+            new(area, "Save: destination read-only", "destination", w => { var s = new MemoryStream(new byte[16], writable: false); return () => Checkpoint.Save(s, w.Existing); }),
+            new(area, "Save: nothing to save", "optimizer", w => () => Checkpoint.Save(w.Sink)),
+            new(area, "Save: an IOptimizer that is neither Optimizer nor ParameterGroups", "optimizer", w => () => Checkpoint.Save(w.Sink, notAnOptimizer)),
+            new(area, "Save: parameters hold null", "parameters", w => () => Checkpoint.Save(w.Sink, parameters: [w.P[0], null!])),
+            new(area, "Save: parameters repeated", "parameters", w => () => Checkpoint.Save(w.Sink, w.Existing, [w.P[0], w.P[0]])),
+            new(area, "Save: network null", "network", w => () => Checkpoint.Save(w.Sink, (Network)null!)),
+            new(area, "Load: source null", "source", w => () => Checkpoint.Load(null!, w.Existing)),
+            new(area, "Load: source null (network)", "source", w => () => Checkpoint.Load(null!, w.Net)),
+            new(area, "Load: source write-only", "source", w => { var s = new WriteOnlyStream(); return () => Checkpoint.Load(s, w.Existing); }),
+            new(area, "Load: nothing to load", "optimizer", w => () => Checkpoint.Load(w.Stored)),
+            new(area, "Load: an IOptimizer that is neither Optimizer nor ParameterGroups", "optimizer", w => () => Checkpoint.Load(w.Stored, notAnOptimizer)),
+            new(area, "Load: parameters empty", "parameters", w => () => Checkpoint.Load(w.Stored, w.Existing, [])),
+            new(area, "Load: parameters hold null", "parameters", w => () => Checkpoint.Load(w.Stored, w.Existing, [w.P[0], null!])),
+            new(area, "Load: parameters repeated", "parameters", w => () => Checkpoint.Load(w.Stored, w.Existing, [w.P[0], w.P[0]])),
+            new(area, "Load: network null", "network", w => () => Checkpoint.Load(w.Stored, (Network)null!)),
+            new(area, "SaveToFile: path null", "path", w => () => Checkpoint.SaveToFile(null!, w.Existing)),
+            new(area, "SaveToFile: path empty", "path", w => () => Checkpoint.SaveToFile("", w.Existing)),
+            new(area, "SaveToFile: network null", "network", w => () => Checkpoint.SaveToFile("unused.ckpt", (Network)null!)),
+            new(area, "LoadFromFile: path null", "path", w => () => Checkpoint.LoadFromFile(null!, w.Existing)),
+            new(area, "LoadFromFile: path empty", "path", w => () => Checkpoint.LoadFromFile("", w.Existing)),
+            new(area, "LoadFromFile: network null", "network", w => () => Checkpoint.LoadFromFile("unused.ckpt", (Network)null!)),
+        ];
+    }
+
+    private static IEnumerable<BadCase> AllCases() =>
+        OptimizerCases().Concat(ParameterCases()).Concat(ParameterGroupsCases()).Concat(NetworkCases())
+                        .Concat(ClippingCases()).Concat(ScheduleCases()).Concat(CheckpointCases());
+
+    [Fact]
+    public void Every_bad_argument_throws_naming_it_and_changes_nothing()
+    {
+        var failures = new List<string>();
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var bad in AllCases())
+        {
+            string name = $"{bad.Area}: {bad.Description}";
+            counts[bad.Area] = counts.GetValueOrDefault(bad.Area) + 1;
+            var world = new BadInputWorld();
+            var act = bad.Arrange(world);
+            var before = world.Snapshot();
+            try
+            {
+                act();
+                failures.Add($"{name}: no exception");
+                continue;
+            }
+            catch (ArgumentException e) when (e.ParamName == bad.ParamName)
+            {
+                if (string.IsNullOrWhiteSpace(e.Message))
+                {
+                    failures.Add($"{name}: empty message");
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{name}: {e.GetType().Name} (ParamName {(e as ArgumentException)?.ParamName ?? "-"}) instead of ArgumentException for '{bad.ParamName}': {e.Message}");
+                continue;
+            }
+
+            var after = world.Snapshot();
+            var changed = before.Zip(after).Where(pair => pair.First != pair.Second).Select(pair => pair.Second).FirstOrDefault();
+            if (changed is not null || before.Count != after.Count)
+            {
+                failures.Add($"{name}: changed {changed}");
+            }
+
+            if (!world.RandomUntouched())
+            {
+                failures.Add($"{name}: the Random was advanced");
+            }
+        }
+
+        foreach (var (area, count) in counts)
+        {
+            output.WriteLine($"{count,4}  {area}");
+        }
+
+        output.WriteLine($"{counts.Values.Sum(),4}  bad calls in total, {counts.Count} areas");
+        failures.Should().BeEmpty();
+        counts.Values.Sum().Should().BeGreaterThan(400);
+    }
+
+    /// <summary>An IOptimizer that checkpoints cannot hold.</summary>
+    private sealed class ForeignOptimizer : IOptimizer
+    {
+        public IReadOnlyList<Parameter> Parameters { get; } = [];
+
+        public double LearningRate { get; set; }
+
+        public void Step()
+        {
+        }
+
+        public void ZeroGrad()
+        {
+        }
+    }
+
+    private sealed class WriteOnlyStream : MemoryStream
+    {
+        public override bool CanRead => false;
+    }
+}
