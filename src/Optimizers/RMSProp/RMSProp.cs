@@ -14,7 +14,7 @@ namespace Optimizers;
 /// gₜ = gₜ + λ·θₜ₋₁                     (weight decay, when λ ≠ 0)
 /// vₜ = α·vₜ₋₁ + (1 − α)·gₜ²
 /// ḡₜ = α·ḡₜ₋₁ + (1 − α)·gₜ              (centered only)
-/// dₜ = √(vₜ − ḡₜ²) + ε   if centered,  else  dₜ = √vₜ + ε
+/// dₜ = √max(vₜ − ḡₜ², 0) + ε   if centered,  else  dₜ = √vₜ + ε
 /// bₜ = μ·bₜ₋₁ + gₜ/dₜ ,  θₜ = θₜ₋₁ − γ·bₜ      (when μ &gt; 0)
 /// θₜ = θₜ₋₁ − γ·gₜ/dₜ                          (when μ = 0)
 /// </code>
@@ -35,7 +35,9 @@ namespace Optimizers;
 /// torch.optim: equals <c>torch.optim.RMSprop(params, lr, alpha, eps, weight_decay, momentum, centered,
 /// maximize=maximize)</c> (2.x); ḡ is updated with torch's <c>lerp</c> and follows its rounding. PyTorch accepts
 /// any α ≥ 0 and μ ≥ 0; this library requires both in [0, 1), the range in which v, ḡ and b are averages that
-/// stay bounded. Keras' <c>RMSprop</c> defaults to γ = 0.001, ρ (our α) = 0.9 and ε = 1e-7, puts ε inside the
+/// stay bounded. The centred variance vₜ − ḡₜ² can round to a tiny negative number when the gradient stays constant;
+/// PyTorch then takes its root and returns NaN from that step on, while this library clamps it at 0 (every result
+/// PyTorch computes without NaN is unchanged). Keras' <c>RMSprop</c> defaults to γ = 0.001, ρ (our α) = 0.9 and ε = 1e-7, puts ε inside the
 /// root (<c>γ·g/√(v + ε)</c>) and keeps its momentum in parameter units (γ inside the buffer); Optax's
 /// <c>rmsprop</c> defaults to decay 0.9 and also puts ε inside the root unless <c>eps_in_sqrt=False</c>.
 /// </para>
