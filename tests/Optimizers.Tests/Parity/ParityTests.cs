@@ -18,28 +18,18 @@ public sealed class ParityTests
     /// <summary>Only guards a zero expectation; the generator keeps every expected |value| ≥ 0.02.</summary>
     private const double Tiny = 1e-300;
 
-    private const string NoFactory =
-        "No factory for this optimizer in Parity/ParityFactories.cs yet; see ParityFactories.Family.cs.txt.";
-
     /// <summary>Every optimizer the fixtures must cover.</summary>
     private static readonly string[] AllOptimizers =
         ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"];
-
-    /// <summary>The optimizers of issue 3, the only ones whose fixtures may lack a factory (and be skipped).</summary>
-    private static readonly string[] Family =
-        ["AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"];
 
     private readonly ITestOutputHelper _output;
 
     public ParityTests(ITestOutputHelper output) => _output = output;
 
-    public static TheoryData<string> FixturesWithFactory => Fixtures(withFactory: true);
-
-    public static TheoryData<string> FixturesWithoutFactory => Fixtures(withFactory: false);
+    public static TheoryData<string> AllFixtures => new(ParityFixture.FileNames());
 
     [Theory]
-    [MemberData(nameof(FixturesWithFactory))]
-    [MemberData(nameof(FixturesWithoutFactory), Skip = NoFactory)]
+    [MemberData(nameof(AllFixtures))]
     public void ReplaysTheTorchTrace(string fixtureFile)
     {
         var fixture = ParityFixture.Load(fixtureFile);
@@ -77,16 +67,13 @@ public sealed class ParityTests
     }
 
     [Fact]
-    public void OnlyTheIssue3OptimizersMayLackAFactory()
+    public void EveryFixtureHasAFactoryAndEveryFactoryHasFixtures()
     {
         var inFixtures = ParityFixture.FileNames().Select(ParityFixture.OptimizerOf).ToHashSet(StringComparer.Ordinal);
         var withoutFactory = inFixtures.Where(n => !ParityFactories.All.ContainsKey(n)).Order(StringComparer.Ordinal).ToArray();
+        _output.WriteLine($"{inFixtures.Count} optimizers in the fixtures; without a factory: {withoutFactory.Length}.");
 
-        _output.WriteLine(withoutFactory.Length == 0
-            ? "Every optimizer in the fixtures has a factory."
-            : $"Fixtures skipped for want of a factory: {string.Join(", ", withoutFactory)}.");
-
-        withoutFactory.Should().BeSubsetOf(Family, "GradientDescent and Momentum exist, so their traces must run");
+        withoutFactory.Should().BeEmpty("every traced optimizer must be replayed, none skipped");
         ParityFactories.All.Keys.Should().BeSubsetOf(inFixtures, "every factory should have fixtures to replay");
     }
 
@@ -174,20 +161,6 @@ public sealed class ParityTests
         }
 
         return null;
-    }
-
-    private static TheoryData<string> Fixtures(bool withFactory)
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in ParityFixture.FileNames())
-        {
-            if (ParityFactories.All.ContainsKey(ParityFixture.OptimizerOf(file)) == withFactory)
-            {
-                data.Add(file);
-            }
-        }
-
-        return data;
     }
 
     private static Parameter[] TwoParameters() =>
