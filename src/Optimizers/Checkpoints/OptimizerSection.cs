@@ -178,6 +178,12 @@ internal sealed class OptimizerSection
                 throw PayloadReader.Malformed($"Group {g} has negative step counts ({stepCount}, {skipped}).");
             }
 
+            if (stepCount == long.MaxValue || skipped == long.MaxValue)
+            {
+                // The next step would overflow the count.
+                throw PayloadReader.Malformed($"Group {g} has a step count at the largest int64 ({stepCount}, {skipped}); no further step could be counted.");
+            }
+
             var hyperparameters = new KeyValuePair<string, double>[reader.ReadCount("hyperparameters", minimumItemBytes: 12)];
             for (int i = 0; i < hyperparameters.Length; i++)
             {

@@ -182,6 +182,10 @@ public sealed class CheckpointFailureTests
         BinaryPrimitives.WriteInt64LittleEndian(negativeSteps.AsSpan(learningRate + 8), -1);
         ExpectSmallFailure(Rehash(negativeSteps), CheckpointError.Malformed);
 
+        byte[] exhaustedSteps = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteInt64LittleEndian(exhaustedSteps.AsSpan(learningRate + 8), long.MaxValue);
+        ExpectSmallFailure(Rehash(exhaustedSteps), CheckpointError.Malformed);
+
         byte[] layout = (byte[])bytes.Clone();
         layout[learningRate - 5] = 7;
         ExpectSmallFailure(Rehash(layout), CheckpointError.Malformed);
