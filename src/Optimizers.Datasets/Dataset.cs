@@ -18,13 +18,28 @@ public sealed record Dataset(string Name, Matrix<double> Features, int[] Labels,
     /// <summary>The number of classes.</summary>
     public int ClassCount => ClassNames.Count;
 
-    /// <summary>A copy with every feature column shifted to mean 0 and scaled to standard deviation 1 (constant columns are only centred).</summary>
-    public Dataset Standardized()
+    /// <summary>
+    /// A copy with every feature column shifted and scaled by the mean and standard deviation of that column in
+    /// <paramref name="statisticsFrom"/> (this data set when null): mean 0 and standard deviation 1 for the data the
+    /// statistics come from. Constant columns are only centred. Standardize a held-out part with the training
+    /// part's statistics (<c>test.Standardized(train)</c>) so that nothing of it leaks into training.
+    /// </summary>
+    /// <param name="statisticsFrom">The data whose column statistics to use; it must have the same feature count.</param>
+    /// <exception cref="ArgumentException"><paramref name="statisticsFrom"/> has another feature count or no rows.</exception>
+    public Dataset Standardized(Dataset? statisticsFrom = null)
     {
+        var source = statisticsFrom ?? this;
+        if (source.FeatureCount != FeatureCount || source.Count == 0)
+        {
+            throw new ArgumentException(
+                $"statisticsFrom must have {FeatureCount} features and at least one row; it has {source.FeatureCount} features and {source.Count} rows.",
+                nameof(statisticsFrom));
+        }
+
         var x = Features.Clone();
         for (int c = 0; c < x.ColumnCount; c++)
         {
-            var column = x.Column(c);
+            var column = source.Features.Column(c);
             double mean = column.Average();
             double sd = Math.Sqrt(column.Select(v => (v - mean) * (v - mean)).Average());
             double scale = sd > 0 ? 1 / sd : 1;

@@ -13,14 +13,18 @@ public static class DataSets
 
     /// <summary>
     /// Loads <paramref name="name"/>: moons and spiral are generated from <paramref name="seed"/> with
-    /// <paramref name="points"/> samples; Iris and digits are the shipped tables, standardized.
+    /// <paramref name="points"/> samples; Iris and digits are the shipped tables as they are (their features are
+    /// standardized after the split, with the training rows' statistics: see <see cref="NeedsStandardizing"/>).
     /// </summary>
     public static Dataset Load(string name, int points, int seed) => name switch
     {
         "moons" => ToyProblems.Moons(points, noise: 0.2, seed: seed),
         "spiral" => ToyProblems.Spiral(Math.Max(1, points / 2), classes: 2, noise: 0.2, seed: seed),
-        "iris" => PublicData.Iris().Standardized(),
-        "digits" => PublicData.Digits().Standardized(),
+        "iris" => PublicData.Iris(),
+        "digits" => PublicData.Digits(),
         _ => throw new DemoArgumentException($"Unknown data set '{name}'; choose one of {string.Join(", ", Names)}."),
     };
+
+    /// <summary>Whether the features of <paramref name="name"/> are on scales that need standardizing before training.</summary>
+    public static bool NeedsStandardizing(string name) => name is "iris" or "digits";
 }

@@ -52,6 +52,12 @@ public static class TrainCommand
 
         var all = DataSets.Load(settings.Dataset, settings.Points, settings.Seed);
         var (train, test) = all.Split(settings.TestFraction, settings.Seed);
+        if (DataSets.NeedsStandardizing(settings.Dataset))
+        {
+            // Scale both parts with the training rows' statistics, so the held-out rows stay unseen.
+            (train, test) = (train.Standardized(), test.Standardized(statisticsFrom: train));
+        }
+
         int[] sizes = [all.FeatureCount, .. settings.Hidden, all.ClassCount];
         var network = Network.Mlp(sizes, settings.Activation, settings.Seed);
         double learningRate = settings.LearningRate ?? entry.DemoLearningRate;

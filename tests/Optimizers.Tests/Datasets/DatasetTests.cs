@@ -30,6 +30,19 @@ public sealed class DatasetTests
         standardized.Features.Column(1).ToArray().Should().Equal(-1.0, 1.0);
     }
 
+    [Fact]
+    public void StandardizedWithOtherStatisticsUsesTheirMeanAndDeviation()
+    {
+        var build = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build;
+        var train = new Dataset("train", build.DenseOfArray(new double[,] { { 1 }, { 3 } }), [0, 1], ["a", "b"]);   // mean 2, sd 1
+        var test = new Dataset("test", build.DenseOfArray(new double[,] { { 2 }, { 5 } }), [0, 1], ["a", "b"]);
+
+        test.Standardized(statisticsFrom: train).Features.Column(0).ToArray().Should().Equal(0.0, 3.0); // (2−2)/1, (5−2)/1
+
+        var wider = new Dataset("w", build.Dense(2, 2), [0, 1], ["a", "b"]);
+        test.Invoking(t => t.Standardized(wider)).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("statisticsFrom");
+    }
+
     [Theory]
     [InlineData(0.2)]
     [InlineData(0.5)]
