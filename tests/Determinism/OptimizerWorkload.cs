@@ -1,0 +1,137 @@
+namespace Optimizers.Determinism;
+
+/// <summary>
+/// Items (a) and (d): every rule, built with non-default options (the rich configurations of
+/// tests/Optimizers.Tests/TestSupport/AllOptimizers.cs, copied), steps two parameters through 200 steps of seeded
+/// pseudo-random gradients with three learning-rate changes; the hash covers every final value and every state
+/// vector and scalar. With <see cref="Optimizer.MaxDegreeOfParallelism"/> 2 the same run is cut into two parts on
+/// worker threads.
+/// </summary>
+internal static class OptimizerWorkload
+{
+    /// <summary>
+    /// Parameter lengths: together 66,012 elements, above the 65,536 (two parts of 32,768) below which the library
+    /// never splits a step, so that degree 2 really runs two parts (the cut falls inside the first parameter); both
+    /// lengths leave a SIMD remainder (40,009 ≡ 1 and 26,003 ≡ 3 mod 4 and mod 8).
+    /// </summary>
+    private static readonly int[] Lengths = [40_009, 26_003];
+
+    private const int Steps = 200;
+    private const int Seed = 20_240_501;
+
+    /// <summary>Extra room in the gradient pool, from which each step reads a window at a random offset.</summary>
+    private const int PoolSlack = 4_096;
+
+    public static IReadOnlyList<(string Name, Func<IReadOnlyList<Parameter>, double, Optimizer> Create, double LearningRate)> Configurations { get; } =
+    [
+        ("GradientDescent(weightDecay,maximize)", (p, lr) => new GradientDescent(p, lr, weightDecay: 0.1, maximize: true), 0.05),
+        ("GradientDescent(weightDecay)", (p, lr) => new GradientDescent(p, lr, weightDecay: 0.01), 0.1),
+        ("Momentum(nesterov)", (p, lr) => new Momentum(p, lr, momentum: 0.9, nesterov: true), 0.01),
+        ("Momentum(nesterov,weightDecay)", (p, lr) => new Momentum(p, lr, momentum: 0.8, nesterov: true, weightDecay: 0.01), 0.05),
+        ("Momentum(dampening,weightDecay,maximize)", (p, lr) => new Momentum(p, lr, momentum: 0.8, dampening: 0.3, weightDecay: 0.05, maximize: true), 0.01),
+        ("Momentum(dampening,weightDecay)", (p, lr) => new Momentum(p, lr, momentum: 0.9, dampening: 0.5, weightDecay: 0.01), 0.1),
+        ("AdaGrad(lrDecay,initialAccumulatorValue)", (p, lr) => new AdaGrad(p, lr, lrDecay: 0.01, initialAccumulatorValue: 0.1), 0.5),
+        ("AdaGrad(weightDecay,epsilon,maximize)", (p, lr) => new AdaGrad(p, lr, weightDecay: 0.01, epsilon: 1e-6, maximize: true), 0.1),
+        ("RMSProp(centered,momentum)", (p, lr) => new RMSProp(p, lr, momentum: 0.9, centered: true), 0.01),
+        ("RMSProp(centered,weightDecay)", (p, lr) => new RMSProp(p, lr, weightDecay: 0.01, centered: true), 0.01),
+        ("RMSProp(alpha,epsilon,momentum,weightDecay,maximize)", (p, lr) => new RMSProp(p, lr, alpha: 0.9, epsilon: 1e-6, momentum: 0.5, weightDecay: 0.01, maximize: true), 0.01),
+        ("AdaDelta(rho,epsilon,weightDecay,maximize)", (p, lr) => new AdaDelta(p, lr, rho: 0.8, epsilon: 1e-5, weightDecay: 0.01, maximize: true), 1.0),
+        ("AdaDelta(weightDecay)", (p, lr) => new AdaDelta(p, lr, weightDecay: 0.1), 0.5),
+        ("Adam(amsgrad)", (p, lr) => new Adam(p, lr, amsgrad: true), 0.05),
+        ("Adam(amsgrad,weightDecay)", (p, lr) => new Adam(p, lr, amsgrad: true, weightDecay: 0.01), 0.01),
+        ("Adam(betas,epsilon,maximize)", (p, lr) => new Adam(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), 0.01),
+        ("AdamW(weightDecay)", (p, lr) => new AdamW(p, lr, weightDecay: 0.1), 0.01),
+        ("AdamW(betas,epsilon,amsgrad,maximize)", (p, lr) => new AdamW(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, amsgrad: true, maximize: true), 0.01),
+        ("Adamax(betas,weightDecay,maximize)", (p, lr) => new Adamax(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01, maximize: true), 0.01),
+        ("Adamax(epsilon,weightDecay)", (p, lr) => new Adamax(p, lr, epsilon: 1e-4, weightDecay: 0.1), 0.01),
+        ("NAdam(momentumDecay,weightDecay)", (p, lr) => new NAdam(p, lr, momentumDecay: 0.01, weightDecay: 0.01), 0.01),
+        ("NAdam(betas,epsilon,maximize)", (p, lr) => new NAdam(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), 0.01),
+        ("RAdam(betas,weightDecay)", (p, lr) => new RAdam(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01), 0.01),
+        ("RAdam(epsilon,maximize)", (p, lr) => new RAdam(p, lr, epsilon: 1e-6, maximize: true), 0.01),
+    ];
+
+    /// <summary>Runs one configuration on <paramref name="degree"/> threads and returns the hash of its final bits.</summary>
+    public static string Run(Func<IReadOnlyList<Parameter>, double, Optimizer> create, double learningRate, int degree)
+    {
+        var random = new Random(Seed);
+        var parameters = new Parameter[Lengths.Length];
+        var pools = new double[Lengths.Length][];
+        for (int i = 0; i < Lengths.Length; i++)
+        {
+            var values = new double[Lengths[i]];
+            for (int j = 0; j < values.Length; j++)
+            {
+                values[j] = 2 * random.NextDouble() - 1;
+            }
+
+            parameters[i] = new Parameter($"p{i}", values);
+            pools[i] = new double[Lengths[i] + PoolSlack];
+            for (int j = 0; j < pools[i].Length; j++)
+            {
+                pools[i][j] = 2 * random.NextDouble() - 1;
+            }
+        }
+
+        var optimizer = create(parameters, learningRate);
+        optimizer.MaxDegreeOfParallelism = degree;
+        for (int step = 0; step < Steps; step++)
+        {
+            // Learning-rate changes, as a schedule or a user would make them between steps.
+            switch (step)
+            {
+                case 50: optimizer.LearningRate *= 0.5; break;
+                case 100: optimizer.LearningRate *= 3; break;
+                case 150: optimizer.LearningRate /= 7; break;
+            }
+
+            optimizer.ZeroGrad();
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                // A window of the pool at a random offset, scaled by ±10^k, k ∈ {−3, …, 2}, and once in a while all zero.
+                int offset = random.Next(PoolSlack);
+                double scale = (random.Next(2) == 0 ? -1 : 1) * Math.Pow(10, random.Next(-3, 3));
+                bool zero = random.Next(16) == 0;
+                var gradient = Storage.Of(parameters[i].Gradient);
+                var pool = pools[i];
+                for (int j = 0; j < gradient.Length; j++)
+                {
+                    gradient[j] = zero ? 0 : pool[offset + j] * scale;
+                }
+            }
+
+            optimizer.Step();
+        }
+
+        using var hash = new BitHash();
+        foreach (var parameter in parameters)
+        {
+            hash.Add(Storage.Of(parameter.Value));
+        }
+
+        foreach (string name in optimizer.StateNames.Order(StringComparer.Ordinal))
+        {
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                hash.Add(StateOf(optimizer, name, i));
+            }
+        }
+
+        hash.Add(optimizer.LearningRate);
+        hash.Add(optimizer.StepCount);
+        Finite.Require(optimizer.GetType().Name, parameters.SelectMany(p => p.Value));
+        return hash.Finish();
+    }
+
+    /// <summary>A state entry as doubles: a vector's elements, or the one scalar (such as the step count).</summary>
+    private static double[] StateOf(Optimizer optimizer, string name, int index)
+    {
+        try
+        {
+            return optimizer.GetState(name, index).ToArray();
+        }
+        catch (KeyNotFoundException)
+        {
+            return [optimizer.GetScalarState(name, index)];
+        }
+    }
+}
