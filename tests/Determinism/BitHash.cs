@@ -25,14 +25,6 @@ internal sealed class BitHash : IDisposable
         Count++;
     }
 
-    public void Add(IEnumerable<double> values)
-    {
-        foreach (double value in values)
-        {
-            Add(value);
-        }
-    }
-
     public void Add(ReadOnlySpan<double> values)
     {
         foreach (double value in values)
