@@ -17,6 +17,21 @@ internal static class AdaDeltaKernel
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, squareAvg.Length);
         Kernel.CheckLengths(theta.Length, accDelta.Length);
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
+        }
+        else
+        {
+            Step<Off>(theta, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg, Span<double> accDelta,
+                                      double lr, double rho, double eps, double weightDecay, bool maximize)
+        where TAdjust : struct, IFlag
+    {
         double sign = maximize ? -1.0 : 1.0;
         double share = 1 - rho;
         int i = 0;
@@ -29,7 +44,7 @@ internal static class AdaDeltaKernel
             var uv = MemoryMarshal.Cast<double, Vector<double>>(accDelta);
             for (int k = 0; k < t.Length; k++)
             {
-                var g = gv[k] * sign + t[k] * weightDecay;
+                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
                 var v = vv[k] * rho + g * share * g;
                 vv[k] = v;
                 var delta = Vector.SquareRoot(uv[k] + epsilon) / Vector.SquareRoot(v + epsilon) * g;
@@ -42,7 +57,7 @@ internal static class AdaDeltaKernel
 
         for (; i < theta.Length; i++)
         {
-            double g = grad[i] * sign + theta[i] * weightDecay;
+            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
             double v = squareAvg[i] * rho + g * share * g;
             squareAvg[i] = v;
             double delta = Math.Sqrt(accDelta[i] + eps) / Math.Sqrt(v + eps) * g;

@@ -16,6 +16,21 @@ internal static class AdaGradKernel
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, sum.Length);
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, sum, decayedLr, eps, weightDecay, maximize);
+        }
+        else
+        {
+            Step<Off>(theta, grad, sum, decayedLr, eps, weightDecay, maximize);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> sum,
+                                      double decayedLr, double eps, double weightDecay, bool maximize)
+        where TAdjust : struct, IFlag
+    {
         double sign = maximize ? -1.0 : 1.0;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -26,7 +41,7 @@ internal static class AdaGradKernel
             var sv = MemoryMarshal.Cast<double, Vector<double>>(sum);
             for (int k = 0; k < t.Length; k++)
             {
-                var g = gv[k] * sign + t[k] * weightDecay;
+                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
                 var s = sv[k] + g * g;
                 sv[k] = s;
                 t[k] -= g * decayedLr / (Vector.SquareRoot(s) + epsilon);
@@ -37,7 +52,7 @@ internal static class AdaGradKernel
 
         for (; i < theta.Length; i++)
         {
-            double g = grad[i] * sign + theta[i] * weightDecay;
+            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
             double s = sum[i] + g * g;
             sum[i] = s;
             theta[i] -= g * decayedLr / (Math.Sqrt(s) + eps);

@@ -13,8 +13,9 @@ internal static class AdamKernel
     /// </summary>
     /// <remarks>
     /// Adam passes its L2 coefficient as <paramref name="weightDecay"/> and <paramref name="shrink"/> = 1; AdamW passes
-    /// <paramref name="weightDecay"/> = 0 and <paramref name="shrink"/> = 1 − α·λ (decoupled decay). Multiplying by 1 and
-    /// adding 0·θ are exact, so the unused form changes no bit.
+    /// <paramref name="weightDecay"/> = 0 and <paramref name="shrink"/> = 1 − α·λ (decoupled decay). The unused form is
+    /// skipped rather than computed with its neutral value (θ·1, g + 0·θ: see <see cref="Kernel.AdjustsGradient"/>), so it
+    /// costs no per-element work and changes no bit; one loop is compiled per combination of options (see <see cref="IFlag"/>).
     /// </remarks>
     /// <param name="theta">θ, updated in place.</param>
     /// <param name="grad">The gradient.</param>
@@ -43,12 +44,62 @@ internal static class AdamKernel
             Kernel.CheckLengths(theta.Length, maxExpAvgSq.Length);
         }
 
-        double sign = maximize ? -1.0 : 1.0;
+        var s = new Scalars(beta1, beta2, epsilon, weightDecay, shrink, maximize ? -1.0 : 1.0, stepSize, biasCorrection2Sqrt);
+        bool shrinks = shrink != 1;
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, shrinks, amsgrad);
+        }
+        else
+        {
+            Step<Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, shrinks, amsgrad);
+        }
+    }
+
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
+                                      Span<double> maxExpAvgSq, in Scalars s, bool shrinks, bool amsgrad)
+        where TAdjust : struct, IFlag
+    {
+        if (shrinks)
+        {
+            Step<TAdjust, On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, amsgrad);
+        }
+        else
+        {
+            Step<TAdjust, Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, amsgrad);
+        }
+    }
+
+    private static void Step<TAdjust, TShrink>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg,
+                                               Span<double> expAvgSq, Span<double> maxExpAvgSq, in Scalars s, bool amsgrad)
+        where TAdjust : struct, IFlag
+        where TShrink : struct, IFlag
+    {
+        if (amsgrad)
+        {
+            Step<TAdjust, TShrink, On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s);
+        }
+        else
+        {
+            Step<TAdjust, TShrink, Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options.</summary>
+    private static void Step<TAdjust, TShrink, TAmsgrad>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg,
+                                                         Span<double> expAvgSq, Span<double> maxExpAvgSq, in Scalars s)
+        where TAdjust : struct, IFlag
+        where TShrink : struct, IFlag
+        where TAmsgrad : struct, IFlag
+    {
+        double beta1 = s.Beta1, beta2 = s.Beta2, epsilon = s.Epsilon, weightDecay = s.WeightDecay, shrink = s.Shrink;
+        double sign = s.Sign, stepSize = s.StepSize, biasCorrection2Sqrt = s.BiasCorrection2Sqrt;
         double gradientShare = 1 - beta1;
         double squareShare = 1 - beta2;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
+            var eps = new Vector<double>(epsilon);
             var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
             var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
@@ -56,20 +107,20 @@ internal static class AdamKernel
             var xv = MemoryMarshal.Cast<double, Vector<double>>(maxExpAvgSq);
             for (int k = 0; k < t.Length; k++)
             {
-                var th = t[k] * shrink;
-                var g = gv[k] * sign + th * weightDecay;
+                var th = TShrink.IsOn ? t[k] * shrink : t[k];
+                var g = TAdjust.IsOn ? gv[k] * sign + th * weightDecay : gv[k];
                 var m = mv[k] * beta1 + gradientShare * g;
                 var v = vv[k] * beta2 + squareShare * g * g;
                 mv[k] = m;
                 vv[k] = v;
                 var vHat = v;
-                if (amsgrad)
+                if (TAmsgrad.IsOn)
                 {
                     vHat = Vector.Max(xv[k], v);
                     xv[k] = vHat;
                 }
 
-                var denom = Vector.SquareRoot(vHat) / biasCorrection2Sqrt + new Vector<double>(epsilon);
+                var denom = Vector.SquareRoot(vHat) / biasCorrection2Sqrt + eps;
                 t[k] = th - stepSize * m / denom;
             }
 
@@ -78,14 +129,14 @@ internal static class AdamKernel
 
         for (; i < theta.Length; i++)
         {
-            double th = theta[i] * shrink;
-            double g = grad[i] * sign + th * weightDecay;
+            double th = TShrink.IsOn ? theta[i] * shrink : theta[i];
+            double g = TAdjust.IsOn ? grad[i] * sign + th * weightDecay : grad[i];
             double m = expAvg[i] * beta1 + gradientShare * g;
             double v = expAvgSq[i] * beta2 + squareShare * g * g;
             expAvg[i] = m;
             expAvgSq[i] = v;
             double vHat = v;
-            if (amsgrad)
+            if (TAmsgrad.IsOn)
             {
                 vHat = Math.Max(maxExpAvgSq[i], v);
                 maxExpAvgSq[i] = vHat;
@@ -95,4 +146,8 @@ internal static class AdamKernel
             theta[i] = th - stepSize * m / denom;
         }
     }
+
+    /// <summary>β₁, β₂, ε, λ, the shrink factor, the sign of the gradient (−1 when maximising), s and c₂.</summary>
+    private readonly record struct Scalars(double Beta1, double Beta2, double Epsilon, double WeightDecay, double Shrink,
+                                           double Sign, double StepSize, double BiasCorrection2Sqrt);
 }

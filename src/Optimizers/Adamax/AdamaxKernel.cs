@@ -17,6 +17,21 @@ internal static class AdamaxKernel
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
         Kernel.CheckLengths(theta.Length, expInf.Length);
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
+        }
+        else
+        {
+            Step<Off>(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expInf,
+                                      double correctedLr, double beta1, double beta2, double eps, double weightDecay, bool maximize)
+        where TAdjust : struct, IFlag
+    {
         double sign = maximize ? -1.0 : 1.0;
         double gradientShare = 1 - beta1;
         int i = 0;
@@ -29,7 +44,7 @@ internal static class AdamaxKernel
             var uv = MemoryMarshal.Cast<double, Vector<double>>(expInf);
             for (int k = 0; k < t.Length; k++)
             {
-                var g = gv[k] * sign + t[k] * weightDecay;
+                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
                 var m = Lerp.Of(mv[k], g, gradientShare);
                 mv[k] = m;
                 var decayed = uv[k] * beta2;
@@ -44,7 +59,7 @@ internal static class AdamaxKernel
 
         for (; i < theta.Length; i++)
         {
-            double g = grad[i] * sign + theta[i] * weightDecay;
+            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
             double m = Lerp.Of(expAvg[i], g, gradientShare);
             expAvg[i] = m;
             double decayed = expInf[i] * beta2;

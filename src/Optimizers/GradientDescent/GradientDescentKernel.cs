@@ -15,6 +15,21 @@ internal static class GradientDescentKernel
                             double lr, double weightDecay, bool maximize)
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, lr, weightDecay, maximize);
+        }
+        else
+        {
+            Step<Off>(theta, grad, lr, weightDecay, maximize);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad,
+                                      double lr, double weightDecay, bool maximize)
+        where TAdjust : struct, IFlag
+    {
         double sign = maximize ? -1.0 : 1.0;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -23,7 +38,7 @@ internal static class GradientDescentKernel
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
             for (int k = 0; k < t.Length; k++)
             {
-                var g = gv[k] * sign + t[k] * weightDecay;
+                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
                 t[k] -= g * lr;
             }
 
@@ -32,7 +47,7 @@ internal static class GradientDescentKernel
 
         for (; i < theta.Length; i++)
         {
-            double g = grad[i] * sign + theta[i] * weightDecay;
+            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
             theta[i] -= g * lr;
         }
     }

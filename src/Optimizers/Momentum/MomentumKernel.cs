@@ -10,7 +10,9 @@ internal static class MomentumKernel
     /// Per element:
     /// <c>g = ±grad[i] + λ·θ[i];  b[i] = first ? g : μ·b[i] + (1 − τ)·g;  d = nesterov ? g + μ·b[i] : b[i];  θ[i] = θ[i] − α·d</c>.
     /// </summary>
-    /// <remarks><paramref name="grad"/> may be <paramref name="theta"/> itself (each element is read before it is written).</remarks>
+    /// <remarks>Terms of options that are off (sign, λ·θ, (1 − τ)·g with τ = 0) are skipped, not computed with neutral
+    /// values (see <see cref="Kernel.AdjustsGradient"/>): one loop is compiled per combination of options (see
+    /// <see cref="IFlag"/>). <paramref name="grad"/> may be <paramref name="theta"/> itself (each element is read before it is written).</remarks>
     /// <exception cref="ArgumentException"><paramref name="grad"/> or <paramref name="buffer"/> is not as long as <paramref name="theta"/>; nothing is written.</exception>
     public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer,
                             double lr, double mu, double dampening, bool nesterov,
@@ -18,8 +20,72 @@ internal static class MomentumKernel
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, buffer.Length);
-        double sign = maximize ? -1.0 : 1.0;
-        double gradientShare = 1 - dampening;
+        var s = new Scalars(lr, mu, 1 - dampening, weightDecay, maximize ? -1.0 : 1.0);
+        bool dampen = dampening != 0;
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, buffer, s, firstStep, nesterov, dampen);
+        }
+        else
+        {
+            Step<Off>(theta, grad, buffer, s, firstStep, nesterov, dampen);
+        }
+    }
+
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer, in Scalars s,
+                                      bool firstStep, bool nesterov, bool dampen)
+        where TAdjust : struct, IFlag
+    {
+        if (firstStep)
+        {
+            Step<TAdjust, On>(theta, grad, buffer, s, nesterov, dampen);
+        }
+        else
+        {
+            Step<TAdjust, Off>(theta, grad, buffer, s, nesterov, dampen);
+        }
+    }
+
+    private static void Step<TAdjust, TFirst>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer, in Scalars s,
+                                              bool nesterov, bool dampen)
+        where TAdjust : struct, IFlag
+        where TFirst : struct, IFlag
+    {
+        if (nesterov)
+        {
+            Step<TAdjust, TFirst, On>(theta, grad, buffer, s, dampen);
+        }
+        else
+        {
+            Step<TAdjust, TFirst, Off>(theta, grad, buffer, s, dampen);
+        }
+    }
+
+    private static void Step<TAdjust, TFirst, TNesterov>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer,
+                                                         in Scalars s, bool dampen)
+        where TAdjust : struct, IFlag
+        where TFirst : struct, IFlag
+        where TNesterov : struct, IFlag
+    {
+        if (dampen)
+        {
+            Step<TAdjust, TFirst, TNesterov, On>(theta, grad, buffer, s);
+        }
+        else
+        {
+            Step<TAdjust, TFirst, TNesterov, Off>(theta, grad, buffer, s);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options.</summary>
+    private static void Step<TAdjust, TFirst, TNesterov, TDampen>(Span<double> theta, ReadOnlySpan<double> grad,
+                                                                  Span<double> buffer, in Scalars s)
+        where TAdjust : struct, IFlag
+        where TFirst : struct, IFlag
+        where TNesterov : struct, IFlag
+        where TDampen : struct, IFlag
+    {
+        double lr = s.Lr, mu = s.Mu, gradientShare = s.GradientShare, weightDecay = s.WeightDecay, sign = s.Sign;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -28,10 +94,10 @@ internal static class MomentumKernel
             var bv = MemoryMarshal.Cast<double, Vector<double>>(buffer);
             for (int k = 0; k < t.Length; k++)
             {
-                var g = gv[k] * sign + t[k] * weightDecay;
-                var b = firstStep ? g : bv[k] * mu + g * gradientShare;
+                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+                var b = TFirst.IsOn ? g : bv[k] * mu + (TDampen.IsOn ? g * gradientShare : g);
                 bv[k] = b;
-                var d = nesterov ? g + b * mu : b;
+                var d = TNesterov.IsOn ? g + b * mu : b;
                 t[k] -= d * lr;
             }
 
@@ -40,11 +106,14 @@ internal static class MomentumKernel
 
         for (; i < theta.Length; i++)
         {
-            double g = grad[i] * sign + theta[i] * weightDecay;
-            double b = firstStep ? g : buffer[i] * mu + g * gradientShare;
+            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
+            double b = TFirst.IsOn ? g : buffer[i] * mu + (TDampen.IsOn ? g * gradientShare : g);
             buffer[i] = b;
-            double d = nesterov ? g + b * mu : b;
+            double d = TNesterov.IsOn ? g + b * mu : b;
             theta[i] -= d * lr;
         }
     }
+
+    /// <summary>α, μ, 1 − τ, λ and the sign of the gradient (−1 when maximising).</summary>
+    private readonly record struct Scalars(double Lr, double Mu, double GradientShare, double WeightDecay, double Sign);
 }

@@ -30,6 +30,22 @@ internal static class NAdamKernel
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
         Kernel.CheckLengths(theta.Length, expAvgSq.Length);
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
+        }
+        else
+        {
+            Step<Off>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
+                                      double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
+                                      double biasCorrection2, double gradientStep, double momentumStep)
+        where TAdjust : struct, IFlag
+    {
         double sign = maximize ? -1.0 : 1.0;
         double gradientShare = 1 - beta1;
         double squareShare = 1 - beta2;
@@ -42,7 +58,7 @@ internal static class NAdamKernel
             var vv = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
             for (int k = 0; k < t.Length; k++)
             {
-                var g = gv[k] * sign + t[k] * weightDecay;
+                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
                 var m = mv[k] * beta1 + gradientShare * g;
                 var v = vv[k] * beta2 + squareShare * g * g;
                 mv[k] = m;
@@ -56,7 +72,7 @@ internal static class NAdamKernel
 
         for (; i < theta.Length; i++)
         {
-            double g = grad[i] * sign + theta[i] * weightDecay;
+            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
             double m = expAvg[i] * beta1 + gradientShare * g;
             double v = expAvgSq[i] * beta2 + squareShare * g * g;
             expAvg[i] = m;

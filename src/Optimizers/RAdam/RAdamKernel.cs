@@ -29,6 +29,38 @@ internal static class RAdamKernel
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
         Kernel.CheckLengths(theta.Length, expAvgSq.Length);
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, stepSize, rectified);
+        }
+        else
+        {
+            Step<Off>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, stepSize, rectified);
+        }
+    }
+
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
+                                      double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
+                                      double stepSize, bool rectified)
+        where TAdjust : struct, IFlag
+    {
+        if (rectified)
+        {
+            Step<TAdjust, On>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, stepSize, rectified);
+        }
+        else
+        {
+            Step<TAdjust, Off>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, stepSize, rectified);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    private static void Step<TAdjust, TRectified>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
+                                                  double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
+                                                  double stepSize, bool rectified)
+        where TAdjust : struct, IFlag
+        where TRectified : struct, IFlag
+    {
         double sign = maximize ? -1.0 : 1.0;
         double gradientShare = 1 - beta1;
         double squareShare = 1 - beta2;
@@ -41,12 +73,12 @@ internal static class RAdamKernel
             var vv = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
             for (int k = 0; k < t.Length; k++)
             {
-                var g = gv[k] * sign + t[k] * weightDecay;
+                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
                 var m = mv[k] * beta1 + gradientShare * g;
                 var v = vv[k] * beta2 + squareShare * g * g;
                 mv[k] = m;
                 vv[k] = v;
-                var d = rectified ? stepSize * m / (Vector.SquareRoot(v) + new Vector<double>(epsilon)) : stepSize * m;
+                var d = TRectified.IsOn ? stepSize * m / (Vector.SquareRoot(v) + new Vector<double>(epsilon)) : stepSize * m;
                 t[k] -= d;
             }
 
@@ -55,12 +87,12 @@ internal static class RAdamKernel
 
         for (; i < theta.Length; i++)
         {
-            double g = grad[i] * sign + theta[i] * weightDecay;
+            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
             double m = expAvg[i] * beta1 + gradientShare * g;
             double v = expAvgSq[i] * beta2 + squareShare * g * g;
             expAvg[i] = m;
             expAvgSq[i] = v;
-            double d = rectified ? stepSize * m / (Math.Sqrt(v) + epsilon) : stepSize * m;
+            double d = TRectified.IsOn ? stepSize * m / (Math.Sqrt(v) + epsilon) : stepSize * m;
             theta[i] -= d;
         }
     }

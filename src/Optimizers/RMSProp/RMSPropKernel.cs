@@ -38,6 +38,58 @@ internal static class RMSPropKernel
             Kernel.CheckLengths(theta.Length, momentumBuffer.Length);
         }
 
+        if (Kernel.AdjustsGradient(maximize, weightDecay))
+        {
+            Step<On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+        }
+        else
+        {
+            Step<Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+        }
+    }
+
+    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
+                                      Span<double> gradAvg, Span<double> momentumBuffer,
+                                      double lr, double alpha, double eps, double weightDecay, double momentum,
+                                      bool centered, bool maximize)
+        where TAdjust : struct, IFlag
+    {
+        if (centered)
+        {
+            Step<TAdjust, On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+        }
+        else
+        {
+            Step<TAdjust, Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+        }
+    }
+
+    private static void Step<TAdjust, TCentered>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
+                                                 Span<double> gradAvg, Span<double> momentumBuffer,
+                                                 double lr, double alpha, double eps, double weightDecay, double momentum,
+                                                 bool centered, bool maximize)
+        where TAdjust : struct, IFlag
+        where TCentered : struct, IFlag
+    {
+        if (momentum > 0)
+        {
+            Step<TAdjust, TCentered, On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+        }
+        else
+        {
+            Step<TAdjust, TCentered, Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+        }
+    }
+
+    /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    private static void Step<TAdjust, TCentered, TMomentum>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
+                                                            Span<double> gradAvg, Span<double> momentumBuffer,
+                                                            double lr, double alpha, double eps, double weightDecay, double momentum,
+                                                            bool centered, bool maximize)
+        where TAdjust : struct, IFlag
+        where TCentered : struct, IFlag
+        where TMomentum : struct, IFlag
+    {
         double sign = maximize ? -1.0 : 1.0;
         double gradientShare = 1 - alpha;
         int i = 0;
@@ -51,11 +103,11 @@ internal static class RMSPropKernel
             var bv = MemoryMarshal.Cast<double, Vector<double>>(momentumBuffer);
             for (int k = 0; k < t.Length; k++)
             {
-                var g = gv[k] * sign + t[k] * weightDecay;
+                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
                 var v = vv[k] * alpha + g * gradientShare * g;
                 vv[k] = v;
                 Vector<double> d;
-                if (centered)
+                if (TCentered.IsOn)
                 {
                     var mean = Lerp.Of(av[k], g, gradientShare);
                     av[k] = mean;
@@ -68,7 +120,7 @@ internal static class RMSPropKernel
                     d = Vector.SquareRoot(v) + epsilon;
                 }
 
-                if (useMomentum)
+                if (TMomentum.IsOn)
                 {
                     var b = bv[k] * momentum + g / d;
                     bv[k] = b;
@@ -85,11 +137,11 @@ internal static class RMSPropKernel
 
         for (; i < theta.Length; i++)
         {
-            double g = grad[i] * sign + theta[i] * weightDecay;
+            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
             double v = squareAvg[i] * alpha + g * gradientShare * g;
             squareAvg[i] = v;
             double d;
-            if (centered)
+            if (TCentered.IsOn)
             {
                 double mean = Lerp.Of(gradAvg[i], g, gradientShare);
                 gradAvg[i] = mean;
@@ -101,7 +153,7 @@ internal static class RMSPropKernel
                 d = Math.Sqrt(v) + eps;
             }
 
-            if (useMomentum)
+            if (TMomentum.IsOn)
             {
                 double b = momentumBuffer[i] * momentum + g / d;
                 momentumBuffer[i] = b;

@@ -9,6 +9,10 @@ public sealed class AdamKernelTests
         { true, false, 0.0, 1.0 },
         { false, true, 0.3, 1.0 },
         { true, true, 0.0, 0.97 },
+        { false, false, 0.0, 0.97 },   // AdamW's defaults: decoupled decay only
+        { true, false, 0.0, 0.97 },
+        { true, false, 0.3, 1.0 },
+        { false, true, 0.0, 0.97 },
     };
 
     [Theory]

@@ -9,6 +9,9 @@ public class RMSPropKernelTests
         { 0.9, 1e-8, 0.01, 0.0, true, false },
         { 0.5, 1e-6, 0.1, 0.5, true, true },
         { 0.3, 0.0, 0.0, 0.9, true, false },
+        { 0.9, 1e-8, 0.0, 0.0, true, false },
+        { 0.99, 1e-8, 0.01, 0.9, false, false },
+        { 0.99, 1e-8, 0.0, 0.0, false, true },
     };
 
     [Theory]
