@@ -62,7 +62,7 @@ public sealed class KernelReferenceProperties
                 double lr = c.Scalars[0], wd = c.Scalars[1], sign = c.Flags[0] ? -1.0 : 1.0;
                 for (int i = 0; i < theta.Length; i++)
                 {
-                    double g = grad[i] * sign + theta[i] * wd;
+                    double g = Adjusted(grad[i], theta[i], wd, sign);
                     theta[i] = theta[i] - g * lr;
                 }
             }),
@@ -76,7 +76,7 @@ public sealed class KernelReferenceProperties
                 double sign = c.Flags[1] ? -1.0 : 1.0;
                 for (int i = 0; i < theta.Length; i++)
                 {
-                    double g = grad[i] * sign + theta[i] * wd;
+                    double g = Adjusted(grad[i], theta[i], wd, sign);
                     buffer[i] = c.Flags[2] ? g : buffer[i] * mu + g * (1 - dampening);
                     double d = c.Flags[0] ? g + buffer[i] * mu : buffer[i];
                     theta[i] = theta[i] - d * lr;
@@ -90,7 +90,7 @@ public sealed class KernelReferenceProperties
                 double lr = c.Scalars[0], eps = c.Scalars[1], wd = c.Scalars[2], sign = c.Flags[0] ? -1.0 : 1.0;
                 for (int i = 0; i < theta.Length; i++)
                 {
-                    double g = grad[i] * sign + theta[i] * wd;
+                    double g = Adjusted(grad[i], theta[i], wd, sign);
                     sum[i] = sum[i] + g * g;
                     theta[i] = theta[i] - g * lr / (Math.Sqrt(sum[i]) + eps);
                 }
@@ -110,7 +110,7 @@ public sealed class KernelReferenceProperties
                 double sign = c.Flags[1] ? -1.0 : 1.0;
                 for (int i = 0; i < theta.Length; i++)
                 {
-                    double g = grad[i] * sign + theta[i] * wd;
+                    double g = Adjusted(grad[i], theta[i], wd, sign);
                     squareAvg[i] = squareAvg[i] * alpha + g * (1 - alpha) * g;
                     double d;
                     if (c.Flags[0])
@@ -144,7 +144,7 @@ public sealed class KernelReferenceProperties
                 double lr = c.Scalars[0], rho = c.Scalars[1], eps = c.Scalars[2], wd = c.Scalars[3], sign = c.Flags[0] ? -1.0 : 1.0;
                 for (int i = 0; i < theta.Length; i++)
                 {
-                    double g = grad[i] * sign + theta[i] * wd;
+                    double g = Adjusted(grad[i], theta[i], wd, sign);
                     v[i] = v[i] * rho + g * (1 - rho) * g;
                     double delta = Math.Sqrt(u[i] + eps) / Math.Sqrt(v[i] + eps) * g;
                     u[i] = u[i] * rho + delta * (1 - rho) * delta;
@@ -169,7 +169,7 @@ public sealed class KernelReferenceProperties
                 for (int i = 0; i < theta.Length; i++)
                 {
                     double th = theta[i] * shrink;
-                    double g = grad[i] * sign + th * wd;
+                    double g = Adjusted(grad[i], th, wd, sign);
                     m[i] = m[i] * beta1 + (1 - beta1) * g;
                     v[i] = v[i] * beta2 + (1 - beta2) * g * g;
                     double vHat = v[i];
@@ -191,7 +191,7 @@ public sealed class KernelReferenceProperties
                 double sign = c.Flags[0] ? -1.0 : 1.0;
                 for (int i = 0; i < theta.Length; i++)
                 {
-                    double g = grad[i] * sign + theta[i] * wd;
+                    double g = Adjusted(grad[i], theta[i], wd, sign);
                     m[i] = Lerp(m[i], g, 1 - beta1);
                     double decayed = u[i] * beta2, current = Math.Abs(g) + eps;
                     u[i] = decayed > current ? decayed : current;
@@ -209,7 +209,7 @@ public sealed class KernelReferenceProperties
                 double c2 = c.Scalars[4], a = c.Scalars[5], b = c.Scalars[6], sign = c.Flags[0] ? -1.0 : 1.0;
                 for (int i = 0; i < theta.Length; i++)
                 {
-                    double g = grad[i] * sign + theta[i] * wd;
+                    double g = Adjusted(grad[i], theta[i], wd, sign);
                     m[i] = m[i] * beta1 + (1 - beta1) * g;
                     v[i] = v[i] * beta2 + (1 - beta2) * g * g;
                     double denom = Math.Sqrt(v[i] / c2) + eps;
@@ -226,7 +226,7 @@ public sealed class KernelReferenceProperties
                 double sign = c.Flags[0] ? -1.0 : 1.0;
                 for (int i = 0; i < theta.Length; i++)
                 {
-                    double g = grad[i] * sign + theta[i] * wd;
+                    double g = Adjusted(grad[i], theta[i], wd, sign);
                     m[i] = m[i] * beta1 + (1 - beta1) * g;
                     v[i] = v[i] * beta2 + (1 - beta2) * g * g;
                     theta[i] = theta[i] - (c.Flags[1] ? s * m[i] / (Math.Sqrt(v[i]) + eps) : s * m[i]);
@@ -314,4 +314,11 @@ public sealed class KernelReferenceProperties
             }
         }
     }
+
+    /// <summary>
+    /// The gradient as every kernel forms it: ±g + λ·θ when maximising or decaying, else g untouched (so a −0 gradient
+    /// stays −0, as in torch, instead of becoming −0 + 0·θ = +0).
+    /// </summary>
+    private static double Adjusted(double grad, double theta, double weightDecay, double sign)
+        => sign < 0 || weightDecay != 0 ? grad * sign + theta * weightDecay : grad;
 }
