@@ -9,8 +9,14 @@ internal static class NAdamKernel
     /// <summary>
     /// Per element:
     /// <c>g = ±grad[i] + λ·θ[i];  m[i] = β₁·m[i] + (1 − β₁)·g;  v[i] = β₂·v[i] + (1 − β₂)·g·g;
-    /// d = √(v[i] / c₂) + ε;  θ[i] = θ[i] − a·g / d − b·m[i] / d</c>.
+    /// d = √(v[i]·(1/c₂)) + ε;  θ[i] = θ[i] − (a·g + b·m[i]) / d</c>.
     /// </summary>
+    /// <remarks>
+    /// torch.optim.NAdam divides three times per element (v / c₂, then g / d and m / d in two addcdiv calls). Here the
+    /// two terms share one division and c₂ is inverted once per call: one division and one square root per element
+    /// instead of three divisions and a root, which is what keeps NAdam memory-bound like Adam. Each value differs from
+    /// torch's order by a few units in the last place (the parity traces agree within 1e-12 relative).
+    /// </remarks>
     /// <param name="theta">θ, updated in place.</param>
     /// <param name="grad">The gradient.</param>
     /// <param name="expAvg">m, the first moment, updated in place.</param>
@@ -20,7 +26,7 @@ internal static class NAdamKernel
     /// <param name="epsilon">ε, added after the square root.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient.</param>
     /// <param name="maximize">Negate the gradient.</param>
-    /// <param name="biasCorrection2">c₂ = 1 − β₂ᵗ.</param>
+    /// <param name="biasCorrection2">c₂ = 1 − β₂ᵗ (inverted once per call).</param>
     /// <param name="gradientStep">a = α·(1 − μₜ)/(1 − Πₜ), the weight of the current gradient.</param>
     /// <param name="momentumStep">b = α·μₜ₊₁/(1 − Πₜ·μₜ₊₁), the weight of the first moment.</param>
     public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
@@ -49,6 +55,7 @@ internal static class NAdamKernel
         double sign = maximize ? -1.0 : 1.0;
         double gradientShare = 1 - beta1;
         double squareShare = 1 - beta2;
+        double inverseBiasCorrection2 = 1 / biasCorrection2;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -63,8 +70,8 @@ internal static class NAdamKernel
                 var v = vv[k] * beta2 + squareShare * g * g;
                 mv[k] = m;
                 vv[k] = v;
-                var denom = Vector.SquareRoot(v / biasCorrection2) + new Vector<double>(epsilon);
-                t[k] = t[k] - gradientStep * g / denom - momentumStep * m / denom;
+                var denom = Vector.SquareRoot(v * inverseBiasCorrection2) + new Vector<double>(epsilon);
+                t[k] -= (gradientStep * g + momentumStep * m) / denom;
             }
 
             i = t.Length * Vector<double>.Count;
@@ -77,8 +84,8 @@ internal static class NAdamKernel
             double v = expAvgSq[i] * beta2 + squareShare * g * g;
             expAvg[i] = m;
             expAvgSq[i] = v;
-            double denom = Math.Sqrt(v / biasCorrection2) + epsilon;
-            theta[i] = theta[i] - gradientStep * g / denom - momentumStep * m / denom;
+            double denom = Math.Sqrt(v * inverseBiasCorrection2) + epsilon;
+            theta[i] -= (gradientStep * g + momentumStep * m) / denom;
         }
     }
 }

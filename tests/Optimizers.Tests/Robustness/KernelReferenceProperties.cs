@@ -212,8 +212,8 @@ public sealed class KernelReferenceProperties
                     double g = Adjusted(grad[i], theta[i], wd, sign);
                     m[i] = m[i] * beta1 + (1 - beta1) * g;
                     v[i] = v[i] * beta2 + (1 - beta2) * g * g;
-                    double denom = Math.Sqrt(v[i] / c2) + eps;
-                    theta[i] = theta[i] - a * g / denom - b * m[i] / denom;
+                    double denom = Math.Sqrt(v[i] * (1 / c2)) + eps;
+                    theta[i] -= (a * g + b * m[i]) / denom;
                 }
             }),
         new("RAdam", [Any, Any, Any, NonNegative], [Decay, Decay, Eps, Decay, Doubles.LogUniform(-8, 3)], 2,
