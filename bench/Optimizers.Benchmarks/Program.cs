@@ -10,6 +10,7 @@ using Optimizers.Benchmarks.Infrastructure;
 //   quick subset:  -- --filter '*Momentum*' --layouts 1e7,100x1000 --threads 1 --job short
 //   smoke test:    -- --filter '*' --job dry
 //   correctness:   -- --verify   (every implementation follows the library's trajectory; measures nothing)
+//   paired ratios: -- --paired [rounds] --layouts 1e7,100x1000 [--cases Momentum,Adam]
 args = Selection.Parse(args);
 if (Selection.Verify)
 {
@@ -18,6 +19,11 @@ if (Selection.Verify)
 
 Console.WriteLine($"Vector<double>.Count = {Vector<double>.Count}, Vector512 accelerated = {Vector512.IsHardwareAccelerated}, " +
                   $"processors = {Environment.ProcessorCount}");
+if (Selection.PairedRounds > 0)
+{
+    PairedRun.Run(Selection.Cases, Selection.PairedRounds);
+    return 0;
+}
 
 var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
 if (TorchProbe.Error is { } error)

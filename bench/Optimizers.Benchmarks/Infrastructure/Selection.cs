@@ -17,6 +17,12 @@ public static class Selection
     /// <summary>True with <c>--verify</c>: check that the implementations agree (<see cref="Agreement"/>) instead of measuring.</summary>
     public static bool Verify { get; private set; }
 
+    /// <summary>With <c>--paired [rounds]</c>: measure the target ratios side by side in one process (<see cref="PairedRun"/>).</summary>
+    public static int PairedRounds { get; private set; }
+
+    /// <summary>With <c>--paired</c>: the case names given with <c>--cases</c> (substrings), or empty for every case.</summary>
+    public static string[] Cases { get; private set; } = [];
+
     /// <summary>Takes this project's own options out of <paramref name="args"/> and returns the rest.</summary>
     public static string[] Parse(string[] args)
     {
@@ -35,6 +41,21 @@ public static class Selection
                     break;
                 case "--threads" when i + 1 < args.Length:
                     Threads = Split(args[++i]).Select(int.Parse).ToArray();
+                    break;
+                case "--paired":
+                    PairedRounds = i + 1 < args.Length && int.TryParse(args[i + 1], out int rounds) ? rounds : 0;
+                    if (PairedRounds > 0)
+                    {
+                        i++;
+                    }
+                    else
+                    {
+                        PairedRounds = 15;
+                    }
+
+                    break;
+                case "--cases" when i + 1 < args.Length:
+                    Cases = Split(args[++i]);
                     break;
                 case "--verify":
                     Verify = true;

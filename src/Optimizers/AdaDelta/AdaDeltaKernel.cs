@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -17,6 +18,16 @@ internal static class AdaDeltaKernel
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, squareAvg.Length);
         Kernel.CheckLengths(theta.Length, accDelta.Length);
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], Kernel.Head(squareAvg, head), Kernel.Head(accDelta, head), lr, rho, eps,
+                 weightDecay, maximize);
+            Step(theta[head..], grad[head..], Kernel.Tail(squareAvg, head), Kernel.Tail(accDelta, head), lr, rho, eps,
+                 weightDecay, maximize);
+            return;
+        }
+
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
             Step<On>(theta, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
@@ -42,14 +53,18 @@ internal static class AdaDeltaKernel
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
             var vv = MemoryMarshal.Cast<double, Vector<double>>(squareAvg);
             var uv = MemoryMarshal.Cast<double, Vector<double>>(accDelta);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-                var v = vv[k] * rho + g * share * g;
-                vv[k] = v;
-                var delta = Vector.SquareRoot(uv[k] + epsilon) / Vector.SquareRoot(v + epsilon) * g;
-                uv[k] = uv[k] * rho + delta * share * delta;
-                t[k] -= delta * lr;
+                Update<TAdjust>(t, gv, vv, uv, k, sign, weightDecay, rho, share, epsilon, lr);
+                Update<TAdjust>(t, gv, vv, uv, k + q, sign, weightDecay, rho, share, epsilon, lr);
+                Update<TAdjust>(t, gv, vv, uv, k + 2 * q, sign, weightDecay, rho, share, epsilon, lr);
+                Update<TAdjust>(t, gv, vv, uv, k + 3 * q, sign, weightDecay, rho, share, epsilon, lr);
+            }
+
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust>(t, gv, vv, uv, k, sign, weightDecay, rho, share, epsilon, lr);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -64,5 +79,20 @@ internal static class AdaDeltaKernel
             accDelta[i] = accDelta[i] * rho + delta * share * delta;
             theta[i] -= delta * lr;
         }
+    }
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
+                                        Span<Vector<double>> vv, Span<Vector<double>> uv, int k, double sign,
+                                        double weightDecay, double rho, double share, Vector<double> epsilon, double lr)
+        where TAdjust : struct, IFlag
+    {
+        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+        var v = vv[k] * rho + g * share * g;
+        vv[k] = v;
+        var delta = Vector.SquareRoot(uv[k] + epsilon) / Vector.SquareRoot(v + epsilon) * g;
+        uv[k] = uv[k] * rho + delta * share * delta;
+        t[k] -= delta * lr;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -16,6 +17,14 @@ internal static class AdaGradKernel
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, sum.Length);
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], Kernel.Head(sum, head), decayedLr, eps, weightDecay, maximize);
+            Step(theta[head..], grad[head..], Kernel.Tail(sum, head), decayedLr, eps, weightDecay, maximize);
+            return;
+        }
+
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
             Step<On>(theta, grad, sum, decayedLr, eps, weightDecay, maximize);
@@ -39,12 +48,18 @@ internal static class AdaGradKernel
             var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
             var sv = MemoryMarshal.Cast<double, Vector<double>>(sum);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-                var s = sv[k] + g * g;
-                sv[k] = s;
-                t[k] -= g * decayedLr / (Vector.SquareRoot(s) + epsilon);
+                Update<TAdjust>(t, gv, sv, k, sign, weightDecay, decayedLr, epsilon);
+                Update<TAdjust>(t, gv, sv, k + q, sign, weightDecay, decayedLr, epsilon);
+                Update<TAdjust>(t, gv, sv, k + 2 * q, sign, weightDecay, decayedLr, epsilon);
+                Update<TAdjust>(t, gv, sv, k + 3 * q, sign, weightDecay, decayedLr, epsilon);
+            }
+
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust>(t, gv, sv, k, sign, weightDecay, decayedLr, epsilon);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -57,5 +72,18 @@ internal static class AdaGradKernel
             sum[i] = s;
             theta[i] -= g * decayedLr / (Math.Sqrt(s) + eps);
         }
+    }
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
+                                        Span<Vector<double>> sv, int k, double sign, double weightDecay,
+                                        double decayedLr, Vector<double> epsilon)
+        where TAdjust : struct, IFlag
+    {
+        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+        var s = sv[k] + g * g;
+        sv[k] = s;
+        t[k] -= g * decayedLr / (Vector.SquareRoot(s) + epsilon);
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -42,6 +43,18 @@ internal static class AdamKernel
         if (amsgrad)
         {
             Kernel.CheckLengths(theta.Length, maxExpAvgSq.Length);
+        }
+
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], Kernel.Head(expAvg, head), Kernel.Head(expAvgSq, head),
+                 Kernel.Head(maxExpAvgSq, head), beta1, beta2, epsilon, weightDecay, shrink, maximize, amsgrad,
+                 stepSize, biasCorrection2Sqrt);
+            Step(theta[head..], grad[head..], Kernel.Tail(expAvg, head), Kernel.Tail(expAvgSq, head),
+                 Kernel.Tail(maxExpAvgSq, head), beta1, beta2, epsilon, weightDecay, shrink, maximize, amsgrad,
+                 stepSize, biasCorrection2Sqrt);
+            return;
         }
 
         var s = new Scalars(beta1, beta2, epsilon, weightDecay, shrink, maximize ? -1.0 : 1.0, stepSize, biasCorrection2Sqrt);
@@ -105,23 +118,28 @@ internal static class AdamKernel
             var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
             var vv = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
             var xv = MemoryMarshal.Cast<double, Vector<double>>(maxExpAvgSq);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var th = TShrink.IsOn ? t[k] * shrink : t[k];
-                var g = TAdjust.IsOn ? gv[k] * sign + th * weightDecay : gv[k];
-                var m = mv[k] * beta1 + gradientShare * g;
-                var v = vv[k] * beta2 + squareShare * g * g;
-                mv[k] = m;
-                vv[k] = v;
-                var vHat = v;
-                if (TAmsgrad.IsOn)
-                {
-                    vHat = Vector.Max(xv[k], v);
-                    xv[k] = vHat;
-                }
+                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k, shrink, sign, weightDecay, beta1,
+                                                   gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
+                                                   stepSize);
+                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + q, shrink, sign, weightDecay, beta1,
+                                                   gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
+                                                   stepSize);
+                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + 2 * q, shrink, sign, weightDecay, beta1,
+                                                   gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
+                                                   stepSize);
+                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + 3 * q, shrink, sign, weightDecay, beta1,
+                                                   gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
+                                                   stepSize);
+            }
 
-                var denom = Vector.SquareRoot(vHat) / biasCorrection2Sqrt + eps;
-                t[k] = th - stepSize * m / denom;
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k, shrink, sign, weightDecay, beta1,
+                                                   gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
+                                                   stepSize);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -150,4 +168,33 @@ internal static class AdamKernel
     /// <summary>β₁, β₂, ε, λ, the shrink factor, the sign of the gradient (−1 when maximising), s and c₂.</summary>
     private readonly record struct Scalars(double Beta1, double Beta2, double Epsilon, double WeightDecay, double Shrink,
                                            double Sign, double StepSize, double BiasCorrection2Sqrt);
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust, TShrink, TAmsgrad>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
+                                                           Span<Vector<double>> mv, Span<Vector<double>> vv,
+                                                           Span<Vector<double>> xv, int k, double shrink, double sign,
+                                                           double weightDecay, double beta1, double gradientShare,
+                                                           double beta2, double squareShare, double biasCorrection2Sqrt,
+                                                           Vector<double> eps, double stepSize)
+        where TAdjust : struct, IFlag
+        where TShrink : struct, IFlag
+        where TAmsgrad : struct, IFlag
+    {
+        var th = TShrink.IsOn ? t[k] * shrink : t[k];
+        var g = TAdjust.IsOn ? gv[k] * sign + th * weightDecay : gv[k];
+        var m = mv[k] * beta1 + gradientShare * g;
+        var v = vv[k] * beta2 + squareShare * g * g;
+        mv[k] = m;
+        vv[k] = v;
+        var vHat = v;
+        if (TAmsgrad.IsOn)
+        {
+            vHat = Vector.Max(xv[k], v);
+            xv[k] = vHat;
+        }
+
+        var denom = Vector.SquareRoot(vHat) / biasCorrection2Sqrt + eps;
+        t[k] = th - stepSize * m / denom;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -17,6 +18,16 @@ internal static class AdamaxKernel
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
         Kernel.CheckLengths(theta.Length, expInf.Length);
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], Kernel.Head(expAvg, head), Kernel.Head(expInf, head), correctedLr, beta1,
+                 beta2, eps, weightDecay, maximize);
+            Step(theta[head..], grad[head..], Kernel.Tail(expAvg, head), Kernel.Tail(expInf, head), correctedLr, beta1,
+                 beta2, eps, weightDecay, maximize);
+            return;
+        }
+
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
             Step<On>(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
@@ -42,16 +53,18 @@ internal static class AdamaxKernel
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
             var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
             var uv = MemoryMarshal.Cast<double, Vector<double>>(expInf);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-                var m = Lerp.Of(mv[k], g, gradientShare);
-                mv[k] = m;
-                var decayed = uv[k] * beta2;
-                var current = Vector.Abs(g) + epsilon;
-                var u = Vector.ConditionalSelect(Vector.GreaterThan(decayed, current), decayed, current);
-                uv[k] = u;
-                t[k] -= m * correctedLr / u;
+                Update<TAdjust>(t, gv, mv, uv, k, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+                Update<TAdjust>(t, gv, mv, uv, k + q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+                Update<TAdjust>(t, gv, mv, uv, k + 2 * q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+                Update<TAdjust>(t, gv, mv, uv, k + 3 * q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+            }
+
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust>(t, gv, mv, uv, k, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -68,5 +81,23 @@ internal static class AdamaxKernel
             expInf[i] = u;
             theta[i] -= m * correctedLr / u;
         }
+    }
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
+                                        Span<Vector<double>> mv, Span<Vector<double>> uv, int k, double sign,
+                                        double weightDecay, double gradientShare, double beta2, Vector<double> epsilon,
+                                        double correctedLr)
+        where TAdjust : struct, IFlag
+    {
+        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+        var m = Lerp.Of(mv[k], g, gradientShare);
+        mv[k] = m;
+        var decayed = uv[k] * beta2;
+        var current = Vector.Abs(g) + epsilon;
+        var u = Vector.ConditionalSelect(Vector.GreaterThan(decayed, current), decayed, current);
+        uv[k] = u;
+        t[k] -= m * correctedLr / u;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -15,6 +16,14 @@ internal static class GradientDescentKernel
                             double lr, double weightDecay, bool maximize)
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], lr, weightDecay, maximize);
+            Step(theta[head..], grad[head..], lr, weightDecay, maximize);
+            return;
+        }
+
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
             Step<On>(theta, grad, lr, weightDecay, maximize);
@@ -36,10 +45,18 @@ internal static class GradientDescentKernel
         {
             var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-                t[k] -= g * lr;
+                Update<TAdjust>(t, gv, k, lr, weightDecay, sign);
+                Update<TAdjust>(t, gv, k + q, lr, weightDecay, sign);
+                Update<TAdjust>(t, gv, k + 2 * q, lr, weightDecay, sign);
+                Update<TAdjust>(t, gv, k + 3 * q, lr, weightDecay, sign);
+            }
+
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust>(t, gv, k, lr, weightDecay, sign);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -50,5 +67,15 @@ internal static class GradientDescentKernel
             double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
             theta[i] -= g * lr;
         }
+    }
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv, int k,
+                                        double lr, double weightDecay, double sign)
+        where TAdjust : struct, IFlag
+    {
+        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+        t[k] -= g * lr;
     }
 }

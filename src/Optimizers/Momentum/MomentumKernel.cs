@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -20,6 +21,16 @@ internal static class MomentumKernel
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, buffer.Length);
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], Kernel.Head(buffer, head), lr, mu, dampening, nesterov, weightDecay,
+                 maximize, firstStep);
+            Step(theta[head..], grad[head..], Kernel.Tail(buffer, head), lr, mu, dampening, nesterov, weightDecay,
+                 maximize, firstStep);
+            return;
+        }
+
         var s = new Scalars(lr, mu, 1 - dampening, weightDecay, maximize ? -1.0 : 1.0);
         bool dampen = dampening != 0;
         if (Kernel.AdjustsGradient(maximize, weightDecay))
@@ -92,13 +103,18 @@ internal static class MomentumKernel
             var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
             var bv = MemoryMarshal.Cast<double, Vector<double>>(buffer);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-                var b = TFirst.IsOn ? g : bv[k] * mu + (TDampen.IsOn ? g * gradientShare : g);
-                bv[k] = b;
-                var d = TNesterov.IsOn ? g + b * mu : b;
-                t[k] -= d * lr;
+                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k, lr, mu, gradientShare, weightDecay, sign);
+                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + q, lr, mu, gradientShare, weightDecay, sign);
+                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + 2 * q, lr, mu, gradientShare, weightDecay, sign);
+                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + 3 * q, lr, mu, gradientShare, weightDecay, sign);
+            }
+
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k, lr, mu, gradientShare, weightDecay, sign);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -112,6 +128,23 @@ internal static class MomentumKernel
             double d = TNesterov.IsOn ? g + b * mu : b;
             theta[i] -= d * lr;
         }
+    }
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust, TFirst, TNesterov, TDampen>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
+                                                                    Span<Vector<double>> bv, int k, double lr, double mu,
+                                                                    double gradientShare, double weightDecay, double sign)
+        where TAdjust : struct, IFlag
+        where TFirst : struct, IFlag
+        where TNesterov : struct, IFlag
+        where TDampen : struct, IFlag
+    {
+        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+        var b = TFirst.IsOn ? g : bv[k] * mu + (TDampen.IsOn ? g * gradientShare : g);
+        bv[k] = b;
+        var d = TNesterov.IsOn ? g + b * mu : b;
+        t[k] -= d * lr;
     }
 
     /// <summary>α, μ, 1 − τ, λ and the sign of the gradient (−1 when maximising).</summary>

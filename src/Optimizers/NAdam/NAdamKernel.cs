@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -36,6 +37,16 @@ internal static class NAdamKernel
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
         Kernel.CheckLengths(theta.Length, expAvgSq.Length);
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], Kernel.Head(expAvg, head), Kernel.Head(expAvgSq, head), beta1, beta2,
+                 epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
+            Step(theta[head..], grad[head..], Kernel.Tail(expAvg, head), Kernel.Tail(expAvgSq, head), beta1, beta2,
+                 epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
+            return;
+        }
+
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
             Step<On>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
@@ -63,15 +74,23 @@ internal static class NAdamKernel
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
             var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
             var vv = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-                var m = mv[k] * beta1 + gradientShare * g;
-                var v = vv[k] * beta2 + squareShare * g * g;
-                mv[k] = m;
-                vv[k] = v;
-                var denom = Vector.SquareRoot(v * inverseBiasCorrection2) + new Vector<double>(epsilon);
-                t[k] -= (gradientStep * g + momentumStep * m) / denom;
+                Update<TAdjust>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
+                Update<TAdjust>(t, gv, mv, vv, k + q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
+                Update<TAdjust>(t, gv, mv, vv, k + 2 * q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
+                Update<TAdjust>(t, gv, mv, vv, k + 3 * q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
+            }
+
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -87,5 +106,23 @@ internal static class NAdamKernel
             double denom = Math.Sqrt(v * inverseBiasCorrection2) + epsilon;
             theta[i] -= (gradientStep * g + momentumStep * m) / denom;
         }
+    }
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
+                                        Span<Vector<double>> mv, Span<Vector<double>> vv, int k, double sign,
+                                        double weightDecay, double beta1, double gradientShare, double beta2,
+                                        double squareShare, double inverseBiasCorrection2, double epsilon,
+                                        double gradientStep, double momentumStep)
+        where TAdjust : struct, IFlag
+    {
+        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+        var m = mv[k] * beta1 + gradientShare * g;
+        var v = vv[k] * beta2 + squareShare * g * g;
+        mv[k] = m;
+        vv[k] = v;
+        var denom = Vector.SquareRoot(v * inverseBiasCorrection2) + new Vector<double>(epsilon);
+        t[k] -= (gradientStep * g + momentumStep * m) / denom;
     }
 }

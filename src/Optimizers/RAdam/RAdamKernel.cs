@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -29,6 +30,16 @@ internal static class RAdamKernel
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
         Kernel.CheckLengths(theta.Length, expAvgSq.Length);
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], Kernel.Head(expAvg, head), Kernel.Head(expAvgSq, head), beta1, beta2,
+                 epsilon, weightDecay, maximize, stepSize, rectified);
+            Step(theta[head..], grad[head..], Kernel.Tail(expAvg, head), Kernel.Tail(expAvgSq, head), beta1, beta2,
+                 epsilon, weightDecay, maximize, stepSize, rectified);
+            return;
+        }
+
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
             Step<On>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, stepSize, rectified);
@@ -71,15 +82,23 @@ internal static class RAdamKernel
             var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
             var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
             var vv = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-                var m = mv[k] * beta1 + gradientShare * g;
-                var v = vv[k] * beta2 + squareShare * g * g;
-                mv[k] = m;
-                vv[k] = v;
-                var d = TRectified.IsOn ? stepSize * m / (Vector.SquareRoot(v) + new Vector<double>(epsilon)) : stepSize * m;
-                t[k] -= d;
+                Update<TAdjust, TRectified>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2,
+                                            squareShare, stepSize, epsilon);
+                Update<TAdjust, TRectified>(t, gv, mv, vv, k + q, sign, weightDecay, beta1, gradientShare, beta2,
+                                            squareShare, stepSize, epsilon);
+                Update<TAdjust, TRectified>(t, gv, mv, vv, k + 2 * q, sign, weightDecay, beta1, gradientShare, beta2,
+                                            squareShare, stepSize, epsilon);
+                Update<TAdjust, TRectified>(t, gv, mv, vv, k + 3 * q, sign, weightDecay, beta1, gradientShare, beta2,
+                                            squareShare, stepSize, epsilon);
+            }
+
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust, TRectified>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2,
+                                            squareShare, stepSize, epsilon);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -95,5 +114,23 @@ internal static class RAdamKernel
             double d = TRectified.IsOn ? stepSize * m / (Math.Sqrt(v) + epsilon) : stepSize * m;
             theta[i] -= d;
         }
+    }
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust, TRectified>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
+                                                    Span<Vector<double>> mv, Span<Vector<double>> vv, int k,
+                                                    double sign, double weightDecay, double beta1, double gradientShare,
+                                                    double beta2, double squareShare, double stepSize, double epsilon)
+        where TAdjust : struct, IFlag
+        where TRectified : struct, IFlag
+    {
+        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+        var m = mv[k] * beta1 + gradientShare * g;
+        var v = vv[k] * beta2 + squareShare * g * g;
+        mv[k] = m;
+        vv[k] = v;
+        var d = TRectified.IsOn ? stepSize * m / (Vector.SquareRoot(v) + new Vector<double>(epsilon)) : stepSize * m;
+        t[k] -= d;
     }
 }

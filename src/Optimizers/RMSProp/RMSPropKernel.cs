@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimizers;
@@ -36,6 +37,16 @@ internal static class RMSPropKernel
         if (useMomentum)
         {
             Kernel.CheckLengths(theta.Length, momentumBuffer.Length);
+        }
+
+        int head = Kernel.UnalignedHead(theta);
+        if (head > 0)
+        {
+            Step(theta[..head], grad[..head], Kernel.Head(squareAvg, head), Kernel.Head(gradAvg, head),
+                 Kernel.Head(momentumBuffer, head), lr, alpha, eps, weightDecay, momentum, centered, maximize);
+            Step(theta[head..], grad[head..], Kernel.Tail(squareAvg, head), Kernel.Tail(gradAvg, head),
+                 Kernel.Tail(momentumBuffer, head), lr, alpha, eps, weightDecay, momentum, centered, maximize);
+            return;
         }
 
         if (Kernel.AdjustsGradient(maximize, weightDecay))
@@ -101,35 +112,23 @@ internal static class RMSPropKernel
             var vv = MemoryMarshal.Cast<double, Vector<double>>(squareAvg);
             var av = MemoryMarshal.Cast<double, Vector<double>>(gradAvg);
             var bv = MemoryMarshal.Cast<double, Vector<double>>(momentumBuffer);
-            for (int k = 0; k < t.Length; k++)
+            int q = Kernel.InterleavedQuarter(t.Length);
+            for (int k = 0; k < q; k++)
             {
-                var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-                var v = vv[k] * alpha + g * gradientShare * g;
-                vv[k] = v;
-                Vector<double> d;
-                if (TCentered.IsOn)
-                {
-                    var mean = Lerp.Of(av[k], g, gradientShare);
-                    av[k] = mean;
-                    var variance = v - mean * mean;
-                    variance = Vector.ConditionalSelect(Vector.LessThan(variance, Vector<double>.Zero), Vector<double>.Zero, variance);
-                    d = Vector.SquareRoot(variance) + epsilon;
-                }
-                else
-                {
-                    d = Vector.SquareRoot(v) + epsilon;
-                }
+                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k, sign, weightDecay, alpha, gradientShare,
+                                                      epsilon, momentum, lr);
+                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + q, sign, weightDecay, alpha, gradientShare,
+                                                      epsilon, momentum, lr);
+                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + 2 * q, sign, weightDecay, alpha,
+                                                      gradientShare, epsilon, momentum, lr);
+                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + 3 * q, sign, weightDecay, alpha,
+                                                      gradientShare, epsilon, momentum, lr);
+            }
 
-                if (TMomentum.IsOn)
-                {
-                    var b = bv[k] * momentum + g / d;
-                    bv[k] = b;
-                    t[k] -= b * lr;
-                }
-                else
-                {
-                    t[k] -= g * lr / d;
-                }
+            for (int k = 4 * q; k < t.Length; k++)
+            {
+                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k, sign, weightDecay, alpha, gradientShare,
+                                                      epsilon, momentum, lr);
             }
 
             i = t.Length * Vector<double>.Count;
@@ -163,6 +162,46 @@ internal static class RMSPropKernel
             {
                 theta[i] -= g * lr / d;
             }
+        }
+    }
+
+    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update<TAdjust, TCentered, TMomentum>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
+                                                              Span<Vector<double>> vv, Span<Vector<double>> av,
+                                                              Span<Vector<double>> bv, int k, double sign,
+                                                              double weightDecay, double alpha, double gradientShare,
+                                                              Vector<double> epsilon, double momentum, double lr)
+        where TAdjust : struct, IFlag
+        where TCentered : struct, IFlag
+        where TMomentum : struct, IFlag
+    {
+        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
+        var v = vv[k] * alpha + g * gradientShare * g;
+        vv[k] = v;
+        Vector<double> d;
+        if (TCentered.IsOn)
+        {
+            var mean = Lerp.Of(av[k], g, gradientShare);
+            av[k] = mean;
+            var variance = v - mean * mean;
+            variance = Vector.ConditionalSelect(Vector.LessThan(variance, Vector<double>.Zero), Vector<double>.Zero, variance);
+            d = Vector.SquareRoot(variance) + epsilon;
+        }
+        else
+        {
+            d = Vector.SquareRoot(v) + epsilon;
+        }
+
+        if (TMomentum.IsOn)
+        {
+            var b = bv[k] * momentum + g / d;
+            bv[k] = b;
+            t[k] -= b * lr;
+        }
+        else
+        {
+            t[k] -= g * lr / d;
         }
     }
 }

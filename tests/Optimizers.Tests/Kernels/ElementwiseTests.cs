@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers.Tests;
 
 /// <summary>Elementwise.IndexOfNonFinite finds the first NaN/±∞ at every position, for every length 0…70.</summary>
@@ -52,6 +54,30 @@ public sealed class ElementwiseTests
                 x[position] = bad;
                 Elementwise.IndexOfNonFinite(x).Should().Be(position);
             }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NonFinite))]
+    public void FindsItInSpansReadAsEightStreams(double bad)
+    {
+        // From Kernel.InterleaveThreshold elements up the span is read as eight eighths side by side; the length leaves
+        // a vector tail after the eighths and a scalar tail after the vectors.
+        int n = Kernel.InterleaveThreshold + 8 * Vector<double>.Count * 3 + 5;
+        var x = KernelTestData.Values(n, 17);
+        Elementwise.IndexOfNonFinite(x).Should().Be(-1);
+        int eighth = n / Vector<double>.Count / 8 * Vector<double>.Count;
+        var positions = Enumerable.Range(0, 8).SelectMany(e => new[] { e * eighth, e * eighth + eighth - 1 })
+                                  .Concat([8 * eighth, n - 6, n - 1]);
+        foreach (int position in positions)
+        {
+            double saved = x[position];
+            x[position] = bad;
+            Elementwise.IndexOfNonFinite(x).Should().Be(position, $"{bad} at {position} of {n}");
+            x[n - 1] = double.NaN;
+            Elementwise.IndexOfNonFinite(x).Should().Be(position, $"{bad} at {position} and NaN at the end");
+            x[position] = saved;
+            x[n - 1] = 1;
         }
     }
 

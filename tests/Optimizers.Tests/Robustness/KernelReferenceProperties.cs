@@ -27,11 +27,18 @@ public sealed class KernelReferenceProperties
 
         public required bool[] Flags { get; init; }
 
+        /// <summary>Where the kernel's spans start in <see cref="Streams"/> (the references always take whole arrays).</summary>
+        public int Offset { get; init; }
+
+        /// <summary>Stream <paramref name="i"/> from <see cref="Offset"/> on, as the kernel sees it.</summary>
+        public Span<double> S(int i) => Streams[i].AsSpan(Offset);
+
         public SpanCase Copy() => new()
         {
             Streams = Streams.Select(s => s.ToArray()).ToArray(),
             Scalars = Scalars,
             Flags = Flags,
+            Offset = Offset,
         };
 
         public override string ToString() =>
@@ -55,7 +62,7 @@ public sealed class KernelReferenceProperties
     internal static readonly KernelSpec[] Specs =
     [
         new("GradientDescent", [Any, Any], [Rate, Decay], 1,
-            c => GradientDescentKernel.Step(c.Streams[0], c.Streams[1], c.Scalars[0], c.Scalars[1], c.Flags[0]),
+            c => GradientDescentKernel.Step(c.S(0), c.S(1), c.Scalars[0], c.Scalars[1], c.Flags[0]),
             c =>
             {
                 double[] theta = c.Streams[0], grad = c.Streams[1];
@@ -67,7 +74,7 @@ public sealed class KernelReferenceProperties
                 }
             }),
         new("Momentum", [Any, Any, Any], [Rate, Decay, Decay, Decay], 3,
-            c => MomentumKernel.Step(c.Streams[0], c.Streams[1], c.Streams[2], c.Scalars[0], c.Scalars[1], c.Scalars[2],
+            c => MomentumKernel.Step(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Scalars[1], c.Scalars[2],
                                      nesterov: c.Flags[0], c.Scalars[3], maximize: c.Flags[1], firstStep: c.Flags[2]),
             c =>
             {
@@ -83,7 +90,7 @@ public sealed class KernelReferenceProperties
                 }
             }),
         new("AdaGrad", [Any, Any, NonNegative], [Rate, Eps, Decay], 1,
-            c => AdaGradKernel.Step(c.Streams[0], c.Streams[1], c.Streams[2], c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Flags[0]),
+            c => AdaGradKernel.Step(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Flags[0]),
             c =>
             {
                 double[] theta = c.Streams[0], grad = c.Streams[1], sum = c.Streams[2];
@@ -99,8 +106,8 @@ public sealed class KernelReferenceProperties
             c =>
             {
                 bool centered = c.Flags[0], momentum = c.Scalars[4] > 0;
-                RMSPropKernel.Step(c.Streams[0], c.Streams[1], c.Streams[2],
-                                   centered ? c.Streams[3] : Span<double>.Empty, momentum ? c.Streams[4] : Span<double>.Empty,
+                RMSPropKernel.Step(c.S(0), c.S(1), c.S(2),
+                                   centered ? c.S(3) : Span<double>.Empty, momentum ? c.S(4) : Span<double>.Empty,
                                    c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], centered, c.Flags[1]);
             },
             c =>
@@ -136,7 +143,7 @@ public sealed class KernelReferenceProperties
                 }
             }),
         new("AdaDelta", [Any, Any, NonNegative, NonNegative], [Rate, Decay, Doubles.LogUniform(-300, 0), Decay], 1,
-            c => AdaDeltaKernel.Step(c.Streams[0], c.Streams[1], c.Streams[2], c.Streams[3],
+            c => AdaDeltaKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3),
                                      c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Flags[0]),
             c =>
             {
@@ -157,7 +164,7 @@ public sealed class KernelReferenceProperties
             c =>
             {
                 bool amsgrad = c.Flags[1];
-                AdamKernel.Step(c.Streams[0], c.Streams[1], c.Streams[2], c.Streams[3], amsgrad ? c.Streams[4] : Span<double>.Empty,
+                AdamKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), amsgrad ? c.S(4) : Span<double>.Empty,
                                 c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], c.Flags[0], amsgrad,
                                 c.Scalars[5], c.Scalars[6]);
             },
@@ -182,7 +189,7 @@ public sealed class KernelReferenceProperties
                 }
             }),
         new("Adamax", [Any, Any, Any, NonNegative], [Doubles.LogUniform(-8, 3), Decay, Decay, Eps, Decay], 1,
-            c => AdamaxKernel.Step(c.Streams[0], c.Streams[1], c.Streams[2], c.Streams[3],
+            c => AdamaxKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3),
                                    c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], c.Flags[0]),
             c =>
             {
@@ -200,7 +207,7 @@ public sealed class KernelReferenceProperties
             }),
         new("NAdam", [Any, Any, Any, NonNegative],
             [Decay, Decay, Eps, Decay, Fraction, Doubles.LogUniform(-8, 1), Doubles.LogUniform(-8, 1)], 1,
-            c => NAdamKernel.Step(c.Streams[0], c.Streams[1], c.Streams[2], c.Streams[3], c.Scalars[0], c.Scalars[1],
+            c => NAdamKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1],
                                   c.Scalars[2], c.Scalars[3], c.Flags[0], c.Scalars[4], c.Scalars[5], c.Scalars[6]),
             c =>
             {
@@ -217,7 +224,7 @@ public sealed class KernelReferenceProperties
                 }
             }),
         new("RAdam", [Any, Any, Any, NonNegative], [Decay, Decay, Eps, Decay, Doubles.LogUniform(-8, 3)], 2,
-            c => RAdamKernel.Step(c.Streams[0], c.Streams[1], c.Streams[2], c.Streams[3], c.Scalars[0], c.Scalars[1],
+            c => RAdamKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1],
                                   c.Scalars[2], c.Scalars[3], c.Flags[0], c.Scalars[4], rectified: c.Flags[1]),
             c =>
             {
@@ -312,6 +319,67 @@ public sealed class KernelReferenceProperties
             {
                 Compare(spec, c).Should().BeNull();
             }
+        }
+    }
+
+    /// <summary>
+    /// Kernels update the elements before θ's first vector-aligned address separately (see
+    /// <see cref="Optimizers.Kernel.UnalignedHead"/>): spans that start 0 … 7 elements into an array (so at every 8-byte
+    /// alignment) must give the reference's bits for every length, and leave the elements before the span alone.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KernelNames))]
+    public void Spans_at_every_alignment_match_the_reference(string name)
+    {
+        var spec = Specs.Single(s => s.Name == name);
+        foreach (int n in Enumerable.Range(0, 72).Concat([257, 1000]))
+        {
+            for (int offset = 0; offset < 8; offset++)
+            {
+                var sample = Gen.Sample(CaseOf(spec, Gen.Constant(n + offset)), 4, 1).First();
+                var kernel = new SpanCase { Streams = sample.Streams, Scalars = sample.Scalars, Flags = sample.Flags, Offset = offset }.Copy();
+                var reference = new SpanCase
+                {
+                    Streams = sample.Streams.Select(x => x[offset..]).ToArray(),
+                    Scalars = sample.Scalars,
+                    Flags = sample.Flags,
+                };
+                spec.Kernel(kernel);
+                spec.Reference(reference);
+                for (int s = 0; s < sample.Streams.Length; s++)
+                {
+                    Doubles.FirstDifference(kernel.Streams[s][..offset], sample.Streams[s][..offset]).Should().Be(-1,
+                        $"{name}: stream {s} before the span (offset {offset}, length {n}) is not touched");
+                    int i = Doubles.FirstDifference(kernel.Streams[s][offset..], reference.Streams[s]);
+                    i.Should().Be(-1, $"{name}: stream {s}, offset {offset}, length {n}, flags [{string.Join(", ", sample.Flags)}]");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// From <see cref="Kernel.InterleaveThreshold"/> elements up the kernels walk four quarters side by side; for every
+    /// combination of flags the result must still equal the scalar loop bit for bit. The length leaves a vector tail
+    /// after the quarters and a scalar tail after the vectors; the values tile a random case of 4,099 elements (a prime,
+    /// so neighbouring quarters do not see the same values).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KernelNames))]
+    public void Spans_walked_as_four_quarters_match_the_reference(string name)
+    {
+        var spec = Specs.Single(s => s.Name == name);
+        int n = Optimizers.Kernel.InterleaveThreshold + 4 * System.Numerics.Vector<double>.Count * 3 + 3;
+        var sample = Gen.Sample(CaseOf(spec, Gen.Constant(4099)), 4, 1).First();
+        var streams = sample.Streams.Select(s => Enumerable.Range(0, n).Select(i => s[i % s.Length]).ToArray()).ToArray();
+        for (int flags = 0; flags < 1 << spec.FlagCount; flags++)
+        {
+            var c = new SpanCase
+            {
+                Streams = streams,
+                Scalars = sample.Scalars,
+                Flags = Enumerable.Range(0, spec.FlagCount).Select(f => (flags >> f & 1) == 1).ToArray(),
+            };
+            Compare(spec, c).Should().BeNull();
         }
     }
 
