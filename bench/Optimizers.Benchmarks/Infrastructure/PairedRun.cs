@@ -16,7 +16,10 @@ namespace Optimizers.Benchmarks.Infrastructure;
 /// each contender in turn: one untimed step (so that its own arrays are where its previous steps left them, as when
 /// BenchmarkDotNet repeats one method), then a batch of timed steps (enough for about 20 ms); the contender's time
 /// is the batch's mean per step, and its ratio for the round is that time over the limit's time in the same round.
-/// The table gives the median of the ratios over the rounds, with the quartiles.
+/// The table gives the median of the ratios over the rounds, with the quartiles. The rounds are split among three
+/// sets of contenders allocated one after another with different padding in between, so that where the allocator put
+/// the arrays relative to each other (cache-line alignment of loads, 4K aliasing between a stream that is stored and
+/// one that is loaded) varies within a ratio instead of deciding it.
 /// </para>
 /// <para>
 /// BenchmarkDotNet measures each method in a separate process at a separate time; on a VM whose host is shared,
@@ -28,6 +31,9 @@ namespace Optimizers.Benchmarks.Infrastructure;
 public static class PairedRun
 {
     private const double BatchMilliseconds = 20;
+
+    /// <summary>Independently allocated sets of contenders per case and layout (see <see cref="Run"/>).</summary>
+    private const int Sets = 3;
 
     /// <summary>Runs every selected case over the selected layouts and prints a markdown table.</summary>
     /// <param name="filter">Case names to run (substrings of the class name, e.g. "Momentum"); empty for all.</param>
@@ -55,16 +61,32 @@ public static class PairedRun
                     return b;
                 }
 
-                var fused = Create(1);
-                fused.SetupFused();
-                var library = Create(1);
-                library.SetupLibrary();
-                var noGuard = Create(1);
-                noGuard.SetupLibrary();
-                var parallel = Create(2);
-                parallel.SetupLibrary();
-                var contenders = new Action[] { fused.Fused, library.Library, noGuard.LibraryNoGuard, parallel.Library };
-                var results = Measure(contenders, rounds);
+                // Three sets of instances, each allocated after a padding array of a different size, so that the
+                // arrays of the contenders sit at different distances from each other: in cache, where a load's
+                // address and an earlier store's share their low 12 bits (4K aliasing) a step can be ~1.3× slower,
+                // and one allocation's luck must not decide a ratio. The rounds of the three sets are pooled.
+                var results = new List<double>[4];
+                for (int set = 0; set < Sets; set++)
+                {
+                    var padding = new byte[1 + 1368 * set];
+                    var fused = Create(1);
+                    fused.SetupFused();
+                    var library = Create(1);
+                    library.SetupLibrary();
+                    var noGuard = Create(1);
+                    noGuard.SetupLibrary();
+                    var parallel = Create(2);
+                    parallel.SetupLibrary();
+                    var contenders = new Action[] { fused.Fused, library.Library, noGuard.LibraryNoGuard, parallel.Library };
+                    var measured = Measure(contenders, Math.Max(1, rounds / Sets));
+                    for (int c = 0; c < results.Length; c++)
+                    {
+                        (results[c] ??= []).AddRange(measured[c]);
+                    }
+
+                    GC.KeepAlive(padding);
+                }
+
                 string name = type.Name.Replace("Step", "", StringComparison.Ordinal);
                 Console.WriteLine($"| {name} | {layout} | {Median(results[0]).ToString("N0", CultureInfo.InvariantCulture)} | " +
                                   string.Join(" | ", results.Skip(1).Select(Format)) + " |");

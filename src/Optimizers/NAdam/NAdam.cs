@@ -1,7 +1,8 @@
 namespace Optimizers;
 
 /// <summary>
-/// NAdam: Adam with Nesterov momentum and a warming-up momentum schedule μₜ. Exactly <c>torch.optim.NAdam</c>.
+/// NAdam: Adam with Nesterov momentum and a warming-up momentum schedule μₜ. Equals <c>torch.optim.NAdam</c> up to
+/// rounding in the last places (see "Arithmetic" below).
 /// </summary>
 /// <remarks>
 /// <para>Update at step t (m and v are kept per element and start at 0; Π, the product of the μ's, starts at 1):</para>
