@@ -65,7 +65,7 @@ public static class PairedRun
                 // arrays of the contenders sit at different distances from each other: in cache, where a load's
                 // address and an earlier store's share their low 12 bits (4K aliasing) a step can be ~1.3× slower,
                 // and one allocation's luck must not decide a ratio. The rounds of the three sets are pooled.
-                var results = new List<double>[4];
+                var results = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
                 for (int set = 0; set < Sets; set++)
                 {
                     var padding = new byte[1 + 1368 * set];
@@ -81,7 +81,7 @@ public static class PairedRun
                     var measured = Measure(contenders, Math.Max(1, rounds / Sets));
                     for (int c = 0; c < results.Length; c++)
                     {
-                        (results[c] ??= []).AddRange(measured[c]);
+                        results[c].AddRange(measured[c]);
                     }
 
                     GC.KeepAlive(padding);

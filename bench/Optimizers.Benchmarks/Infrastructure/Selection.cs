@@ -43,16 +43,9 @@ public static class Selection
                     Threads = Split(args[++i]).Select(int.Parse).ToArray();
                     break;
                 case "--paired":
-                    PairedRounds = i + 1 < args.Length && int.TryParse(args[i + 1], out int rounds) ? rounds : 0;
-                    if (PairedRounds > 0)
-                    {
-                        i++;
-                    }
-                    else
-                    {
-                        PairedRounds = 15;
-                    }
-
+                    // The round count is optional: take the next argument only when it is a positive number.
+                    bool counted = i + 1 < args.Length && int.TryParse(args[i + 1], out int rounds) && rounds > 0;
+                    PairedRounds = counted ? int.Parse(args[++i]) : 15;
                     break;
                 case "--cases" when i + 1 < args.Length:
                     Cases = Split(args[++i]);
