@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Optimizers.Benchmarks.Infrastructure;
@@ -57,6 +58,7 @@ public class AdaDeltaStep : StepBenchmark
         MTheta[p].Subtract(delta, MTheta[p]);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void FusedRange(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);
@@ -81,6 +83,7 @@ public class AdaDeltaStep : StepBenchmark
         Remainder(theta, grad, squareAvg, accDelta, t.Length * Vector<double>.Count);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void Fused512Range(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Optimizers.Benchmarks.Infrastructure;
@@ -39,6 +40,7 @@ public class AdaGradStep : StepBenchmark
         MTheta[p].Subtract(tmp, MTheta[p]);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void FusedRange(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);
@@ -59,6 +61,7 @@ public class AdaGradStep : StepBenchmark
         Remainder(theta, grad, sum, t.Length * Vector<double>.Count);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void Fused512Range(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Optimizers.Benchmarks.Infrastructure;
@@ -50,6 +51,7 @@ public class AdamaxStep : StepBenchmark
         MTheta[p].Subtract(tmp, MTheta[p]);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void FusedRange(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);
@@ -75,6 +77,7 @@ public class AdamaxStep : StepBenchmark
         Remainder(theta, grad, expAvg, expInf, stepSize, t.Length * Vector<double>.Count);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void Fused512Range(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Optimizers.Benchmarks.Infrastructure;
@@ -34,6 +35,7 @@ public class MomentumStep : StepBenchmark
         MTheta[p].Subtract(MTemp[p], MTheta[p]);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void FusedRange(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);
@@ -57,6 +59,7 @@ public class MomentumStep : StepBenchmark
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void Fused512Range(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);

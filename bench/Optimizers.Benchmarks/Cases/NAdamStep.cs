@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Optimizers.Benchmarks.Infrastructure;
@@ -69,6 +70,7 @@ public class NAdamStep : StepBenchmark
         MTheta[p].Subtract(tmp, MTheta[p]);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void FusedRange(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);
@@ -96,6 +98,7 @@ public class NAdamStep : StepBenchmark
         Remainder(theta, grad, expAvg, expAvgSq, gradientStep, momentumStep, inverseBc2, t.Length * Vector<double>.Count);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
     protected override void Fused512Range(int p, int start, int length)
     {
         var theta = Theta[p].AsSpan(start, length);

@@ -46,7 +46,7 @@ public sealed class ElementwiseTests
     [MemberData(nameof(NonFinite))]
     public void FindsItInLargeSpans(double bad)
     {
-        foreach (int n in new[] { 1000, 4099 })
+        foreach (int n in new[] { 1000, 4099, Elementwise.SingleStreamLimit - 3 })
         {
             foreach (int position in new[] { 0, n / 2, n - 1 })
             {
@@ -54,6 +54,30 @@ public sealed class ElementwiseTests
                 x[position] = bad;
                 Elementwise.IndexOfNonFinite(x).Should().Be(position);
             }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NonFinite))]
+    public void FindsItInSpansReadAsFourQuarters(double bad)
+    {
+        // From Elementwise.SingleStreamLimit elements up (below it with AVX-512 the span is one stream of Vector512)
+        // the span is read as four quarters side by side; the length leaves a vector tail and a scalar tail.
+        int n = Elementwise.SingleStreamLimit + 4 * Vector<double>.Count * 3 + 5;
+        var x = KernelTestData.Values(n, 13);
+        Elementwise.IndexOfNonFinite(x).Should().Be(-1);
+        int quarter = n / Vector<double>.Count / 4 * Vector<double>.Count;
+        var positions = Enumerable.Range(0, 4).SelectMany(q => new[] { q * quarter, q * quarter + quarter - 1 })
+                                  .Concat([4 * quarter, n - 6, n - 1]);
+        foreach (int position in positions)
+        {
+            double saved = x[position];
+            x[position] = bad;
+            Elementwise.IndexOfNonFinite(x).Should().Be(position, $"{bad} at {position} of {n}");
+            x[n - 1] = double.NaN;
+            Elementwise.IndexOfNonFinite(x).Should().Be(position, $"{bad} at {position} and NaN at the end");
+            x[position] = saved;
+            x[n - 1] = 1;
         }
     }
 
