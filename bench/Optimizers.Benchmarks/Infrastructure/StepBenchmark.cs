@@ -96,9 +96,9 @@ public abstract class StepBenchmark
     /// <remarks>
     /// Overrides are marked <c>[MethodImpl(MethodImplOptions.NoInlining)]</c>, so that the loop is compiled as the
     /// body of its own method, as the library's kernels are. Inlined into <see cref="RunPieces"/> (which the JIT did
-    /// through guarded devirtualisation) the same gradient-descent loop was placed unaligned in a larger method and
-    /// ran 1.3–1.45× slower, in cache, than the same loop called on the same arrays from anywhere else: the limit was
-    /// then not the limit, and every ratio at 1e5 and 100x1000 looked better than it was.
+    /// through guarded devirtualisation) the same gradient-descent loop, compiled inside that larger method (not padded
+    /// to a 32-byte boundary there), ran 1.3–1.45× slower in cache than the same loop called on the same arrays from
+    /// elsewhere: the limit was then not the limit, and the ratios at 1e5 and 100x1000 looked better than they were.
     /// </remarks>
     protected abstract void FusedRange(int p, int start, int length);
 
@@ -330,7 +330,7 @@ public abstract class StepBenchmark
         // Every implementation gets its θ and gradient arrays laid out as the library's users get them: θ as given,
         // the gradient allocated by Parameter. In cache, where a stream's addresses fall relative to another's (4K
         // aliasing between a store to θ and a later load of g) moves a step by up to ~1.3×; with one allocation
-        // pattern for all, that cannot separate the library from the reference.
+        // pattern, θ and g sit the same way relative to each other in every implementation.
         Parameters = Theta.Select((values, i) => new Parameter($"p{i}", values)).ToArray();
         for (int i = 0; i < Parameters.Length; i++)
         {
