@@ -36,6 +36,7 @@ internal static class AdaGradKernel
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> sum,
                                       double decayedLr, double eps, double weightDecay, bool maximize)
         where TAdjust : struct, IFlag

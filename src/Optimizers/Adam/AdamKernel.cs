@@ -99,6 +99,7 @@ internal static class AdamKernel
     }
 
     /// <summary>The loop, compiled once per combination of options.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static void Step<TAdjust, TShrink, TAmsgrad>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg,
                                                          Span<double> expAvgSq, Span<double> maxExpAvgSq, in Scalars s)
         where TAdjust : struct, IFlag

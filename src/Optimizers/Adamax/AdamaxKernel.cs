@@ -39,6 +39,7 @@ internal static class AdamaxKernel
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expInf,
                                       double correctedLr, double beta1, double beta2, double eps, double weightDecay, bool maximize)
         where TAdjust : struct, IFlag

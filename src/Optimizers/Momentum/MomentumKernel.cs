@@ -89,6 +89,7 @@ internal static class MomentumKernel
     }
 
     /// <summary>The loop, compiled once per combination of options.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static void Step<TAdjust, TFirst, TNesterov, TDampen>(Span<double> theta, ReadOnlySpan<double> grad,
                                                                   Span<double> buffer, in Scalars s)
         where TAdjust : struct, IFlag

@@ -58,6 +58,7 @@ internal static class NAdamKernel
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
                                       double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
                                       double biasCorrection2, double gradientStep, double momentumStep)

@@ -66,6 +66,7 @@ internal static class RAdamKernel
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static void Step<TAdjust, TRectified>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
                                                   double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
                                                   double stepSize, bool rectified)

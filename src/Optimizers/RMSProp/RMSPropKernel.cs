@@ -93,6 +93,7 @@ internal static class RMSPropKernel
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static void Step<TAdjust, TCentered, TMomentum>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
                                                             Span<double> gradAvg, Span<double> momentumBuffer,
                                                             double lr, double alpha, double eps, double weightDecay, double momentum,
