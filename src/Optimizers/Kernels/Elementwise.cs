@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -65,6 +66,7 @@ internal static class Elementwise
     /// Σ (x − x) over the whole <see cref="Vector512{T}"/>s of <paramref name="x"/>, read once from start to end into
     /// four accumulators (so that the additions do not wait on each other): zero exactly when all are finite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static Vector512<double> SumOfDifferences(ReadOnlySpan<double> x)
     {
         // Four vectors at a time as one struct, so that the loop has one bounds check, done by foreach up front.
@@ -97,6 +99,7 @@ internal static class Elementwise
     }
 
     /// <summary>Σ (x − x) over the vectors, read as four quarters side by side: zero exactly when all are finite.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static Vector<double> SumOfDifferences4(ReadOnlySpan<Vector<double>> vectors)
     {
         int quarter = vectors.Length / 4;
@@ -122,6 +125,7 @@ internal static class Elementwise
     }
 
     /// <summary>The same as <see cref="SumOfDifferences4"/> over eight eighths side by side.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static Vector<double> SumOfDifferences8(ReadOnlySpan<Vector<double>> vectors)
     {
         int e = vectors.Length / 8;
