@@ -99,7 +99,7 @@ internal static class Elementwise
     }
 
     /// <summary>Σ (x − x) over the vectors, read as four quarters side by side: zero exactly when all are finite.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static Vector<double> SumOfDifferences4(ReadOnlySpan<Vector<double>> vectors)
     {
         int quarter = vectors.Length / 4;
@@ -125,7 +125,7 @@ internal static class Elementwise
     }
 
     /// <summary>The same as <see cref="SumOfDifferences4"/> over eight eighths side by side.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
     private static Vector<double> SumOfDifferences8(ReadOnlySpan<Vector<double>> vectors)
     {
         int e = vectors.Length / 8;

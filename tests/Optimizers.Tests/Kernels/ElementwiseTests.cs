@@ -60,39 +60,29 @@ public sealed class ElementwiseTests
     [Theory]
     [MemberData(nameof(NonFinite))]
     public void FindsItInSpansReadAsFourQuarters(double bad)
-    {
         // From Elementwise.SingleStreamLimit elements up (below it with AVX-512 the span is one stream of Vector512)
-        // the span is read as four quarters side by side; the length leaves a vector tail and a scalar tail.
-        int n = Elementwise.SingleStreamLimit + 4 * Vector<double>.Count * 3 + 5;
-        var x = KernelTestData.Values(n, 13);
-        Elementwise.IndexOfNonFinite(x).Should().Be(-1);
-        int quarter = n / Vector<double>.Count / 4 * Vector<double>.Count;
-        var positions = Enumerable.Range(0, 4).SelectMany(q => new[] { q * quarter, q * quarter + quarter - 1 })
-                                  .Concat([4 * quarter, n - 6, n - 1]);
-        foreach (int position in positions)
-        {
-            double saved = x[position];
-            x[position] = bad;
-            Elementwise.IndexOfNonFinite(x).Should().Be(position, $"{bad} at {position} of {n}");
-            x[n - 1] = double.NaN;
-            Elementwise.IndexOfNonFinite(x).Should().Be(position, $"{bad} at {position} and NaN at the end");
-            x[position] = saved;
-            x[n - 1] = 1;
-        }
-    }
+        // the span is read as four quarters side by side.
+        => FindsItAtEveryStreamsEdges(bad, Elementwise.SingleStreamLimit, streams: 4, seed: 13);
 
     [Theory]
     [MemberData(nameof(NonFinite))]
     public void FindsItInSpansReadAsEightStreams(double bad)
+        // From Kernel.InterleaveThreshold elements up the span is read as eight eighths side by side.
+        => FindsItAtEveryStreamsEdges(bad, Kernel.InterleaveThreshold, streams: 8, seed: 17);
+
+    /// <summary>
+    /// A span of at least <paramref name="minimum"/> elements, read as <paramref name="streams"/> parts side by side,
+    /// with a length that leaves a vector tail after the parts and a scalar tail after the vectors: the bad value is
+    /// found at the first and last element of every part and in both tails, also with a NaN at the end behind it.
+    /// </summary>
+    private static void FindsItAtEveryStreamsEdges(double bad, int minimum, int streams, int seed)
     {
-        // From Kernel.InterleaveThreshold elements up the span is read as eight eighths side by side; the length leaves
-        // a vector tail after the eighths and a scalar tail after the vectors.
-        int n = Kernel.InterleaveThreshold + 8 * Vector<double>.Count * 3 + 5;
-        var x = KernelTestData.Values(n, 17);
+        int n = minimum + streams * Vector<double>.Count * 3 + 5;
+        var x = KernelTestData.Values(n, seed);
         Elementwise.IndexOfNonFinite(x).Should().Be(-1);
-        int eighth = n / Vector<double>.Count / 8 * Vector<double>.Count;
-        var positions = Enumerable.Range(0, 8).SelectMany(e => new[] { e * eighth, e * eighth + eighth - 1 })
-                                  .Concat([8 * eighth, n - 6, n - 1]);
+        int part = n / Vector<double>.Count / streams * Vector<double>.Count;
+        var positions = Enumerable.Range(0, streams).SelectMany(e => new[] { e * part, e * part + part - 1 })
+                                  .Concat([streams * part, n - 6, n - 1]);
         foreach (int position in positions)
         {
             double saved = x[position];
