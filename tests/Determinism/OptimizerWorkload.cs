@@ -22,7 +22,7 @@ internal static class OptimizerWorkload
     /// <summary>Extra room in the gradient pool, from which each step reads a window at a random offset.</summary>
     private const int PoolSlack = 4_096;
 
-    public static IReadOnlyList<(string Name, Func<IReadOnlyList<Parameter>, double, Optimizer> Create, double LearningRate)> Configurations { get; } =
+    public static IReadOnlyList<(string Name, Func<IReadOnlyList<Parameter>, double, Optimizer<double>> Create, double LearningRate)> Configurations { get; } =
     [
         ("GradientDescent(weightDecay,maximize)", (p, lr) => new GradientDescent(p, lr, weightDecay: 0.1, maximize: true), 0.05),
         ("GradientDescent(weightDecay)", (p, lr) => new GradientDescent(p, lr, weightDecay: 0.01), 0.1),
@@ -51,7 +51,7 @@ internal static class OptimizerWorkload
     ];
 
     /// <summary>Runs one configuration on <paramref name="degree"/> threads and returns the hash of its final bits.</summary>
-    public static string Run(Func<IReadOnlyList<Parameter>, double, Optimizer> create, double learningRate, int degree)
+    public static string Run(Func<IReadOnlyList<Parameter>, double, Optimizer<double>> create, double learningRate, int degree)
     {
         var random = new Random(Seed);
         var parameters = new Parameter[Lengths.Length];
@@ -123,7 +123,7 @@ internal static class OptimizerWorkload
     }
 
     /// <summary>A state entry as doubles: a vector's elements, or the one scalar (such as the step count).</summary>
-    private static double[] StateOf(Optimizer optimizer, string name, int index)
+    private static double[] StateOf(Optimizer<double> optimizer, string name, int index)
     {
         try
         {

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -31,10 +33,12 @@ namespace Optimizers;
 /// ε = 1e-7; Optax's <c>adadelta</c> has the same form with ρ = 0.9 and ε = 1e-6.
 /// </para>
 /// </remarks>
-public sealed class AdaDelta : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class AdaDelta<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _squareAvgs;
-    private readonly double[][] _accDeltas;
+    private readonly T[][] _squareAvgs;
+    private readonly T[][] _accDeltas;
 
     /// <summary>Creates AdaDelta over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -45,7 +49,7 @@ public sealed class AdaDelta : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
-    public AdaDelta(IEnumerable<Parameter> parameters, double learningRate = 1.0, double rho = 0.9,
+    public AdaDelta(IEnumerable<Parameter<T>> parameters, double learningRate = 1.0, double rho = 0.9,
                     double epsilon = 1e-6, double weightDecay = 0, bool maximize = false)
         : base(parameters, learningRate)
     {
@@ -74,8 +78,22 @@ public sealed class AdaDelta : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
         => AdaDeltaKernel.Step(value, gradient, _squareAvgs[index].AsSpan(start, value.Length),
                                _accDeltas[index].AsSpan(start, value.Length),
                                LearningRate, Rho, Epsilon, WeightDecay, Maximize);
+}
+
+/// <summary>
+/// <see cref="AdaDelta{T}"/> over double-precision parameters, under its short name: <c>new AdaDelta(…)</c> and
+/// <c>new AdaDelta&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class AdaDelta : AdaDelta<double>
+{
+    /// <inheritdoc />
+    public AdaDelta(IEnumerable<Parameter<double>> parameters, double learningRate = 1.0, double rho = 0.9,
+                    double epsilon = 1e-6, double weightDecay = 0, bool maximize = false)
+        : base(parameters, learningRate, rho, epsilon, weightDecay, maximize)
+    {
+    }
 }

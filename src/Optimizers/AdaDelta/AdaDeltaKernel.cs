@@ -12,8 +12,9 @@ internal static class AdaDeltaKernel
     /// <c>g = ±grad[i] + λ·θ[i];  v[i] = ρ·v[i] + ((1 − ρ)·g)·g;  Δ = (√(u[i] + ε) / √(v[i] + ε))·g;</c>
     /// <c>u[i] = ρ·u[i] + ((1 − ρ)·Δ)·Δ;  θ[i] = θ[i] − γ·Δ</c>.
     /// </summary>
-    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg, Span<double> accDelta,
+    public static void Step<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> squareAvg, Span<T> accDelta,
                             double lr, double rho, double eps, double weightDecay, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, squareAvg.Length);
@@ -28,55 +29,58 @@ internal static class AdaDeltaKernel
             return;
         }
 
+        // Formed in double and rounded to T once, as torch's float32 path casts its Python scalars.
+        var s = new Scalars<T>(T.CreateTruncating(lr), T.CreateTruncating(rho), T.CreateTruncating(1 - rho),
+                               T.CreateTruncating(eps), T.CreateTruncating(weightDecay), maximize ? -T.One : T.One);
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
-            Step<On>(theta, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
+            Step<T, On>(theta, grad, squareAvg, accDelta, s);
         }
         else
         {
-            Step<Off>(theta, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
+            Step<T, Off>(theta, grad, squareAvg, accDelta, s);
         }
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg, Span<double> accDelta,
-                                      double lr, double rho, double eps, double weightDecay, bool maximize)
+    private static void Step<T, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> squareAvg, Span<T> accDelta,
+                                         in Scalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
-        double sign = maximize ? -1.0 : 1.0;
-        double share = 1 - rho;
+        T lr = s.Lr, rho = s.Rho, share = s.Share, eps = s.Epsilon, weightDecay = s.WeightDecay, sign = s.Sign;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var epsilon = new Vector<double>(eps);
-            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
-            var vv = MemoryMarshal.Cast<double, Vector<double>>(squareAvg);
-            var uv = MemoryMarshal.Cast<double, Vector<double>>(accDelta);
+            var epsilon = new Vector<T>(eps);
+            var t = MemoryMarshal.Cast<T, Vector<T>>(theta);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var vv = MemoryMarshal.Cast<T, Vector<T>>(squareAvg);
+            var uv = MemoryMarshal.Cast<T, Vector<T>>(accDelta);
             int q = Kernel.InterleavedQuarter(t.Length);
             for (int k = 0; k < q; k++)
             {
-                Update<TAdjust>(t, gv, vv, uv, k, sign, weightDecay, rho, share, epsilon, lr);
-                Update<TAdjust>(t, gv, vv, uv, k + q, sign, weightDecay, rho, share, epsilon, lr);
-                Update<TAdjust>(t, gv, vv, uv, k + 2 * q, sign, weightDecay, rho, share, epsilon, lr);
-                Update<TAdjust>(t, gv, vv, uv, k + 3 * q, sign, weightDecay, rho, share, epsilon, lr);
+                Update<T, TAdjust>(t, gv, vv, uv, k, sign, weightDecay, rho, share, epsilon, lr);
+                Update<T, TAdjust>(t, gv, vv, uv, k + q, sign, weightDecay, rho, share, epsilon, lr);
+                Update<T, TAdjust>(t, gv, vv, uv, k + 2 * q, sign, weightDecay, rho, share, epsilon, lr);
+                Update<T, TAdjust>(t, gv, vv, uv, k + 3 * q, sign, weightDecay, rho, share, epsilon, lr);
             }
 
             for (int k = 4 * q; k < t.Length; k++)
             {
-                Update<TAdjust>(t, gv, vv, uv, k, sign, weightDecay, rho, share, epsilon, lr);
+                Update<T, TAdjust>(t, gv, vv, uv, k, sign, weightDecay, rho, share, epsilon, lr);
             }
 
-            i = t.Length * Vector<double>.Count;
+            i = t.Length * Vector<T>.Count;
         }
 
         for (; i < theta.Length; i++)
         {
-            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
-            double v = squareAvg[i] * rho + g * share * g;
+            T g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
+            T v = squareAvg[i] * rho + g * share * g;
             squareAvg[i] = v;
-            double delta = Math.Sqrt(accDelta[i] + eps) / Math.Sqrt(v + eps) * g;
+            T delta = T.Sqrt(accDelta[i] + eps) / T.Sqrt(v + eps) * g;
             accDelta[i] = accDelta[i] * rho + delta * share * delta;
             theta[i] -= delta * lr;
         }
@@ -84,9 +88,10 @@ internal static class AdaDeltaKernel
 
     /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
-                                        Span<Vector<double>> vv, Span<Vector<double>> uv, int k, double sign,
-                                        double weightDecay, double rho, double share, Vector<double> epsilon, double lr)
+    private static void Update<T, TAdjust>(Span<Vector<T>> t, ReadOnlySpan<Vector<T>> gv,
+                                        Span<Vector<T>> vv, Span<Vector<T>> uv, int k, T sign,
+                                        T weightDecay, T rho, T share, Vector<T> epsilon, T lr)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
         var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
@@ -96,4 +101,8 @@ internal static class AdaDeltaKernel
         uv[k] = uv[k] * rho + delta * share * delta;
         t[k] -= delta * lr;
     }
+
+    /// <summary>γ, ρ, 1 − ρ, ε, λ and the sign of the gradient (−1 when maximising).</summary>
+    private readonly record struct Scalars<T>(T Lr, T Rho, T Share, T Epsilon, T WeightDecay, T Sign)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -34,9 +36,11 @@ namespace Optimizers;
 /// an element unchanged while its sum is 0.
 /// </para>
 /// </remarks>
-public sealed class AdaGrad : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class AdaGrad<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _sums;
+    private readonly T[][] _sums;
 
     /// <summary>Creates AdaGrad over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -48,7 +52,7 @@ public sealed class AdaGrad : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or negative.</exception>
-    public AdaGrad(IEnumerable<Parameter> parameters, double learningRate = 0.01, double lrDecay = 0,
+    public AdaGrad(IEnumerable<Parameter<T>> parameters, double learningRate = 0.01, double lrDecay = 0,
                    double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10,
                    bool maximize = false)
         : base(parameters, learningRate)
@@ -82,9 +86,24 @@ public sealed class AdaGrad : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
         double decayedLr = LearningRate / (1 + (step - 1) * LearningRateDecay);
         AdaGradKernel.Step(value, gradient, _sums[index].AsSpan(start, value.Length), decayedLr, Epsilon, WeightDecay, Maximize);
+    }
+}
+
+/// <summary>
+/// <see cref="AdaGrad{T}"/> over double-precision parameters, under its short name: <c>new AdaGrad(…)</c> and
+/// <c>new AdaGrad&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class AdaGrad : AdaGrad<double>
+{
+    /// <inheritdoc />
+    public AdaGrad(IEnumerable<Parameter<double>> parameters, double learningRate = 0.01, double lrDecay = 0,
+                   double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10,
+                   bool maximize = false)
+        : base(parameters, learningRate, lrDecay, weightDecay, initialAccumulatorValue, epsilon, maximize)
+    {
     }
 }

@@ -12,8 +12,9 @@ internal static class AdaGradKernel
     /// <c>g = ±grad[i] + λ·θ[i];  s[i] = s[i] + g·g;  θ[i] = θ[i] − (γ̃·g) / (√s[i] + ε)</c>,
     /// where γ̃ is the already decayed learning rate.
     /// </summary>
-    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> sum,
+    public static void Step<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> sum,
                             double decayedLr, double eps, double weightDecay, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, sum.Length);
@@ -25,61 +26,65 @@ internal static class AdaGradKernel
             return;
         }
 
+        // Rounded to T once, as torch's float32 path casts its Python scalars.
+        T lr = T.CreateTruncating(decayedLr), epsilon = T.CreateTruncating(eps), lambda = T.CreateTruncating(weightDecay);
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
-            Step<On>(theta, grad, sum, decayedLr, eps, weightDecay, maximize);
+            Step<T, On>(theta, grad, sum, lr, epsilon, lambda, maximize);
         }
         else
         {
-            Step<Off>(theta, grad, sum, decayedLr, eps, weightDecay, maximize);
+            Step<T, Off>(theta, grad, sum, lr, epsilon, lambda, maximize);
         }
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> sum,
-                                      double decayedLr, double eps, double weightDecay, bool maximize)
+    private static void Step<T, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> sum,
+                                         T decayedLr, T eps, T weightDecay, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
-        double sign = maximize ? -1.0 : 1.0;
+        T sign = maximize ? -T.One : T.One;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var epsilon = new Vector<double>(eps);
-            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
-            var sv = MemoryMarshal.Cast<double, Vector<double>>(sum);
+            var epsilon = new Vector<T>(eps);
+            var t = MemoryMarshal.Cast<T, Vector<T>>(theta);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var sv = MemoryMarshal.Cast<T, Vector<T>>(sum);
             int q = Kernel.InterleavedQuarter(t.Length);
             for (int k = 0; k < q; k++)
             {
-                Update<TAdjust>(t, gv, sv, k, sign, weightDecay, decayedLr, epsilon);
-                Update<TAdjust>(t, gv, sv, k + q, sign, weightDecay, decayedLr, epsilon);
-                Update<TAdjust>(t, gv, sv, k + 2 * q, sign, weightDecay, decayedLr, epsilon);
-                Update<TAdjust>(t, gv, sv, k + 3 * q, sign, weightDecay, decayedLr, epsilon);
+                Update<T, TAdjust>(t, gv, sv, k, sign, weightDecay, decayedLr, epsilon);
+                Update<T, TAdjust>(t, gv, sv, k + q, sign, weightDecay, decayedLr, epsilon);
+                Update<T, TAdjust>(t, gv, sv, k + 2 * q, sign, weightDecay, decayedLr, epsilon);
+                Update<T, TAdjust>(t, gv, sv, k + 3 * q, sign, weightDecay, decayedLr, epsilon);
             }
 
             for (int k = 4 * q; k < t.Length; k++)
             {
-                Update<TAdjust>(t, gv, sv, k, sign, weightDecay, decayedLr, epsilon);
+                Update<T, TAdjust>(t, gv, sv, k, sign, weightDecay, decayedLr, epsilon);
             }
 
-            i = t.Length * Vector<double>.Count;
+            i = t.Length * Vector<T>.Count;
         }
 
         for (; i < theta.Length; i++)
         {
-            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
-            double s = sum[i] + g * g;
+            T g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
+            T s = sum[i] + g * g;
             sum[i] = s;
-            theta[i] -= g * decayedLr / (Math.Sqrt(s) + eps);
+            theta[i] -= g * decayedLr / (T.Sqrt(s) + eps);
         }
     }
 
     /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
-                                        Span<Vector<double>> sv, int k, double sign, double weightDecay,
-                                        double decayedLr, Vector<double> epsilon)
+    private static void Update<T, TAdjust>(Span<Vector<T>> t, ReadOnlySpan<Vector<T>> gv,
+                                        Span<Vector<T>> sv, int k, T sign, T weightDecay,
+                                        T decayedLr, Vector<T> epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
         var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];

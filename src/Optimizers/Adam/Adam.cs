@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -19,7 +21,7 @@ namespace Optimizers;
 /// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
 /// (default 0), amsgrad = <see cref="AmsGrad"/> (default false), maximize = <see cref="Maximize"/> (default false).
 /// t is <see cref="Optimizer.StepCount"/> after the step. State: "exp_avg" (m), "exp_avg_sq" (v) and, with AMSGrad
-/// only, "max_exp_avg_sq" (vmax), read with <see cref="Optimizer.GetState"/>.
+/// only, "max_exp_avg_sq" (vmax), read with <see cref="Optimizer{T}.GetState"/>.
 /// </para>
 /// <para>
 /// The last line is the paper's θₜ = θₜ₋₁ − α·m̂ₜ/(√v̂ₜ + ε) with m̂ₜ = mₜ/(1 − β₁ᵗ) and v̂ₜ = vₜ/(1 − β₂ᵗ): ε is added
@@ -40,11 +42,13 @@ namespace Optimizers;
 /// bias-corrected second moment. For decoupled weight decay use <see cref="AdamW"/>.
 /// </para>
 /// </remarks>
-public sealed class Adam : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class Adam<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _expAvg;
-    private readonly double[][] _expAvgSq;
-    private readonly double[][]? _maxExpAvgSq;
+    private readonly T[][] _expAvg;
+    private readonly T[][] _expAvgSq;
+    private readonly T[][]? _maxExpAvgSq;
 
     /// <summary>Creates Adam over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -57,7 +61,7 @@ public sealed class Adam : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
-    public Adam(IEnumerable<Parameter> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
+    public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
                 double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
         : base(parameters, learningRate)
     {
@@ -97,15 +101,29 @@ public sealed class Adam : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
         double stepSize = LearningRate / biasCorrection1;
         AdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length),
                         _expAvgSq[index].AsSpan(start, value.Length),
-                        _maxExpAvgSq is null ? Span<double>.Empty : _maxExpAvgSq[index].AsSpan(start, value.Length),
+                        _maxExpAvgSq is null ? Span<T>.Empty : _maxExpAvgSq[index].AsSpan(start, value.Length),
                         Beta1, Beta2, Epsilon, weightDecay: WeightDecay, shrink: 1, Maximize, AmsGrad,
                         stepSize, Math.Sqrt(biasCorrection2));
+    }
+}
+
+/// <summary>
+/// <see cref="Adam{T}"/> over double-precision parameters, under its short name: <c>new Adam(…)</c> and
+/// <c>new Adam&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class Adam : Adam<double>
+{
+    /// <inheritdoc />
+    public Adam(IEnumerable<Parameter<double>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
+                double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, maximize)
+    {
     }
 }

@@ -32,10 +32,11 @@ internal static class AdamKernel
     /// <param name="amsgrad">Normalise by the running maximum of v instead of v.</param>
     /// <param name="stepSize">s = α / (1 − β₁ᵗ).</param>
     /// <param name="biasCorrection2Sqrt">c₂ = √(1 − β₂ᵗ).</param>
-    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
-                            Span<double> maxExpAvgSq, double beta1, double beta2, double epsilon,
+    public static void Step<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
+                            Span<T> maxExpAvgSq, double beta1, double beta2, double epsilon,
                             double weightDecay, double shrink, bool maximize, bool amsgrad,
                             double stepSize, double biasCorrection2Sqrt)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
@@ -57,127 +58,135 @@ internal static class AdamKernel
             return;
         }
 
-        var s = new Scalars(beta1, beta2, epsilon, weightDecay, shrink, maximize ? -1.0 : 1.0, stepSize, biasCorrection2Sqrt);
+        // Every scalar is formed in double and rounded to T once, as torch's float32 path casts its Python scalars.
+        var s = new Scalars<T>(T.CreateTruncating(beta1), T.CreateTruncating(1 - beta1), T.CreateTruncating(beta2),
+                               T.CreateTruncating(1 - beta2), T.CreateTruncating(epsilon), T.CreateTruncating(weightDecay),
+                               T.CreateTruncating(shrink), maximize ? -T.One : T.One, T.CreateTruncating(stepSize),
+                               T.CreateTruncating(biasCorrection2Sqrt));
         bool shrinks = shrink != 1;
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
-            Step<On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, shrinks, amsgrad);
+            Step<T, On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, shrinks, amsgrad);
         }
         else
         {
-            Step<Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, shrinks, amsgrad);
+            Step<T, Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, shrinks, amsgrad);
         }
     }
 
-    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
-                                      Span<double> maxExpAvgSq, in Scalars s, bool shrinks, bool amsgrad)
+    private static void Step<T, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
+                                      Span<T> maxExpAvgSq, in Scalars<T> s, bool shrinks, bool amsgrad)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
         if (shrinks)
         {
-            Step<TAdjust, On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, amsgrad);
+            Step<T, TAdjust, On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, amsgrad);
         }
         else
         {
-            Step<TAdjust, Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, amsgrad);
+            Step<T, TAdjust, Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s, amsgrad);
         }
     }
 
-    private static void Step<TAdjust, TShrink>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg,
-                                               Span<double> expAvgSq, Span<double> maxExpAvgSq, in Scalars s, bool amsgrad)
+    private static void Step<T, TAdjust, TShrink>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg,
+                                               Span<T> expAvgSq, Span<T> maxExpAvgSq, in Scalars<T> s, bool amsgrad)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TShrink : struct, IFlag
     {
         if (amsgrad)
         {
-            Step<TAdjust, TShrink, On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s);
+            Step<T, TAdjust, TShrink, On>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s);
         }
         else
         {
-            Step<TAdjust, TShrink, Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s);
+            Step<T, TAdjust, TShrink, Off>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, s);
         }
     }
 
     /// <summary>The loop, compiled once per combination of options.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static void Step<TAdjust, TShrink, TAmsgrad>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg,
-                                                         Span<double> expAvgSq, Span<double> maxExpAvgSq, in Scalars s)
+    private static void Step<T, TAdjust, TShrink, TAmsgrad>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg,
+                                                         Span<T> expAvgSq, Span<T> maxExpAvgSq, in Scalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TShrink : struct, IFlag
         where TAmsgrad : struct, IFlag
     {
-        double beta1 = s.Beta1, beta2 = s.Beta2, epsilon = s.Epsilon, weightDecay = s.WeightDecay, shrink = s.Shrink;
-        double sign = s.Sign, stepSize = s.StepSize, biasCorrection2Sqrt = s.BiasCorrection2Sqrt;
-        double gradientShare = 1 - beta1;
-        double squareShare = 1 - beta2;
+        T beta1 = s.Beta1, gradientShare = s.GradientShare, beta2 = s.Beta2, squareShare = s.SquareShare;
+        T epsilon = s.Epsilon, weightDecay = s.WeightDecay, shrink = s.Shrink;
+        T sign = s.Sign, stepSize = s.StepSize, biasCorrection2Sqrt = s.BiasCorrection2Sqrt;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var eps = new Vector<double>(epsilon);
-            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
-            var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
-            var vv = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
-            var xv = MemoryMarshal.Cast<double, Vector<double>>(maxExpAvgSq);
+            var eps = new Vector<T>(epsilon);
+            var t = MemoryMarshal.Cast<T, Vector<T>>(theta);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var mv = MemoryMarshal.Cast<T, Vector<T>>(expAvg);
+            var vv = MemoryMarshal.Cast<T, Vector<T>>(expAvgSq);
+            var xv = MemoryMarshal.Cast<T, Vector<T>>(maxExpAvgSq);
             int q = Kernel.InterleavedQuarter(t.Length);
             for (int k = 0; k < q; k++)
             {
-                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k, shrink, sign, weightDecay, beta1,
+                Update<T, TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k, shrink, sign, weightDecay, beta1,
                                                    gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
                                                    stepSize);
-                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + q, shrink, sign, weightDecay, beta1,
+                Update<T, TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + q, shrink, sign, weightDecay, beta1,
                                                    gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
                                                    stepSize);
-                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + 2 * q, shrink, sign, weightDecay, beta1,
+                Update<T, TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + 2 * q, shrink, sign, weightDecay, beta1,
                                                    gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
                                                    stepSize);
-                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + 3 * q, shrink, sign, weightDecay, beta1,
+                Update<T, TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k + 3 * q, shrink, sign, weightDecay, beta1,
                                                    gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
                                                    stepSize);
             }
 
             for (int k = 4 * q; k < t.Length; k++)
             {
-                Update<TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k, shrink, sign, weightDecay, beta1,
+                Update<T, TAdjust, TShrink, TAmsgrad>(t, gv, mv, vv, xv, k, shrink, sign, weightDecay, beta1,
                                                    gradientShare, beta2, squareShare, biasCorrection2Sqrt, eps,
                                                    stepSize);
             }
 
-            i = t.Length * Vector<double>.Count;
+            i = t.Length * Vector<T>.Count;
         }
 
         for (; i < theta.Length; i++)
         {
-            double th = TShrink.IsOn ? theta[i] * shrink : theta[i];
-            double g = TAdjust.IsOn ? grad[i] * sign + th * weightDecay : grad[i];
-            double m = expAvg[i] * beta1 + gradientShare * g;
-            double v = expAvgSq[i] * beta2 + squareShare * g * g;
+            T th = TShrink.IsOn ? theta[i] * shrink : theta[i];
+            T g = TAdjust.IsOn ? grad[i] * sign + th * weightDecay : grad[i];
+            T m = expAvg[i] * beta1 + gradientShare * g;
+            T v = expAvgSq[i] * beta2 + squareShare * g * g;
             expAvg[i] = m;
             expAvgSq[i] = v;
-            double vHat = v;
+            T vHat = v;
             if (TAmsgrad.IsOn)
             {
-                vHat = Math.Max(maxExpAvgSq[i], v);
+                vHat = T.Max(maxExpAvgSq[i], v);
                 maxExpAvgSq[i] = vHat;
             }
 
-            double denom = Math.Sqrt(vHat) / biasCorrection2Sqrt + epsilon;
+            T denom = T.Sqrt(vHat) / biasCorrection2Sqrt + epsilon;
             theta[i] = th - stepSize * m / denom;
         }
     }
 
-    /// <summary>β₁, β₂, ε, λ, the shrink factor, the sign of the gradient (−1 when maximising), s and c₂.</summary>
-    private readonly record struct Scalars(double Beta1, double Beta2, double Epsilon, double WeightDecay, double Shrink,
-                                           double Sign, double StepSize, double BiasCorrection2Sqrt);
+    /// <summary>β₁, 1 − β₁, β₂, 1 − β₂, ε, λ, the shrink factor, the sign of the gradient (−1 when maximising), s and c₂.</summary>
+    private readonly record struct Scalars<T>(T Beta1, T GradientShare, T Beta2, T SquareShare, T Epsilon, T WeightDecay,
+                                              T Shrink, T Sign, T StepSize, T BiasCorrection2Sqrt)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<TAdjust, TShrink, TAmsgrad>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
-                                                           Span<Vector<double>> mv, Span<Vector<double>> vv,
-                                                           Span<Vector<double>> xv, int k, double shrink, double sign,
-                                                           double weightDecay, double beta1, double gradientShare,
-                                                           double beta2, double squareShare, double biasCorrection2Sqrt,
-                                                           Vector<double> eps, double stepSize)
+    private static void Update<T, TAdjust, TShrink, TAmsgrad>(Span<Vector<T>> t, ReadOnlySpan<Vector<T>> gv,
+                                                           Span<Vector<T>> mv, Span<Vector<T>> vv,
+                                                           Span<Vector<T>> xv, int k, T shrink, T sign,
+                                                           T weightDecay, T beta1, T gradientShare,
+                                                           T beta2, T squareShare, T biasCorrection2Sqrt,
+                                                           Vector<T> eps, T stepSize)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TShrink : struct, IFlag
         where TAmsgrad : struct, IFlag

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -37,11 +39,13 @@ namespace Optimizers;
 /// ηₜ rather than by α.
 /// </para>
 /// </remarks>
-public sealed class AdamW : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class AdamW<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _expAvg;
-    private readonly double[][] _expAvgSq;
-    private readonly double[][]? _maxExpAvgSq;
+    private readonly T[][] _expAvg;
+    private readonly T[][] _expAvgSq;
+    private readonly T[][]? _maxExpAvgSq;
 
     /// <summary>Creates AdamW over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -54,7 +58,7 @@ public sealed class AdamW : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
-    public AdamW(IEnumerable<Parameter> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
+    public AdamW(IEnumerable<Parameter<T>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
                  double epsilon = 1e-8, double weightDecay = 0.01, bool amsgrad = false, bool maximize = false)
         : base(parameters, learningRate)
     {
@@ -94,7 +98,7 @@ public sealed class AdamW : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
@@ -102,8 +106,22 @@ public sealed class AdamW : ElementwiseOptimizer
         double shrink = 1 - LearningRate * WeightDecay;
         AdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length),
                         _expAvgSq[index].AsSpan(start, value.Length),
-                        _maxExpAvgSq is null ? Span<double>.Empty : _maxExpAvgSq[index].AsSpan(start, value.Length),
+                        _maxExpAvgSq is null ? Span<T>.Empty : _maxExpAvgSq[index].AsSpan(start, value.Length),
                         Beta1, Beta2, Epsilon, weightDecay: 0, shrink, Maximize, AmsGrad,
                         stepSize, Math.Sqrt(biasCorrection2));
+    }
+}
+
+/// <summary>
+/// <see cref="AdamW{T}"/> over double-precision parameters, under its short name: <c>new AdamW(…)</c> and
+/// <c>new AdamW&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class AdamW : AdamW<double>
+{
+    /// <inheritdoc />
+    public AdamW(IEnumerable<Parameter<double>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
+                 double epsilon = 1e-8, double weightDecay = 0.01, bool amsgrad = false, bool maximize = false)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, maximize)
+    {
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -32,10 +34,12 @@ namespace Optimizers;
 /// after the maximum (<c>uₜ = max(β₂·uₜ₋₁, |gₜ|)</c>, step <c>γ·mₜ / ((1 − β₁ᵗ)·(uₜ + ε))</c>).
 /// </para>
 /// </remarks>
-public sealed class Adamax : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class Adamax<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _expAvgs;
-    private readonly double[][] _expInfs;
+    private readonly T[][] _expAvgs;
+    private readonly T[][] _expInfs;
 
     /// <summary>Creates Adamax over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -47,7 +51,7 @@ public sealed class Adamax : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
-    public Adamax(IEnumerable<Parameter> parameters, double learningRate = 0.002, double beta1 = 0.9,
+    public Adamax(IEnumerable<Parameter<T>> parameters, double learningRate = 0.002, double beta1 = 0.9,
                   double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool maximize = false)
         : base(parameters, learningRate)
     {
@@ -81,10 +85,24 @@ public sealed class Adamax : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
         double correctedLr = LearningRate / (1 - Math.Pow(Beta1, step));
         AdamaxKernel.Step(value, gradient, _expAvgs[index].AsSpan(start, value.Length), _expInfs[index].AsSpan(start, value.Length),
                           correctedLr, Beta1, Beta2, Epsilon, WeightDecay, Maximize);
+    }
+}
+
+/// <summary>
+/// <see cref="Adamax{T}"/> over double-precision parameters, under its short name: <c>new Adamax(…)</c> and
+/// <c>new Adamax&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class Adamax : Adamax<double>
+{
+    /// <inheritdoc />
+    public Adamax(IEnumerable<Parameter<double>> parameters, double learningRate = 0.002, double beta1 = 0.9,
+                  double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool maximize = false)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, maximize)
+    {
     }
 }

@@ -12,8 +12,9 @@ internal static class AdamaxKernel
     /// <c>g = ±grad[i] + λ·θ[i];  m[i] = lerp(m[i], g, 1 − β₁);  u[i] = max(β₂·u[i], |g| + ε);  θ[i] = θ[i] − (γ̂·m[i]) / u[i]</c>,
     /// where γ̂ = γ / (1 − β₁ᵗ) is the bias-corrected learning rate. The maximum keeps a NaN of |g| + ε.
     /// </summary>
-    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expInf,
+    public static void Step<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expInf,
                             double correctedLr, double beta1, double beta2, double eps, double weightDecay, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
@@ -30,55 +31,62 @@ internal static class AdamaxKernel
 
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
-            Step<On>(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
+            Step<T, On>(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
         }
         else
         {
-            Step<Off>(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
+            Step<T, Off>(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
         }
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expInf,
-                                      double correctedLr, double beta1, double beta2, double eps, double weightDecay, bool maximize)
+    private static void Step<T, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expInf,
+                                      double correctedLrDouble, double beta1Double, double beta2Double, double epsDouble, double weightDecayDouble, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
-        double sign = maximize ? -1.0 : 1.0;
-        double gradientShare = 1 - beta1;
+        // Every scalar is formed in double and rounded to T once, as torch's float32 path casts its Python scalars.
+        T correctedLr = T.CreateTruncating(correctedLrDouble);
+        T beta1 = T.CreateTruncating(beta1Double);
+        T beta2 = T.CreateTruncating(beta2Double);
+        T eps = T.CreateTruncating(epsDouble);
+        T weightDecay = T.CreateTruncating(weightDecayDouble);
+        T sign = maximize ? -T.One : T.One;
+        T gradientShare = T.CreateTruncating(1 - beta1Double);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var epsilon = new Vector<double>(eps);
-            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
-            var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
-            var uv = MemoryMarshal.Cast<double, Vector<double>>(expInf);
+            var epsilon = new Vector<T>(eps);
+            var t = MemoryMarshal.Cast<T, Vector<T>>(theta);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var mv = MemoryMarshal.Cast<T, Vector<T>>(expAvg);
+            var uv = MemoryMarshal.Cast<T, Vector<T>>(expInf);
             int q = Kernel.InterleavedQuarter(t.Length);
             for (int k = 0; k < q; k++)
             {
-                Update<TAdjust>(t, gv, mv, uv, k, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
-                Update<TAdjust>(t, gv, mv, uv, k + q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
-                Update<TAdjust>(t, gv, mv, uv, k + 2 * q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
-                Update<TAdjust>(t, gv, mv, uv, k + 3 * q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+                Update<T, TAdjust>(t, gv, mv, uv, k, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+                Update<T, TAdjust>(t, gv, mv, uv, k + q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+                Update<T, TAdjust>(t, gv, mv, uv, k + 2 * q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+                Update<T, TAdjust>(t, gv, mv, uv, k + 3 * q, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
             }
 
             for (int k = 4 * q; k < t.Length; k++)
             {
-                Update<TAdjust>(t, gv, mv, uv, k, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
+                Update<T, TAdjust>(t, gv, mv, uv, k, sign, weightDecay, gradientShare, beta2, epsilon, correctedLr);
             }
 
-            i = t.Length * Vector<double>.Count;
+            i = t.Length * Vector<T>.Count;
         }
 
         for (; i < theta.Length; i++)
         {
-            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
-            double m = Lerp.Of(expAvg[i], g, gradientShare);
+            T g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
+            T m = Lerp.Of(expAvg[i], g, gradientShare);
             expAvg[i] = m;
-            double decayed = expInf[i] * beta2;
-            double current = Math.Abs(g) + eps;
-            double u = decayed > current ? decayed : current;
+            T decayed = expInf[i] * beta2;
+            T current = T.Abs(g) + eps;
+            T u = decayed > current ? decayed : current;
             expInf[i] = u;
             theta[i] -= m * correctedLr / u;
         }
@@ -86,10 +94,11 @@ internal static class AdamaxKernel
 
     /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
-                                        Span<Vector<double>> mv, Span<Vector<double>> uv, int k, double sign,
-                                        double weightDecay, double gradientShare, double beta2, Vector<double> epsilon,
-                                        double correctedLr)
+    private static void Update<T, TAdjust>(Span<Vector<T>> t, ReadOnlySpan<Vector<T>> gv,
+                                        Span<Vector<T>> mv, Span<Vector<T>> uv, int k, T sign,
+                                        T weightDecay, T gradientShare, T beta2, Vector<T> epsilon,
+                                        T correctedLr)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
         var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];

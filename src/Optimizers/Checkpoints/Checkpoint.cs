@@ -1,3 +1,4 @@
+using System.Numerics;
 using Optimizers.Networks;
 using Optimizers.Schedules;
 
@@ -55,8 +56,31 @@ public static class Checkpoint
     /// All three are null, the stream is not writable, the optimizer type is not supported, a parameter is null or
     /// repeated, or the schedule is a custom implementation.
     /// </exception>
-    public static void Save(Stream destination, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null,
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void Save(Stream destination, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                             ISchedule? schedule = null)
+#pragma warning restore RS0026
+        => Save<double>(destination, optimizer, parameters, schedule);
+
+    /// <summary>
+    /// Writes a checkpoint of <paramref name="optimizer"/>, the values of <paramref name="parameters"/> (of element type
+    /// <typeparamref name="T"/>) and/or the position of <paramref name="schedule"/>.
+    /// </summary>
+    /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="destination">A writable stream; the checkpoint is written from its current position.</param>
+    /// <param name="optimizer">An optimizer derived from <see cref="Optimizer{T}"/>, or a <see cref="ParameterGroups{T}"/>; null to save no optimizer.</param>
+    /// <param name="parameters">Parameters whose values to save (for example <c>network.Parameters</c>); null to save none.</param>
+    /// <param name="schedule">A schedule of <see cref="Optimizers.Schedules"/>; null to save none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// All three are null, the stream is not writable, the optimizer type is not supported, a parameter is null or
+    /// repeated, or the schedule is a custom implementation.
+    /// </exception>
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void Save<T>(Stream destination, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+                               ISchedule? schedule = null)
+#pragma warning restore RS0026
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (!destination.CanWrite)
@@ -72,10 +96,12 @@ public static class Checkpoint
     /// <param name="network">The network whose weights to save.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The stream is not writable.</exception>
-    public static void Save(Stream destination, Network network)
+    /// <typeparam name="T">The network's element type.</typeparam>
+    public static void Save<T>(Stream destination, Network<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        Save(destination, parameters: network.Parameters);
+        Save(destination, null, network.Parameters);
     }
 
     /// <summary>
@@ -96,8 +122,36 @@ public static class Checkpoint
     /// <exception cref="CheckpointException">
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit; nothing was changed.
     /// </exception>
-    public static void Load(Stream source, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null,
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void Load(Stream source, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                             ISchedule? schedule = null)
+#pragma warning restore RS0026
+        => Load<double>(source, optimizer, parameters, schedule);
+
+    /// <summary>
+    /// Reads a checkpoint and restores <paramref name="optimizer"/>'s state, the values of <paramref name="parameters"/>
+    /// (of element type <typeparamref name="T"/>) and/or <paramref name="schedule"/>'s position: everything asked for,
+    /// or (on any failure) nothing.
+    /// </summary>
+    /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
+    /// <param name="optimizer">The optimizer to restore, built like the one saved; null to restore no optimizer.</param>
+    /// <param name="parameters">The parameters whose values to restore, in the saved order; null to restore none.</param>
+    /// <param name="schedule">The schedule to restore, built like the one saved; null to restore none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// All three are null, the stream is not readable, the optimizer type is not supported, or the schedule is a
+    /// custom implementation.
+    /// </exception>
+    /// <exception cref="CheckpointException">
+    /// The checkpoint is unreadable, lacks a section asked for, or does not fit (another rule, another element type,
+    /// other parameters); nothing was changed.
+    /// </exception>
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void Load<T>(Stream source, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+                               ISchedule? schedule = null)
+#pragma warning restore RS0026
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(source);
         if (!source.CanRead)
@@ -153,10 +207,12 @@ public static class Checkpoint
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The stream is not readable.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
-    public static void Load(Stream source, Network network)
+    /// <typeparam name="T">The network's element type.</typeparam>
+    public static void Load<T>(Stream source, Network<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        Load(source, parameters: network.Parameters);
+        Load(source, null, network.Parameters);
     }
 
     /// <summary>
@@ -165,35 +221,72 @@ public static class Checkpoint
     /// <paramref name="path"/> intact.
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
-    /// <param name="optimizer">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <param name="optimizer">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="IOException">The file system refused the write or the rename.</exception>
-    public static void SaveToFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null,
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void SaveToFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                                   ISchedule? schedule = null)
+#pragma warning restore RS0026
         => SaveToFile(path, optimizer, parameters, schedule, wrap: null);
 
-    /// <summary>Writes <paramref name="network"/>'s weights to a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>).</summary>
+    /// <summary>Writes a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>)
+    /// with parameters of element type <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="optimizer">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <exception cref="IOException">The file system refused the write or the rename.</exception>
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+                                     ISchedule? schedule = null)
+#pragma warning restore RS0026
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => SaveToFile(path, optimizer, parameters, schedule, wrap: null);
+
+    /// <summary>Writes <paramref name="network"/>'s weights to a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="network">The network whose weights to save.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
     /// <exception cref="IOException">The file system refused the write or the rename.</exception>
-    public static void SaveToFile(string path, Network network)
+    /// <typeparam name="T">The network's element type.</typeparam>
+    public static void SaveToFile<T>(string path, Network<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        SaveToFile(path, parameters: network.Parameters);
+        SaveToFile(path, null, network.Parameters);
     }
 
-    /// <summary>Loads a checkpoint file (see <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>).</summary>
+    /// <summary>Loads a checkpoint file (see <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
     /// <param name="path">The checkpoint file.</param>
-    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter}?, ISchedule?)"/>.</param>
+    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static void LoadFromFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter>? parameters = null,
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void LoadFromFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                                     ISchedule? schedule = null)
+#pragma warning restore RS0026
+        => LoadFromFile<double>(path, optimizer, parameters, schedule);
+
+    /// <summary>Loads a checkpoint file (see <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>).</summary>
+    /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void LoadFromFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+                                       ISchedule? schedule = null)
+#pragma warning restore RS0026
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
@@ -206,22 +299,26 @@ public static class Checkpoint
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static void LoadFromFile(string path, Network network)
+    /// <typeparam name="T">The network's element type.</typeparam>
+    public static void LoadFromFile<T>(string path, Network<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        LoadFromFile(path, parameters: network.Parameters);
+        LoadFromFile(path, null, network.Parameters);
     }
 
     /// <summary>As the public overload; <paramref name="wrap"/> lets tests interrupt the write.</summary>
-    internal static void SaveToFile(string path, IOptimizer? optimizer, IEnumerable<Parameter>? parameters, ISchedule? schedule,
-                                    Func<Stream, Stream>? wrap)
+    internal static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+                                       Func<Stream, Stream>? wrap)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var payload = BuildPayload(optimizer, parameters, schedule);
         AtomicFile.Write(path, stream => Envelope.Write(stream, payload), wrap);
     }
 
-    private static PayloadWriter BuildPayload(IOptimizer? optimizer, IEnumerable<Parameter>? parameters, ISchedule? schedule)
+    private static PayloadWriter BuildPayload<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var parameterList = Arguments(optimizer, parameters, schedule);
         var writer = new PayloadWriter();
@@ -250,7 +347,8 @@ public static class Checkpoint
         return writer;
     }
 
-    private static Parameter[]? Arguments(IOptimizer? optimizer, IEnumerable<Parameter>? parameters, ISchedule? schedule)
+    private static Parameter<T>[]? Arguments<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (optimizer is null && parameters is null && schedule is null)
         {

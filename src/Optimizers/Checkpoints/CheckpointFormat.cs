@@ -6,8 +6,11 @@ internal static class CheckpointFormat
     /// <summary>The first eight bytes of every checkpoint: ASCII "OPTMCKPT".</summary>
     public static ReadOnlySpan<byte> Magic => "OPTMCKPT"u8;
 
-    /// <summary>The format version this library writes and the only one it reads.</summary>
-    public const uint Version = 1;
+    /// <summary>The format version this library writes.</summary>
+    public const uint Version = 2;
+
+    /// <summary>The oldest format version this library still reads (version 1: double-precision state only).</summary>
+    public const uint OldestReadableVersion = 1;
 
     /// <summary>Magic (8) + version (4) + payload length (8).</summary>
     public const int HeaderLength = 20;

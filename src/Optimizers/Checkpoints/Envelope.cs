@@ -50,10 +50,10 @@ internal static class Envelope
         }
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8));
-        if (version != CheckpointFormat.Version)
+        if (version < CheckpointFormat.OldestReadableVersion || version > CheckpointFormat.Version)
         {
             throw new CheckpointException(CheckpointError.UnsupportedVersion,
-                $"The checkpoint has format version {version}; this library reads version {CheckpointFormat.Version} only.");
+                $"The checkpoint has format version {version}; this library reads versions {CheckpointFormat.OldestReadableVersion} to {CheckpointFormat.Version}.");
         }
 
         if (got < CheckpointFormat.HeaderLength)
@@ -90,12 +90,12 @@ internal static class Envelope
             }
         }
 
-        return ReadSections(payload);
+        return ReadSections(payload, version);
     }
 
-    private static Dictionary<string, PayloadReader> ReadSections(byte[] payload)
+    private static Dictionary<string, PayloadReader> ReadSections(byte[] payload, uint version)
     {
-        var reader = new PayloadReader(payload, 0, payload.Length);
+        var reader = new PayloadReader(payload, 0, payload.Length, version);
         int count = reader.ReadCount("sections", minimumItemBytes: 12);
         var sections = new Dictionary<string, PayloadReader>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)

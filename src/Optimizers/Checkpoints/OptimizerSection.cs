@@ -1,77 +1,81 @@
 namespace Optimizers.Checkpoints;
 
 /// <summary>
-/// The "optimizer" section: the rule type, the layout (one optimizer or parameter groups) and, per group, the
-/// learning rate, step counts, recorded hyperparameters, parameter names and lengths, and every registered state
-/// buffer. Generic over every rule derived from <see cref="Optimizer"/>.
+/// The "optimizer" section: the layout (one optimizer or parameter groups), the element type and, per group, the
+/// rule, step counts, recorded hyperparameters, restorable settings (the learning rate), parameter names and lengths,
+/// and every registered state buffer. The same code for every rule derived from <see cref="Optimizer{T}"/>, of either
+/// element type; reads version 1 (double precision, one rule type per optimizer) and version 2.
 /// </summary>
 internal sealed class OptimizerSection
 {
-    private OptimizerSection(string typeName, byte layout, GroupRecord[] groups)
+    private OptimizerSection(byte layout, int elementSize, GroupRecord[] groups)
     {
-        TypeName = typeName;
         Layout = layout;
+        ElementSize = elementSize;
         Groups = groups;
     }
 
-    public string TypeName { get; }
-
     public byte Layout { get; }
+
+    /// <summary>Bytes per element of the saved state: 4 (float32) or 8 (float64).</summary>
+    public int ElementSize { get; }
 
     public GroupRecord[] Groups { get; }
 
     /// <summary>The groups of a checkpointable optimizer and its layout byte.</summary>
-    /// <exception cref="ArgumentException">The optimizer is neither an <see cref="Optimizer"/> nor a <see cref="ParameterGroups"/>.</exception>
+    /// <exception cref="ArgumentException">The optimizer is neither an <see cref="Optimizer"/> nor a parameter-groups optimizer.</exception>
     public static (IReadOnlyList<Optimizer> Groups, byte Layout) Decompose(IOptimizer optimizer, string argumentName) => optimizer switch
     {
         Optimizer single => ([single], CheckpointFormat.SingleLayout),
-        ParameterGroups groups => (groups.Groups, CheckpointFormat.GroupsLayout),
+        IGroupedOptimizer grouped when grouped.Groups.All(g => g is Optimizer) =>
+            (grouped.Groups.Cast<Optimizer>().ToArray(), CheckpointFormat.GroupsLayout),
         _ => throw new ArgumentException(
-            $"Checkpoints hold optimizers derived from Optimizer and ParameterGroups; {optimizer.GetType().Name} is neither.",
+            $"Checkpoints hold optimizers derived from Optimizer<T> and ParameterGroups; {optimizer.GetType().Name} is neither.",
             argumentName),
     };
+
+    /// <summary>The name of an element size in messages: "float32" or "float64".</summary>
+    public static string ElementTypeName(int elementSize) => elementSize == 4 ? "float32" : "float64";
 
     public static void Write(PayloadWriter writer, IOptimizer optimizer)
     {
         var (groups, layout) = Decompose(optimizer, nameof(optimizer));
-        writer.WriteString(groups[0].GetType().FullName!);
+        int elementSize = SizeOf(groups[0].ElementType);
         writer.WriteByte(layout);
+        writer.WriteByte((byte)elementSize);
         writer.WriteInt32(groups.Count);
         foreach (var group in groups)
         {
-            writer.WriteDouble(group.LearningRate);
+            writer.WriteString(group.RuleName);
             writer.WriteInt64(group.StepCount);
             writer.WriteInt64(group.SkippedStepCount);
+            WriteNamed(writer, group.Hyperparameters);
+            WriteNamed(writer, group.Settings.Select(setting => new KeyValuePair<string, double>(setting.Name, setting.Get())).ToArray());
 
-            writer.WriteInt32(group.Hyperparameters.Count);
-            foreach (var (name, value) in group.Hyperparameters)
+            writer.WriteInt32(group.ParameterCount);
+            for (int i = 0; i < group.ParameterCount; i++)
             {
+                var (name, length) = group.ParameterShape(i);
                 writer.WriteString(name);
-                writer.WriteDouble(value);
+                writer.WriteInt32(length);
             }
 
-            writer.WriteInt32(group.Parameters.Count);
-            foreach (var parameter in group.Parameters)
-            {
-                writer.WriteString(parameter.Name);
-                writer.WriteInt32(parameter.Length);
-            }
-
-            writer.WriteInt32(group.VectorStates.Count);
-            foreach (var (name, buffers) in group.VectorStates)
+            var state = group.State;
+            writer.WriteInt32(state.VectorNames.Count);
+            foreach (var name in state.VectorNames)
             {
                 writer.WriteString(name);
-                foreach (var buffer in buffers)
+                for (int i = 0; i < group.ParameterCount; i++)
                 {
-                    writer.WriteDoubles(buffer);
+                    writer.WriteElements(state.VectorBytes(name, i), elementSize);
                 }
             }
 
-            writer.WriteInt32(group.ScalarStates.Count);
-            foreach (var (name, values) in group.ScalarStates)
+            writer.WriteInt32(state.ScalarNames.Count);
+            foreach (var name in state.ScalarNames)
             {
                 writer.WriteString(name);
-                writer.WriteDoubles(values);
+                writer.WriteElements(state.ScalarBytes(name), elementSize);
             }
         }
     }
@@ -79,11 +83,25 @@ internal sealed class OptimizerSection
     /// <summary>Parses the section into new arrays, checking only what the format itself requires.</summary>
     public static OptimizerSection Parse(PayloadReader reader)
     {
-        string typeName = reader.ReadString("the optimizer type");
+        string? v1Rule = null;
+        if (reader.Version == 1)
+        {
+            // Version 1: the rule as a .NET full name ("Optimizers.Adam"), double-precision state, the learning rate
+            // before the step counts.
+            string typeName = reader.ReadString("the optimizer type");
+            v1Rule = typeName[(typeName.LastIndexOf('.') + 1)..];
+        }
+
         byte layout = reader.ReadByte();
         if (layout is not (CheckpointFormat.SingleLayout or CheckpointFormat.GroupsLayout))
         {
             throw PayloadReader.Malformed($"Unknown optimizer layout {layout}.");
+        }
+
+        int elementSize = v1Rule is null ? reader.ReadByte() : sizeof(double);
+        if (elementSize is not (sizeof(float) or sizeof(double)))
+        {
+            throw PayloadReader.Malformed($"Unknown element size {elementSize}; checkpoints hold float32 (4) or float64 (8) state.");
         }
 
         int groupCount = reader.ReadCount("groups", minimumItemBytes: 40);
@@ -95,7 +113,7 @@ internal sealed class OptimizerSection
         var groups = new GroupRecord[groupCount];
         for (int g = 0; g < groupCount; g++)
         {
-            groups[g] = GroupRecord.Parse(reader, g);
+            groups[g] = GroupRecord.Parse(reader, g, elementSize, v1Rule);
             if (groups[g].StepCount != groups[0].StepCount || groups[g].SkippedStepCount != groups[0].SkippedStepCount)
             {
                 throw PayloadReader.Malformed($"Group {g} has other step counts than group 0; parameter groups always share them.");
@@ -103,17 +121,18 @@ internal sealed class OptimizerSection
         }
 
         reader.ExpectEnd("The optimizer section");
-        return new OptimizerSection(typeName, layout, groups);
+        return new OptimizerSection(layout, elementSize, groups);
     }
 
     /// <summary>Throws <see cref="CheckpointError.Mismatch"/> unless this state fits <paramref name="optimizer"/> exactly.</summary>
     public void Validate(IOptimizer optimizer)
     {
         var (groups, layout) = Decompose(optimizer, nameof(optimizer));
-        string liveType = groups[0].GetType().FullName!;
-        if (TypeName != liveType)
+        int liveSize = SizeOf(groups[0].ElementType);
+        if (ElementSize != liveSize)
         {
-            throw Mismatch($"The checkpoint holds the state of {TypeName}; this optimizer is {liveType}.");
+            throw Mismatch($"The checkpoint holds {ElementTypeName(ElementSize)} state of {Groups[0].Rule}; this optimizer is " +
+                           $"{groups[0].RuleName} over {ElementTypeName(liveSize)} parameters.");
         }
 
         if (Layout != layout)
@@ -144,12 +163,35 @@ internal sealed class OptimizerSection
         }
     }
 
+    private static int SizeOf(Type elementType) => elementType == typeof(float) ? sizeof(float) : sizeof(double);
+
+    private static void WriteNamed(PayloadWriter writer, IReadOnlyList<KeyValuePair<string, double>> values)
+    {
+        writer.WriteInt32(values.Count);
+        foreach (var (name, value) in values)
+        {
+            writer.WriteString(name);
+            writer.WriteDouble(value);
+        }
+    }
+
+    private static KeyValuePair<string, double>[] ReadNamed(PayloadReader reader, string what)
+    {
+        var values = new KeyValuePair<string, double>[reader.ReadCount(what, minimumItemBytes: 12)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = new(reader.ReadString($"a name among the {what}"), reader.ReadDouble());
+        }
+
+        return values;
+    }
+
     private static CheckpointException Mismatch(string message) => new(CheckpointError.Mismatch, message);
 
-    /// <summary>One group's state, parsed into new arrays.</summary>
+    /// <summary>One group's state, parsed into new arrays (state as raw elements in this machine's byte order).</summary>
     internal sealed class GroupRecord
     {
-        public required double LearningRate { get; init; }
+        public required string Rule { get; init; }
 
         public required long StepCount { get; init; }
 
@@ -157,22 +199,37 @@ internal sealed class OptimizerSection
 
         public required KeyValuePair<string, double>[] Hyperparameters { get; init; }
 
+        public required KeyValuePair<string, double>[] Settings { get; init; }
+
         public required KeyValuePair<string, int>[] Parameters { get; init; }
 
-        public required Dictionary<string, double[][]> VectorStates { get; init; }
+        public required Dictionary<string, byte[][]> VectorStates { get; init; }
 
-        public required Dictionary<string, double[]> ScalarStates { get; init; }
+        public required Dictionary<string, byte[]> ScalarStates { get; init; }
 
-        public static GroupRecord Parse(PayloadReader reader, int g)
+        public static GroupRecord Parse(PayloadReader reader, int g, int elementSize, string? v1Rule)
         {
-            double learningRate = reader.ReadDouble();
-            if (!double.IsFinite(learningRate) || learningRate < 0)
+            string rule;
+            KeyValuePair<string, double>[] settings;
+            long stepCount, skipped;
+            KeyValuePair<string, double>[] hyperparameters;
+            if (v1Rule is not null)
             {
-                throw PayloadReader.Malformed($"Group {g} has learning rate {learningRate}; a learning rate is finite and ≥ 0.");
+                rule = v1Rule;
+                settings = [new("lr", reader.ReadDouble())];
+                stepCount = reader.ReadInt64();
+                skipped = reader.ReadInt64();
+                hyperparameters = ReadNamed(reader, "hyperparameters");
+            }
+            else
+            {
+                rule = reader.ReadString("a rule name");
+                stepCount = reader.ReadInt64();
+                skipped = reader.ReadInt64();
+                hyperparameters = ReadNamed(reader, "hyperparameters");
+                settings = ReadNamed(reader, "settings");
             }
 
-            long stepCount = reader.ReadInt64();
-            long skipped = reader.ReadInt64();
             if (stepCount < 0 || skipped < 0)
             {
                 throw PayloadReader.Malformed($"Group {g} has negative step counts ({stepCount}, {skipped}).");
@@ -184,10 +241,23 @@ internal sealed class OptimizerSection
                 throw PayloadReader.Malformed($"Group {g} has a step count at the largest int64 ({stepCount}, {skipped}); no further step could be counted.");
             }
 
-            var hyperparameters = new KeyValuePair<string, double>[reader.ReadCount("hyperparameters", minimumItemBytes: 12)];
-            for (int i = 0; i < hyperparameters.Length; i++)
+            var seenSettings = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, value) in settings)
             {
-                hyperparameters[i] = new(reader.ReadString("a hyperparameter name"), reader.ReadDouble());
+                if (!seenSettings.Add(name))
+                {
+                    throw PayloadReader.Malformed($"Setting '{name}' appears twice in group {g}.");
+                }
+
+                if (name == "lr" && !(double.IsFinite(value) && value >= 0))
+                {
+                    throw PayloadReader.Malformed($"Group {g} has learning rate {value}; a learning rate is finite and ≥ 0.");
+                }
+            }
+
+            if (!seenSettings.Contains("lr"))
+            {
+                throw PayloadReader.Malformed($"Group {g} holds no learning rate ('lr').");
             }
 
             var parameters = new KeyValuePair<string, int>[reader.ReadCount("parameters", minimumItemBytes: 8)];
@@ -204,14 +274,14 @@ internal sealed class OptimizerSection
             }
 
             int vectorCount = reader.ReadCount("state vectors", minimumItemBytes: 4);
-            var vectors = new Dictionary<string, double[][]>(StringComparer.Ordinal);
+            var vectors = new Dictionary<string, byte[][]>(StringComparer.Ordinal);
             for (int s = 0; s < vectorCount; s++)
             {
                 string name = reader.ReadString("a state name");
-                var buffers = new double[parameters.Length][];
+                var buffers = new byte[parameters.Length][];
                 for (int i = 0; i < parameters.Length; i++)
                 {
-                    buffers[i] = reader.ReadDoubles(parameters[i].Value, $"state '{name}' of parameter '{parameters[i].Key}'");
+                    buffers[i] = reader.ReadElements(parameters[i].Value, elementSize, $"state '{name}' of parameter '{parameters[i].Key}'");
                 }
 
                 if (!vectors.TryAdd(name, buffers))
@@ -221,11 +291,11 @@ internal sealed class OptimizerSection
             }
 
             int scalarCount = reader.ReadCount("scalar states", minimumItemBytes: 4);
-            var scalars = new Dictionary<string, double[]>(StringComparer.Ordinal);
+            var scalars = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             for (int s = 0; s < scalarCount; s++)
             {
                 string name = reader.ReadString("a state name");
-                var values = reader.ReadDoubles(parameters.Length, $"scalar state '{name}'");
+                var values = reader.ReadElements(parameters.Length, elementSize, $"scalar state '{name}'");
                 if (vectors.ContainsKey(name) || !scalars.TryAdd(name, values))
                 {
                     throw PayloadReader.Malformed($"State '{name}' appears twice in group {g}.");
@@ -234,10 +304,11 @@ internal sealed class OptimizerSection
 
             return new GroupRecord
             {
-                LearningRate = learningRate,
+                Rule = rule,
                 StepCount = stepCount,
                 SkippedStepCount = skipped,
                 Hyperparameters = hyperparameters,
+                Settings = settings,
                 Parameters = parameters,
                 VectorStates = vectors,
                 ScalarStates = scalars,
@@ -246,18 +317,23 @@ internal sealed class OptimizerSection
 
         public void Validate(Optimizer live, string where)
         {
-            if (Parameters.Length != live.Parameters.Count)
+            if (Rule != live.RuleName)
             {
-                throw Mismatch($"{where}the checkpoint holds state for {Parameters.Length} parameters; this optimizer has {live.Parameters.Count}.");
+                throw Mismatch($"{where}the checkpoint holds the state of {Rule}; this optimizer is {live.RuleName}.");
+            }
+
+            if (Parameters.Length != live.ParameterCount)
+            {
+                throw Mismatch($"{where}the checkpoint holds state for {Parameters.Length} parameters; this optimizer has {live.ParameterCount}.");
             }
 
             for (int i = 0; i < Parameters.Length; i++)
             {
                 var (name, length) = Parameters[i];
-                var parameter = live.Parameters[i];
-                if (name != parameter.Name || length != parameter.Length)
+                var (liveName, liveLength) = live.ParameterShape(i);
+                if (name != liveName || length != liveLength)
                 {
-                    throw Mismatch($"{where}parameter {i} is '{name}' of length {length} in the checkpoint but '{parameter.Name}' of length {parameter.Length} here.");
+                    throw Mismatch($"{where}parameter {i} is '{name}' of length {length} in the checkpoint but '{liveName}' of length {liveLength} here.");
                 }
             }
 
@@ -279,30 +355,46 @@ internal sealed class OptimizerSection
                 }
             }
 
-            if (!SameNames(VectorStates.Keys, live.VectorStates.Keys) || !SameNames(ScalarStates.Keys, live.ScalarStates.Keys))
+            foreach (var (name, value) in Settings)
+            {
+                var setting = live.Settings.FirstOrDefault(s => s.Name == name)
+                    ?? throw Mismatch($"{where}the checkpoint restores the setting '{name}', which this optimizer does not have " +
+                                      $"(it has: {string.Join(", ", live.Settings.Select(s => s.Name))}).");
+                if (!setting.IsValid(value))
+                {
+                    throw PayloadReader.Malformed($"{where}setting '{name}' is {value:R} in the checkpoint, which is not a possible value.");
+                }
+            }
+
+            var state = live.State;
+            if (!SameNames(VectorStates.Keys, state.VectorNames) || !SameNames(ScalarStates.Keys, state.ScalarNames))
             {
                 throw Mismatch($"{where}the checkpoint holds the state ({string.Join(", ", VectorStates.Keys.Concat(ScalarStates.Keys))}); " +
-                               $"this optimizer keeps ({string.Join(", ", live.StateNames)}).");
+                               $"this optimizer keeps ({string.Join(", ", state.Names)}).");
             }
         }
 
         public void Commit(Optimizer live)
         {
-            live.LearningRate = LearningRate;
+            foreach (var (name, value) in Settings)
+            {
+                live.Settings.First(s => s.Name == name).Set(value);
+            }
+
             live.StepCount = StepCount;
             live.SkippedStepCount = SkippedStepCount;
+            var state = live.State;
             foreach (var (name, buffers) in VectorStates)
             {
-                var target = live.VectorStates[name];
                 for (int i = 0; i < buffers.Length; i++)
                 {
-                    buffers[i].CopyTo(target[i], 0);
+                    buffers[i].CopyTo(state.VectorBytes(name, i));
                 }
             }
 
             foreach (var (name, values) in ScalarStates)
             {
-                values.CopyTo(live.ScalarStates[name], 0);
+                values.CopyTo(state.ScalarBytes(name));
             }
         }
 

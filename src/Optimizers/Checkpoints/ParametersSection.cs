@@ -1,39 +1,70 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Optimizers.Checkpoints;
 
-/// <summary>The "parameters" section: each parameter's name, length and values (model weights).</summary>
+/// <summary>
+/// The "parameters" section: the element type (version 2 on) and each parameter's name, length and values (model
+/// weights) as raw elements.
+/// </summary>
 internal sealed class ParametersSection
 {
-    private ParametersSection(KeyValuePair<string, double[]>[] values) => Values = values;
-
-    public KeyValuePair<string, double[]>[] Values { get; }
-
-    public static void Write(PayloadWriter writer, IReadOnlyList<Parameter> parameters)
+    private ParametersSection(int elementSize, KeyValuePair<string, byte[]>[] values)
     {
+        ElementSize = elementSize;
+        Values = values;
+    }
+
+    /// <summary>Bytes per element: 4 (float32) or 8 (float64; always in version 1).</summary>
+    public int ElementSize { get; }
+
+    public KeyValuePair<string, byte[]>[] Values { get; }
+
+    public static void Write<T>(PayloadWriter writer, IReadOnlyList<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int elementSize = Unsafe.SizeOf<T>();
+        writer.WriteByte((byte)elementSize);
         writer.WriteInt32(parameters.Count);
         foreach (var parameter in parameters)
         {
             writer.WriteString(parameter.Name);
             writer.WriteInt32(parameter.Length);
-            writer.WriteDoubles(parameter.ValueSpan);
+            writer.WriteElements(MemoryMarshal.AsBytes(parameter.ValueSpan), elementSize);
         }
     }
 
     public static ParametersSection Parse(PayloadReader reader)
     {
-        var values = new KeyValuePair<string, double[]>[reader.ReadCount("parameters", minimumItemBytes: 8)];
+        int elementSize = reader.Version == 1 ? sizeof(double) : reader.ReadByte();
+        if (elementSize is not (sizeof(float) or sizeof(double)))
+        {
+            throw PayloadReader.Malformed($"Unknown element size {elementSize}; checkpoints hold float32 (4) or float64 (8) values.");
+        }
+
+        var values = new KeyValuePair<string, byte[]>[reader.ReadCount("parameters", minimumItemBytes: 8)];
         for (int i = 0; i < values.Length; i++)
         {
             string name = reader.ReadString("a parameter name");
             int length = reader.ReadInt32();
-            values[i] = new(name, reader.ReadDoubles(length, $"the values of parameter '{name}'"));
+            values[i] = new(name, reader.ReadElements(length, elementSize, $"the values of parameter '{name}'"));
         }
 
         reader.ExpectEnd("The parameters section");
-        return new ParametersSection(values);
+        return new ParametersSection(elementSize, values);
     }
 
-    public void Validate(IReadOnlyList<Parameter> parameters)
+    public void Validate<T>(IReadOnlyList<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int elementSize = Unsafe.SizeOf<T>();
+        if (ElementSize != elementSize)
+        {
+            throw new CheckpointException(CheckpointError.Mismatch,
+                $"The checkpoint holds {OptimizerSection.ElementTypeName(ElementSize)} parameter values; these parameters are {ElementTypes.NameOf<T>()}.");
+        }
+
         if (Values.Length != parameters.Count)
         {
             throw new CheckpointException(CheckpointError.Mismatch,
@@ -43,19 +74,21 @@ internal sealed class ParametersSection
         for (int i = 0; i < Values.Length; i++)
         {
             var (name, values) = Values[i];
-            if (name != parameters[i].Name || values.Length != parameters[i].Length)
+            int length = values.Length / ElementSize;
+            if (name != parameters[i].Name || length != parameters[i].Length)
             {
                 throw new CheckpointException(CheckpointError.Mismatch,
-                    $"Parameter {i} is '{name}' of length {values.Length} in the checkpoint but '{parameters[i].Name}' of length {parameters[i].Length} here.");
+                    $"Parameter {i} is '{name}' of length {length} in the checkpoint but '{parameters[i].Name}' of length {parameters[i].Length} here.");
             }
         }
     }
 
-    public void Commit(IReadOnlyList<Parameter> parameters)
+    public void Commit<T>(IReadOnlyList<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < Values.Length; i++)
         {
-            Values[i].Value.CopyTo(parameters[i].ValueSpan);
+            Values[i].Value.CopyTo(MemoryMarshal.AsBytes(parameters[i].ValueSpan));
         }
     }
 }

@@ -16,12 +16,16 @@ internal sealed class PayloadReader
     private readonly int _end;
     private int _position;
 
-    public PayloadReader(byte[] data, int start, int end)
+    public PayloadReader(byte[] data, int start, int end, uint version)
     {
         _data = data;
         _position = start;
         _end = end;
+        Version = version;
     }
+
+    /// <summary>The format version of the checkpoint this reader reads (sections are laid out by version).</summary>
+    public uint Version { get; }
 
     public int Remaining => _end - _position;
 
@@ -69,6 +73,26 @@ internal sealed class PayloadReader
         return values;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> elements of <paramref name="elementSize"/> bytes (4: float32, 8: float64), little-endian
+    /// in the data, returned in this machine's byte order.
+    /// </summary>
+    public byte[] ReadElements(int count, int elementSize, string what)
+    {
+        if (count < 0 || (long)count * elementSize > Remaining)
+        {
+            throw Malformed($"{what} needs {count} elements of {elementSize} bytes but only {Remaining} bytes remain.");
+        }
+
+        var bytes = Take(count * elementSize, what).ToArray();
+        if (!BitConverter.IsLittleEndian)
+        {
+            Endian.Reverse(bytes, elementSize);
+        }
+
+        return bytes;
+    }
+
     public string ReadString(string what)
     {
         int count = ReadInt32();
@@ -95,7 +119,7 @@ internal sealed class PayloadReader
             throw Malformed($"{what} claims {length} bytes but only {Remaining} remain.");
         }
 
-        var slice = new PayloadReader(_data, _position, _position + (int)length);
+        var slice = new PayloadReader(_data, _position, _position + (int)length, Version);
         _position += (int)length;
         return slice;
     }

@@ -39,6 +39,18 @@ internal sealed class PayloadWriter
         }
     }
 
+    /// <summary>Elements of <paramref name="elementSize"/> bytes (4: float32, 8: float64), given in this machine's byte
+    /// order and written little-endian: the raw IEEE-754 bits of each.</summary>
+    public void WriteElements(ReadOnlySpan<byte> elements, int elementSize)
+    {
+        var destination = Reserve(elements.Length);
+        elements.CopyTo(destination);
+        if (!BitConverter.IsLittleEndian)
+        {
+            Endian.Reverse(destination, elementSize);
+        }
+    }
+
     /// <summary>A UTF-8 string prefixed by its byte count (int32).</summary>
     public void WriteString(string value)
     {

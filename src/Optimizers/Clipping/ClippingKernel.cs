@@ -3,141 +3,153 @@ using System.Runtime.InteropServices;
 
 namespace Optimizers.Clipping;
 
-/// <summary>The span passes behind <see cref="GradientClipping"/>: vectorised, allocation-free.</summary>
+/// <summary>
+/// The span passes behind <see cref="GradientClipping"/>: vectorised, allocation-free. Norms accumulate in double
+/// whatever the element type (a float32 gradient is widened to double before it is squared), so that a float32
+/// norm neither overflows nor loses the small elements' share; scaling and clamping write in the element type.
+/// </summary>
 internal static class ClippingKernel
 {
     /// <summary>
     /// Raises <paramref name="maxAbs"/> to the largest |x[i]| and reports whether every element is finite.
     /// When an element is NaN or ±∞ the value left in <paramref name="maxAbs"/> is unspecified.
     /// </summary>
-    public static bool MaxAbs(ReadOnlySpan<double> x, ref double maxAbs)
+    public static bool MaxAbs<T>(ReadOnlySpan<T> x, ref double maxAbs)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
         bool finite = true;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        T max = T.CreateTruncating(maxAbs);   // exact: maxAbs is 0 or the |x| of an element of this type
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
         {
-            var vectors = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var max = new Vector<double>(maxAbs);
-            var nonFinite = Vector<double>.Zero;
+            var vectors = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var vmax = new Vector<T>(max);
+            var nonFinite = Vector<T>.Zero;
             foreach (var v in vectors)
             {
-                max = Vector.Max(max, Vector.Abs(v));
+                vmax = Vector.Max(vmax, Vector.Abs(v));
                 nonFinite += v - v;   // 0 for finite v, NaN for NaN or ±∞
             }
 
-            finite = nonFinite == Vector<double>.Zero;
-            for (int k = 0; k < Vector<double>.Count; k++)
+            finite = nonFinite == Vector<T>.Zero;
+            for (int k = 0; k < Vector<T>.Count; k++)
             {
-                maxAbs = Math.Max(maxAbs, max[k]);
+                max = T.Max(max, vmax[k]);
             }
 
-            i = vectors.Length * Vector<double>.Count;
+            i = vectors.Length * Vector<T>.Count;
         }
 
         for (; i < x.Length; i++)
         {
-            finite &= double.IsFinite(x[i]);
-            maxAbs = Math.Max(maxAbs, Math.Abs(x[i]));
+            finite &= T.IsFinite(x[i]);
+            max = T.Max(max, T.Abs(x[i]));
         }
 
+        maxAbs = double.CreateTruncating(max);
         return finite;
     }
 
-    /// <summary>Σ (s·x[i])², with s a power of two so that the scaling is exact.</summary>
-    public static double SumOfSquares(ReadOnlySpan<double> x, double s)
+    /// <summary>Σ (s·x[i])² in double, with s a power of two so that the scaling is exact.</summary>
+    public static double SumOfSquares<T>(ReadOnlySpan<T> x, double s)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;
         int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
         {
-            var vectors = MemoryMarshal.Cast<double, Vector<double>>(x);
             var acc = Vector<double>.Zero;
-            foreach (var v in vectors)
+            foreach (var v in Wide(x))
             {
                 var scaled = v * s;
                 acc += scaled * scaled;
             }
 
             sum = Vector.Sum(acc);
-            i = vectors.Length * Vector<double>.Count;
+            i = x.Length / Vector<T>.Count * Vector<T>.Count;
         }
 
         for (; i < x.Length; i++)
         {
-            double scaled = x[i] * s;
+            double scaled = double.CreateTruncating(x[i]) * s;
             sum += scaled * scaled;
         }
 
         return sum;
     }
 
-    /// <summary>Σ |s·x[i]|, with s a power of two so that the scaling is exact.</summary>
-    public static double SumOfAbs(ReadOnlySpan<double> x, double s)
+    /// <summary>Σ |s·x[i]| in double, with s a power of two so that the scaling is exact.</summary>
+    public static double SumOfAbs<T>(ReadOnlySpan<T> x, double s)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;
         int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
         {
-            var vectors = MemoryMarshal.Cast<double, Vector<double>>(x);
             var acc = Vector<double>.Zero;
-            foreach (var v in vectors)
+            foreach (var v in Wide(x))
             {
                 acc += Vector.Abs(v * s);
             }
 
             sum = Vector.Sum(acc);
-            i = vectors.Length * Vector<double>.Count;
+            i = x.Length / Vector<T>.Count * Vector<T>.Count;
         }
 
         for (; i < x.Length; i++)
         {
-            sum += Math.Abs(x[i] * s);
+            sum += Math.Abs(double.CreateTruncating(x[i]) * s);
         }
 
         return sum;
     }
 
-    /// <summary>Σ |s·x[i]|^p for a general p (scalar: there is no vector power).</summary>
-    public static double SumOfPowers(ReadOnlySpan<double> x, double s, double p)
+    /// <summary>Σ |s·x[i]|^p in double for a general p (scalar: there is no vector power).</summary>
+    public static double SumOfPowers<T>(ReadOnlySpan<T> x, double s, double p)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;
-        foreach (double value in x)
+        foreach (T value in x)
         {
-            sum += Math.Pow(Math.Abs(value * s), p);
+            sum += Math.Pow(Math.Abs(double.CreateTruncating(value) * s), p);
         }
 
         return sum;
     }
 
-    /// <summary>x[i] = x[i] · c.</summary>
-    public static void Scale(Span<double> x, double c)
+    /// <summary>x[i] = x[i] · c, with c rounded to <typeparamref name="T"/> once.</summary>
+    public static void Scale<T>(Span<T> x, double c)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T factor = T.CreateTruncating(c);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var vectors = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vectors = MemoryMarshal.Cast<T, Vector<T>>(x);
             for (int k = 0; k < vectors.Length; k++)
             {
-                vectors[k] *= c;
+                vectors[k] *= factor;
             }
 
-            i = vectors.Length * Vector<double>.Count;
+            i = vectors.Length * Vector<T>.Count;
         }
 
         for (; i < x.Length; i++)
         {
-            x[i] *= c;
+            x[i] *= factor;
         }
     }
 
-    /// <summary>x[i] = min(max(x[i], −c), c); NaN stays NaN, as torch's clamp.</summary>
-    public static void Clamp(Span<double> x, double c)
+    /// <summary>x[i] = min(max(x[i], −c), c), with c rounded to <typeparamref name="T"/>; NaN stays NaN, as torch's clamp.</summary>
+    public static void Clamp<T>(Span<T> x, double c)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T bound = T.CreateTruncating(c);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var vectors = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var high = new Vector<double>(c);
+            var vectors = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var high = new Vector<T>(bound);
             var low = -high;
             for (int k = 0; k < vectors.Length; k++)
             {
@@ -147,14 +159,64 @@ internal static class ClippingKernel
                 vectors[k] = v;
             }
 
-            i = vectors.Length * Vector<double>.Count;
+            i = vectors.Length * Vector<T>.Count;
         }
 
         for (; i < x.Length; i++)
         {
-            double v = x[i];
-            v = v < -c ? -c : v;
-            x[i] = v > c ? c : v;
+            T v = x[i];
+            v = v < -bound ? -bound : v;
+            x[i] = v > bound ? bound : v;
+        }
+    }
+
+    /// <summary>The whole vectors of <paramref name="x"/> as vectors of double (float32 vectors widened into two each).</summary>
+    private static WideVectors<T> Wide<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => new(MemoryMarshal.Cast<T, Vector<T>>(x));
+
+    /// <summary>Enumerates vectors of <typeparamref name="T"/> as vectors of double, without allocating.</summary>
+    private ref struct WideVectors<T>(ReadOnlySpan<Vector<T>> vectors)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly ReadOnlySpan<Vector<T>> _vectors = vectors;
+        private int _index = -1;
+        private Vector<double> _high;
+        private bool _pendingHigh;
+
+        public readonly WideVectors<T> GetEnumerator() => this;
+
+        public Vector<double> Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (typeof(T) == typeof(double))
+            {
+                if (++_index >= _vectors.Length)
+                {
+                    return false;
+                }
+
+                Current = Vector.As<T, double>(_vectors[_index]);
+                return true;
+            }
+
+            if (_pendingHigh)
+            {
+                _pendingHigh = false;
+                Current = _high;
+                return true;
+            }
+
+            if (++_index >= _vectors.Length)
+            {
+                return false;
+            }
+
+            Vector.Widen(Vector.As<T, float>(_vectors[_index]), out var low, out _high);
+            _pendingHigh = true;
+            Current = low;
+            return true;
         }
     }
 }

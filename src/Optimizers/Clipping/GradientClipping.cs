@@ -1,13 +1,15 @@
+using System.Numerics;
+
 namespace Optimizers.Clipping;
 
 /// <summary>
-/// Gradient clipping over any set of <see cref="Parameter"/>s, as <c>torch.nn.utils.clip_grad_norm_</c> and
+/// Gradient clipping over any set of parameters (<see cref="Parameter{T}"/>, float or double), as <c>torch.nn.utils.clip_grad_norm_</c> and
 /// <c>clip_grad_value_</c>. Call it between computing the gradients and <see cref="IOptimizer.Step"/>.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Both methods work on the gradients in place, in span-based vectorised passes, and allocate nothing when the
-/// parameters come as an <see cref="IReadOnlyList{T}"/> (an array, a list, <see cref="IOptimizer.Parameters"/>)
+/// parameters come as an <see cref="IReadOnlyList{T}"/> (an array, a list, <see cref="IOptimizer{T}.Parameters"/>)
 /// of at most 256 parameters; any other sequence is copied into an array once per call, and longer lists use a
 /// hash set for the duplicate check.
 /// </para>
@@ -45,6 +47,12 @@ public static class GradientClipping
     /// comes back as +∞.
     /// </para>
     /// <para>
+    /// Single precision: the norm is accumulated in double for float32 gradients too (each element is widened before it
+    /// is squared), so it is exact to double rounding and never overflows; c is formed in double and rounded to float32
+    /// for the multiplication. torch accumulates a float32 norm in float32 and forms c in float32, so for float32 the two
+    /// agree to float32 rounding, not bit for bit.
+    /// </para>
+    /// <para>
     /// Non-finite gradients: with <paramref name="errorIfNonFinite"/> false (the default, as torch's
     /// <c>error_if_nonfinite=False</c>) the method behaves as torch: the returned norm is NaN if any element is
     /// NaN and +∞ otherwise, and every gradient is multiplied by c, which is NaN or 0; the optimizer's non-finite
@@ -54,6 +62,7 @@ public static class GradientClipping
     /// <para>torch equivalent: <c>torch.nn.utils.clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite)</c>;
     /// Optax: <c>clip_by_global_norm</c> (2-norm, no 10⁻⁶); Keras: the optimizers' <c>global_clipnorm</c>.</para>
     /// </remarks>
+    /// <typeparam name="T">The element type of the gradients: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">The parameters whose gradients are clipped together; none null or repeated (may be empty).</param>
     /// <param name="maxNorm">The largest global norm allowed: finite and ≥ 0.</param>
     /// <param name="normType">p: 2 (the default), 1, +∞ (<see cref="double.PositiveInfinity"/>) or any finite p &gt; 0.</param>
@@ -64,8 +73,9 @@ public static class GradientClipping
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> or <paramref name="normType"/> is out of range.</exception>
     /// <exception cref="NonFiniteGradientException"><paramref name="errorIfNonFinite"/> is true and a gradient holds NaN or ±∞.</exception>
     /// <exception cref="OverflowException"><paramref name="errorIfNonFinite"/> is true and the norm exceeds double.MaxValue.</exception>
-    public static double ClipByGlobalNorm(IEnumerable<Parameter> parameters, double maxNorm, double normType = 2,
+    public static double ClipByGlobalNorm<T>(IEnumerable<Parameter<T>> parameters, double maxNorm, double normType = 2,
                                           bool errorIfNonFinite = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var list = Validated(parameters);
         Check.NonNegativeFinite(maxNorm);
@@ -88,13 +98,15 @@ public static class GradientClipping
     /// The global norm ‖g‖ₚ of all gradients, computed as in <see cref="ClipByGlobalNorm"/> but without changing
     /// them (torch's <c>torch.nn.utils.get_total_norm</c>).
     /// </summary>
+    /// <typeparam name="T">The element type of the gradients: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">The parameters whose gradients are measured; none null or repeated (may be empty).</param>
     /// <param name="normType">p: 2 (the default), 1, +∞ or any finite p &gt; 0.</param>
     /// <returns>‖g‖ₚ; NaN if an element is NaN, +∞ if one is ±∞.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> holds null or the same parameter twice.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="normType"/> is out of range.</exception>
-    public static double GlobalNorm(IEnumerable<Parameter> parameters, double normType = 2)
+    public static double GlobalNorm<T>(IEnumerable<Parameter<T>> parameters, double normType = 2)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var list = Validated(parameters);
         CheckNormType(normType);
@@ -110,12 +122,14 @@ public static class GradientClipping
     /// clip_value)</c>; Optax: <c>clip</c>; Keras: the optimizers' <c>clipvalue</c>.
     /// </para>
     /// </remarks>
+    /// <typeparam name="T">The element type of the gradients: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">The parameters whose gradients are clamped; none null or repeated (may be empty).</param>
     /// <param name="clipValue">The bound: finite and ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> holds null or the same parameter twice.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="clipValue"/> is negative or not finite.</exception>
-    public static void ClipByValue(IEnumerable<Parameter> parameters, double clipValue)
+    public static void ClipByValue<T>(IEnumerable<Parameter<T>> parameters, double clipValue)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var list = Validated(parameters);
         Check.NonNegativeFinite(clipValue);
@@ -125,7 +139,8 @@ public static class GradientClipping
         }
     }
 
-    private static double Norm(IReadOnlyList<Parameter> list, double p, bool errorIfNonFinite)
+    private static double Norm<T>(IReadOnlyList<Parameter<T>> list, double p, bool errorIfNonFinite)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         double max = 0;
         bool finite = true;
@@ -167,7 +182,8 @@ public static class GradientClipping
         return total;
     }
 
-    private static double NonFiniteNorm(IReadOnlyList<Parameter> list, bool errorIfNonFinite)
+    private static double NonFiniteNorm<T>(IReadOnlyList<Parameter<T>> list, bool errorIfNonFinite)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool anyNaN = false;
         for (int i = 0; i < list.Count; i++)
@@ -181,12 +197,12 @@ public static class GradientClipping
 
             if (errorIfNonFinite)
             {
-                throw new NonFiniteGradientException(list[i].Name, bad, g[bad]);
+                throw new NonFiniteGradientException(list[i].Name, bad, double.CreateTruncating(g[bad]));
             }
 
             for (int j = bad; j < g.Length && !anyNaN; j++)
             {
-                anyNaN = double.IsNaN(g[j]);
+                anyNaN = T.IsNaN(g[j]);
             }
         }
 
@@ -202,10 +218,11 @@ public static class GradientClipping
         }
     }
 
-    private static IReadOnlyList<Parameter> Validated(IEnumerable<Parameter> parameters)
+    private static IReadOnlyList<Parameter<T>> Validated<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var list = parameters as IReadOnlyList<Parameter> ?? parameters.ToArray();
+        var list = parameters as IReadOnlyList<Parameter<T>> ?? parameters.ToArray();
         for (int i = 0; i < list.Count; i++)
         {
             if (list[i] is null)
@@ -229,7 +246,7 @@ public static class GradientClipping
         }
         else
         {
-            var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+            var seen = new HashSet<Parameter<T>>(ReferenceEqualityComparer.Instance);
             for (int i = 0; i < list.Count; i++)
             {
                 if (!seen.Add(list[i]))
@@ -242,7 +259,8 @@ public static class GradientClipping
         return list;
     }
 
-    private static ArgumentException Duplicate(Parameter parameter, int index) => new(
+    private static ArgumentException Duplicate<T>(Parameter<T> parameter, int index)
+        where T : unmanaged, IFloatingPointIeee754<T> => new(
         $"Parameter '{parameter.Name}' appears more than once (again at index {index}); its gradient would be counted and scaled twice.",
         "parameters");
 }

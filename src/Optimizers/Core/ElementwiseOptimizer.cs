@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Optimizers;
 /// and updated on several threads (see <see cref="Optimizer.MaxDegreeOfParallelism"/>).
 /// </summary>
 /// <remarks>
-/// <para>A rule supplies two pieces instead of <see cref="Optimizer.UpdateParameter"/>:</para>
+/// <para>A rule supplies two pieces instead of <see cref="Optimizer{T}.UpdateParameter"/>:</para>
 /// <list type="bullet">
 /// <item><see cref="BeginParameterStep"/>, called once per parameter and step, before any of that parameter's
 /// ranges, on the calling thread: the place for per-parameter scalar state such as a running product
@@ -22,7 +24,9 @@ namespace Optimizers;
 /// parameter gets <see cref="BeginParameterStep"/> followed by one <see cref="UpdateRange"/> over all of it.
 /// </para>
 /// </remarks>
-public abstract class ElementwiseOptimizer : Optimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public abstract class ElementwiseOptimizer<T> : Optimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private RangeWork? _work;
 
@@ -32,7 +36,7 @@ public abstract class ElementwiseOptimizer : Optimizer
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentException">The list is empty, holds null or holds the same parameter twice.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative.</exception>
-    protected ElementwiseOptimizer(IEnumerable<Parameter> parameters, double learningRate)
+    protected ElementwiseOptimizer(IEnumerable<Parameter<T>> parameters, double learningRate)
         : base(parameters, learningRate)
     {
     }
@@ -41,7 +45,7 @@ public abstract class ElementwiseOptimizer : Optimizer
     /// Updates per-parameter scalar state once per step, before any range of parameter <paramref name="index"/>
     /// is updated. Does nothing unless overridden.
     /// </summary>
-    /// <param name="index">The parameter's position in <see cref="Optimizer.Parameters"/>.</param>
+    /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
     /// <param name="step">t, the 1-based number of this step.</param>
     protected virtual void BeginParameterStep(int index, long step)
     {
@@ -53,19 +57,19 @@ public abstract class ElementwiseOptimizer : Optimizer
     /// (<c>state[index].AsSpan(start, value.Length)</c>). Purely elementwise; may run concurrently for
     /// different ranges.
     /// </summary>
-    /// <param name="index">The parameter's position in <see cref="Optimizer.Parameters"/>, for per-parameter state.</param>
+    /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>, for per-parameter state.</param>
     /// <param name="start">The offset of the range inside the parameter (a multiple of 16 unless it is 0).</param>
     /// <param name="value">θ over the range, updated in place.</param>
     /// <param name="gradient">∇J(θ) over the range; finite unless <see cref="Optimizer.NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Propagate"/>.</param>
     /// <param name="step">t, the 1-based number of this step.</param>
-    protected abstract void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step);
+    protected abstract void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step);
 
     /// <summary>The single-threaded path: <see cref="BeginParameterStep"/>, then one range over the whole parameter.</summary>
-    /// <param name="index">The parameter's position in <see cref="Optimizer.Parameters"/>.</param>
+    /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
     /// <param name="value">θ, updated in place.</param>
     /// <param name="gradient">∇J(θ).</param>
     /// <param name="step">t, the 1-based number of this step.</param>
-    protected sealed override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateParameter(int index, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
         BeginParameterStep(index, step);
         UpdateRange(index, 0, value, gradient, step);
@@ -86,7 +90,7 @@ public abstract class ElementwiseOptimizer : Optimizer
     }
 
     /// <summary>One step's <see cref="UpdateRange"/> calls, part by part.</summary>
-    private sealed class RangeWork(ElementwiseOptimizer owner) : IPartitionedWork
+    private sealed class RangeWork(ElementwiseOptimizer<T> owner) : IPartitionedWork
     {
         public StepPartition? Partition { get; set; }
 

@@ -1,24 +1,35 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
-/// An update rule that moves a fixed list of <see cref="Parameter"/>s along their gradients.
+/// An update rule that moves a fixed list of parameters along their gradients, whatever their element type: what a
+/// learning-rate schedule or a training loop needs.
 /// </summary>
 /// <remarks>
-/// A training loop is <c>ZeroGrad()</c>, compute gradients (for example <see cref="Networks.Network.Backward"/>),
-/// <c>Step()</c>. Implementations are not thread-safe: one optimizer is driven from one thread at a time;
-/// distinct optimizers over distinct parameters may run on different threads.
+/// A training loop is <c>ZeroGrad()</c>, compute gradients (for example <see cref="Networks.Network{T}.Backward"/>),
+/// <c>Step()</c>. The parameters themselves are typed by element in <see cref="IOptimizer{T}"/>. Implementations are not
+/// thread-safe: one optimizer is driven from one thread at a time; distinct optimizers over distinct parameters may
+/// run on different threads.
 /// </remarks>
 public interface IOptimizer
 {
-    /// <summary>The parameters this optimizer updates, in the order given at construction.</summary>
-    IReadOnlyList<Parameter> Parameters { get; }
-
     /// <summary>The learning rate α used by the next <see cref="Step"/>; may change between steps (schedules).</summary>
+    /// <remarks>A <see cref="double"/> whatever the element type, as in torch.optim.</remarks>
     double LearningRate { get; set; }
 
-    /// <summary>Performs one update of every parameter from its current <see cref="Parameter.Gradient"/>.</summary>
+    /// <summary>Performs one update of every parameter from its current gradient.</summary>
     void Step();
 
     /// <summary>Sets the gradient of every parameter to zero.</summary>
     void ZeroGrad();
+}
+
+/// <summary>An <see cref="IOptimizer"/> over parameters of element type <typeparamref name="T"/>.</summary>
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public interface IOptimizer<T> : IOptimizer
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The parameters this optimizer updates, in the order given at construction.</summary>
+    IReadOnlyList<Parameter<T>> Parameters { get; }
 }

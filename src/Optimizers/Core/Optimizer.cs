@@ -1,60 +1,41 @@
-using System.Collections.ObjectModel;
-
 namespace Optimizers;
 
 /// <summary>
-/// Shared plumbing for the update rules: the parameter list, the learning rate, the step count and the
-/// non-finite gradient guard. A rule derives from it and supplies <see cref="UpdateParameter"/>.
+/// What every update rule shares whatever its element type: the learning rate, the step count, the non-finite
+/// gradient guard, parallelism and the recorded hyperparameters. Rules derive from <see cref="Optimizer{T}"/>, which
+/// adds the parameters and the per-parameter state.
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="Step"/> first checks every gradient as <see cref="NonFiniteGradients"/> says, then increments the
-/// step count t and calls <see cref="UpdateParameter"/> once per parameter with t. Because the check runs before
-/// anything is written, a bad gradient leaves every parameter and all state untouched.
+/// <see cref="Step"/> first checks every gradient as <see cref="NonFiniteGradients"/> says, then increments the step
+/// count t and updates every parameter with t. Because the check runs before anything is written, a bad gradient
+/// leaves every parameter and all state untouched.
 /// </para>
 /// <para>
-/// Each rule records its hyperparameters by name (<see cref="RecordHyperparameter(string, double)"/>) and its
-/// per-parameter state by name (<see cref="AddVectorState"/>, <see cref="AddScalarState"/>); checkpoints
-/// (<see cref="Checkpoints.Checkpoint"/>) save and verify exactly those, with no code per rule.
+/// Hold a rule as <see cref="Optimizer"/> when only these settings matter (a training loop, a schedule); hold it as
+/// <see cref="Optimizer{T}"/> (for example <c>Optimizer&lt;double&gt;</c>) to reach its <see cref="Optimizer{T}.Parameters"/>
+/// and state.
 /// </para>
 /// <para>
-/// Rules whose arithmetic is elementwise derive from <see cref="ElementwiseOptimizer"/> instead; with
-/// <see cref="MaxDegreeOfParallelism"/> above 1 their parameters are then cut into ranges that are updated on
-/// several threads, with results identical bit for bit to the single-threaded path.
-/// </para>
-/// <para>
-/// Thread safety: instances are not thread-safe. Distinct optimizers over distinct parameters may be
-/// stepped from different threads concurrently.
+/// Thread safety: instances are not thread-safe. Distinct optimizers over distinct parameters may be stepped from
+/// different threads concurrently.
 /// </para>
 /// </remarks>
 public abstract class Optimizer : IOptimizer
 {
-    private readonly Parameter[] _parameters;
-    private readonly Dictionary<string, double[][]> _vectorState = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double[]> _scalarState = new(StringComparer.Ordinal);
     private readonly List<KeyValuePair<string, double>> _hyperparameters = [];
+    private readonly List<RestorableSetting> _settings = [];
     private double _learningRate;
     private NonFiniteGradientPolicy _nonFiniteGradients = NonFiniteGradientPolicy.Throw;
     private int _maxDegreeOfParallelism = 1;
     private int _minimumPartLength = DefaultMinimumPartLength;
-    private StepPartition? _partition;
-    private GuardWork? _guard;
 
-    /// <summary>Validates and stores the parameters and the learning rate.</summary>
-    /// <param name="parameters">The parameters to update: at least one, none null, none repeated.</param>
-    /// <param name="learningRate">The learning rate α: finite and ≥ 0.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
-    /// <exception cref="ArgumentException">The list is empty, holds null or holds the same parameter twice.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative.</exception>
-    protected Optimizer(IEnumerable<Parameter> parameters, double learningRate)
+    /// <summary>Validates and stores the learning rate (the parameters are validated by <see cref="Optimizer{T}"/>).</summary>
+    private protected Optimizer(double learningRate)
     {
-        _parameters = Check.Parameters(parameters, nameof(parameters));
         _learningRate = Check.NonNegativeFinite(learningRate, nameof(learningRate));
-        Parameters = new ReadOnlyCollection<Parameter>(_parameters);
+        _settings.Add(new RestorableSetting("lr", () => LearningRate, v => LearningRate = v, v => double.IsFinite(v) && v >= 0));
     }
-
-    /// <inheritdoc />
-    public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentOutOfRangeException">The value is NaN, infinite or negative.</exception>
@@ -91,11 +72,11 @@ public abstract class Optimizer : IOptimizer
     /// <para>
     /// Above 1, the parameters are laid end to end and cut into at most this many contiguous parts of at least
     /// 32,768 elements each: a large parameter is split, many small ones are grouped. The gradient check and, for
-    /// rules derived from <see cref="ElementwiseOptimizer"/> (every rule in this library), the update itself run
+    /// rules derived from <see cref="ElementwiseOptimizer{T}"/> (every rule in this library), the update itself run
     /// part by part on a small pool of background threads shared by the process (one fewer than
     /// <see cref="Environment.ProcessorCount"/>) plus the calling thread. No memory is allocated per step, and the
     /// result is identical bit for bit to the single-threaded path: each element sees the same operations in the
-    /// same order. Rules not derived from <see cref="ElementwiseOptimizer"/> still update on the calling thread.
+    /// same order. Rules not derived from <see cref="ElementwiseOptimizer{T}"/> still update on the calling thread.
     /// </para>
     /// <para>
     /// An update is limited by memory bandwidth, so more threads help only while they add bandwidth: try
@@ -113,13 +94,13 @@ public abstract class Optimizer : IOptimizer
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxDegreeOfParallelism));
             _maxDegreeOfParallelism = value;
-            _partition = null;
+            PartitionChanged();
         }
     }
 
     /// <summary>The smallest part <see cref="MaxDegreeOfParallelism"/> cuts: about 0.5 MB or more of memory
-    /// traffic (≥ 2 streams × 8 bytes per element), tens of microseconds of work against a few microseconds to
-    /// wake a thread.</summary>
+    /// traffic (≥ 2 streams × 8 bytes per element in double), tens of microseconds of work against a few
+    /// microseconds to wake a thread.</summary>
     internal const int DefaultMinimumPartLength = 1 << 15;
 
     /// <summary>The smallest part, in elements (tests lower it to split small parameters).</summary>
@@ -130,16 +111,25 @@ public abstract class Optimizer : IOptimizer
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             _minimumPartLength = value;
-            _partition = null;
+            PartitionChanged();
         }
     }
 
-    /// <summary>The plan for the current setting, built on first use after a change.</summary>
-    internal StepPartition Partition =>
-        _partition ??= new StepPartition(Array.ConvertAll(_parameters, p => p.Length), _maxDegreeOfParallelism, _minimumPartLength);
+    /// <summary>The rule's name, as checkpoints record it: the class name without its type argument
+    /// (<c>Adam</c> for both <see cref="Adam"/> and <c>Adam&lt;float&gt;</c>).</summary>
+    internal string RuleName => RuleNameOf(GetType());
 
-    /// <summary>The parameters, indexed like <see cref="Parameters"/>.</summary>
-    internal Parameter[] ParameterArray => _parameters;
+    /// <summary>The element type of the parameters and state: <see cref="float"/> or <see cref="double"/>.</summary>
+    internal abstract Type ElementType { get; }
+
+    /// <summary>The number of parameters.</summary>
+    internal abstract int ParameterCount { get; }
+
+    /// <summary>The name and length of parameter <paramref name="index"/>.</summary>
+    internal abstract (string Name, int Length) ParameterShape(int index);
+
+    /// <summary>The per-parameter state, by name, element-type-agnostic (for checkpoints).</summary>
+    internal abstract IStateRegistry State { get; }
 
     /// <inheritdoc />
     /// <remarks>The same as <see cref="TryStep"/>, without its result.</remarks>
@@ -147,7 +137,7 @@ public abstract class Optimizer : IOptimizer
     /// A gradient holds NaN or ±∞ and <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>
     /// (nothing was modified).
     /// </exception>
-    /// <exception cref="InvalidOperationException">This optimizer is a group of a <see cref="ParameterGroups"/>.</exception>
+    /// <exception cref="InvalidOperationException">This optimizer is a group of a parameter-groups optimizer.</exception>
     public void Step() => TryStep();
 
     /// <summary>
@@ -160,13 +150,13 @@ public abstract class Optimizer : IOptimizer
     /// A gradient holds NaN or ±∞ and <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>
     /// (nothing was modified): the policy decides, not the method.
     /// </exception>
-    /// <exception cref="InvalidOperationException">This optimizer is a group of a <see cref="ParameterGroups"/>.</exception>
+    /// <exception cref="InvalidOperationException">This optimizer is a group of a parameter-groups optimizer.</exception>
     public bool TryStep()
     {
         if (Owner is not null)
         {
             throw new InvalidOperationException(
-                $"This {GetType().Name} is a group of a ParameterGroups; step the ParameterGroups, which steps every group together.");
+                $"This {RuleName} is a group of a ParameterGroups; step the ParameterGroups, which steps every group together.");
         }
 
         if (!GradientsPass(_nonFiniteGradients))
@@ -179,76 +169,35 @@ public abstract class Optimizer : IOptimizer
         return true;
     }
 
+    /// <inheritdoc />
+    public abstract void ZeroGrad();
+
+    /// <summary>The names of the per-parameter state this rule keeps (for example "momentum_buffer"), in creation order.</summary>
+    public IReadOnlyCollection<string> StateNames => State.Names;
+
+    /// <summary>The parameter-groups optimizer this optimizer is a group of, or null.</summary>
+    internal object? Owner { get; set; }
+
+    /// <summary>The hyperparameters recorded by the rule (not the learning rate), in recording order.</summary>
+    internal IReadOnlyList<KeyValuePair<string, double>> Hyperparameters => _hyperparameters;
+
+    /// <summary>
+    /// The settings that may change between steps and that checkpoints therefore save and restore instead of comparing:
+    /// the learning rate ("lr") always, in creation order.
+    /// </summary>
+    internal IReadOnlyList<RestorableSetting> Settings => _settings;
+
     /// <summary>
     /// Applies <paramref name="policy"/> to every gradient without writing anything: true when the step may go
     /// ahead, false when it must be skipped; throws under <see cref="NonFiniteGradientPolicy.Throw"/>.
     /// </summary>
-    internal bool GradientsPass(NonFiniteGradientPolicy policy)
-    {
-        if (policy == NonFiniteGradientPolicy.Propagate)
-        {
-            return true;
-        }
-
-        if (!FindNonFinite(out int badParameter, out int badIndex))
-        {
-            return true;
-        }
-
-        var parameter = _parameters[badParameter];
-        return policy == NonFiniteGradientPolicy.Skip
-            ? false
-            : throw new NonFiniteGradientException(parameter.Name, badIndex, parameter.GradientSpan[badIndex]);
-    }
-
-    /// <summary>
-    /// Finds the first NaN or ±∞ among all gradients (in parameter order), part by part on the worker pool when
-    /// <see cref="MaxDegreeOfParallelism"/> splits the parameters; read-only.
-    /// </summary>
-    private bool FindNonFinite(out int parameterIndex, out int elementIndex)
-    {
-        var partition = Partition;
-        if (partition.Parts > 1)
-        {
-            return (_guard ??= new GuardWork(this)).Find(partition, out parameterIndex, out elementIndex);
-        }
-
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            int bad = Elementwise.IndexOfNonFinite(_parameters[i].GradientSpan);
-            if (bad >= 0)
-            {
-                parameterIndex = i;
-                elementIndex = bad;
-                return true;
-            }
-        }
-
-        parameterIndex = elementIndex = -1;
-        return false;
-    }
+    internal abstract bool GradientsPass(NonFiniteGradientPolicy policy);
 
     /// <summary>Updates every parameter with t = <see cref="StepCount"/> + 1, then counts the step. No check.</summary>
-    internal void Update()
-    {
-        long t = StepCount + 1;
-        var partition = Partition;
-        if (partition.Parts == 1 || !UpdateInParts(partition, t))
-        {
-            for (int i = 0; i < _parameters.Length; i++)
-            {
-                UpdateParameter(i, _parameters[i].ValueSpan, _parameters[i].GradientSpan, t);
-            }
-        }
+    internal abstract void Update();
 
-        StepCount = t;
-    }
-
-    /// <summary>The <see cref="ParameterGroups"/> this optimizer is a group of, or null.</summary>
-    internal ParameterGroups? Owner { get; set; }
-
-    /// <summary>The hyperparameters recorded by the rule (not the learning rate), in recording order.</summary>
-    internal IReadOnlyList<KeyValuePair<string, double>> Hyperparameters => _hyperparameters;
+    /// <summary>Forgets the parallel plan after <see cref="MaxDegreeOfParallelism"/> or <see cref="MinimumPartLength"/> changed.</summary>
+    private protected abstract void PartitionChanged();
 
     /// <summary>
     /// Records a hyperparameter by name so that checkpoints can verify it (a checkpoint only loads into an optimizer
@@ -275,146 +224,11 @@ public abstract class Optimizer : IOptimizer
     /// <exception cref="ArgumentException">The name is empty or already recorded.</exception>
     protected void RecordHyperparameter(string name, bool value) => RecordHyperparameter(name, value ? 1.0 : 0.0);
 
-    /// <inheritdoc />
-    public void ZeroGrad()
+    /// <summary>A type's name without the arity suffix of a generic type (<c>Adam`1</c> → <c>Adam</c>).</summary>
+    internal static string RuleNameOf(Type type)
     {
-        foreach (var parameter in _parameters)
-        {
-            parameter.ZeroGrad();
-        }
-    }
-
-    /// <summary>The names of the per-parameter state this rule keeps (for example "momentum_buffer"), in creation order.</summary>
-    public IReadOnlyCollection<string> StateNames => _vectorState.Keys.Concat(_scalarState.Keys).ToArray();
-
-    /// <summary>The state vector <paramref name="name"/> of the parameter at <paramref name="index"/>, same length as that parameter.</summary>
-    /// <param name="name">One of <see cref="StateNames"/> that is a vector.</param>
-    /// <param name="index">The parameter's position in <see cref="Parameters"/>.</param>
-    /// <exception cref="KeyNotFoundException">This rule keeps no vector state of that name.</exception>
-    public ReadOnlySpan<double> GetState(string name, int index) => VectorState(name)[index];
-
-    /// <summary>The scalar state <paramref name="name"/> of the parameter at <paramref name="index"/>.</summary>
-    /// <param name="name">One of <see cref="StateNames"/> that is a scalar.</param>
-    /// <param name="index">The parameter's position in <see cref="Parameters"/>.</param>
-    /// <exception cref="KeyNotFoundException">This rule keeps no scalar state of that name.</exception>
-    public double GetScalarState(string name, int index) => ScalarState(name)[index];
-
-    /// <summary>
-    /// Creates a named state vector for every parameter (each as long as its parameter, filled with
-    /// <paramref name="initialValue"/>) and registers it, so that inspection and checkpoints see it.
-    /// Call from the constructor.
-    /// </summary>
-    /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "exp_avg").</param>
-    /// <param name="initialValue">The value of every element before the first step.</param>
-    /// <returns>One array per parameter, indexed like <see cref="Parameters"/>.</returns>
-    protected double[][] AddVectorState(string name, double initialValue = 0)
-    {
-        var state = _parameters.Select(p =>
-        {
-            var a = new double[p.Length];
-            Array.Fill(a, initialValue);
-            return a;
-        }).ToArray();
-        Register(name);
-        _vectorState.Add(name, state);
-        return state;
-    }
-
-    /// <summary>Creates a named scalar per parameter and registers it (see <see cref="AddVectorState"/>).</summary>
-    /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "mu_product").</param>
-    /// <param name="initialValue">The value before the first step.</param>
-    /// <returns>One scalar per parameter, indexed like <see cref="Parameters"/>.</returns>
-    protected double[] AddScalarState(string name, double initialValue = 0)
-    {
-        var state = new double[_parameters.Length];
-        Array.Fill(state, initialValue);
-        Register(name);
-        _scalarState.Add(name, state);
-        return state;
-    }
-
-    /// <summary>Every registered state vector, by name (for checkpoints and tests).</summary>
-    internal IReadOnlyDictionary<string, double[][]> VectorStates => _vectorState;
-
-    /// <summary>Every registered per-parameter scalar, by name (for checkpoints and tests).</summary>
-    internal IReadOnlyDictionary<string, double[]> ScalarStates => _scalarState;
-
-    /// <summary>Applies the rule to one parameter.</summary>
-    /// <param name="index">The parameter's position in <see cref="Parameters"/>, for per-parameter state.</param>
-    /// <param name="value">θ, updated in place.</param>
-    /// <param name="gradient">∇J(θ); finite unless <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Propagate"/>.</param>
-    /// <param name="step">t, the 1-based number of this step.</param>
-    protected abstract void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step);
-
-    /// <summary>
-    /// Updates every parameter part by part on several threads, if this rule can (see <see cref="ElementwiseOptimizer"/>);
-    /// returns false, having done nothing, if it cannot.
-    /// </summary>
-    internal virtual bool UpdateInParts(StepPartition partition, long step) => false;
-
-    private void Register(string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (_vectorState.ContainsKey(name) || _scalarState.ContainsKey(name))
-        {
-            throw new InvalidOperationException($"State '{name}' is registered twice.");
-        }
-    }
-
-    private double[][] VectorState(string name) => _vectorState.TryGetValue(name, out var s)
-        ? s
-        : throw new KeyNotFoundException($"{GetType().Name} keeps no state vector named '{name}'; it keeps: {string.Join(", ", StateNames)}.");
-
-    private double[] ScalarState(string name) => _scalarState.TryGetValue(name, out var s)
-        ? s
-        : throw new KeyNotFoundException($"{GetType().Name} keeps no scalar state named '{name}'; it keeps: {string.Join(", ", StateNames)}.");
-
-    /// <summary>The non-finite check, part by part; reports the same element as the single-threaded loop.</summary>
-    private sealed class GuardWork(Optimizer owner) : IPartitionedWork
-    {
-        private StepPartition? _partition;
-        private int[] _badParameter = [];
-        private int[] _badIndex = [];
-
-        /// <summary>The first non-finite gradient element over all parts, in parameter order.</summary>
-        public bool Find(StepPartition partition, out int parameterIndex, out int elementIndex)
-        {
-            if (!ReferenceEquals(partition, _partition))
-            {
-                _partition = partition;
-                _badParameter = new int[partition.Parts];
-                _badIndex = new int[partition.Parts];
-            }
-
-            WorkerPool.Shared.Run(this, partition.Parts);
-            for (int p = 0; p < partition.Parts; p++)
-            {
-                if (_badParameter[p] >= 0)
-                {
-                    parameterIndex = _badParameter[p];
-                    elementIndex = _badIndex[p];
-                    return true;
-                }
-            }
-
-            parameterIndex = elementIndex = -1;
-            return false;
-        }
-
-        public void RunPart(int part)
-        {
-            _badParameter[part] = -1;
-            foreach (var slice in _partition!.Slices(part))
-            {
-                var gradient = owner._parameters[slice.Index].GradientSpan.Slice(slice.Start, slice.Length);
-                int bad = Elementwise.IndexOfNonFinite(gradient);
-                if (bad >= 0)
-                {
-                    _badParameter[part] = slice.Index;
-                    _badIndex[part] = slice.Start + bad;
-                    return;
-                }
-            }
-        }
+        string name = type.Name;
+        int tick = name.IndexOf('`', StringComparison.Ordinal);
+        return tick < 0 ? name : name[..tick];
     }
 }

@@ -1,65 +1,80 @@
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Double;
+using System.Numerics;
 
 namespace Optimizers;
 
+// Inside the namespace, so that Vector<T> below is MathNet's (these usings are searched before System.Numerics).
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Storage;
+
 /// <summary>
-/// A named vector of trainable values θ together with the gradient ∇J(θ) that an optimizer reads.
+/// A named vector of trainable values θ, of element type <typeparamref name="T"/> (<see cref="float"/> or
+/// <see cref="double"/>), together with the gradient ∇J(θ) that an optimizer reads.
 /// </summary>
+/// <typeparam name="T">The element type: <see cref="float"/> (single precision) or <see cref="double"/>.</typeparam>
 /// <remarks>
 /// <para>
 /// <see cref="Value"/> is updated in place by <see cref="IOptimizer.Step"/>; the reference never changes, so a
-/// matrix or any other view that wraps the same storage (for example a <see cref="DenseMatrix"/> built over
-/// <c>((DenseVector)Value).Values</c>) sees every update without copying.
+/// matrix or any other view that wraps the same storage (for example <c>Matrix&lt;T&gt;.Build.Dense(rows, columns,
+/// array)</c> over the array the parameter was built from) sees every update without copying.
 /// </para>
 /// <para>
 /// Both vectors are dense. <see cref="Gradient"/> starts as zeros of the same length and is written by a
-/// <see cref="Networks.Network"/> or by the caller; write into it (<c>gradient.CopyTo(parameter.Gradient)</c>,
+/// <see cref="Networks.Network{T}"/> or by the caller; write into it (<c>gradient.CopyTo(parameter.Gradient)</c>,
 /// <c>parameter.Gradient[i] = …</c>) rather than replacing it.
+/// </para>
+/// <para>
+/// For double precision, <see cref="Parameter"/> is the same thing under its short name; the library's double
+/// APIs take <c>Parameter&lt;double&gt;</c>, so both are accepted everywhere.
 /// </para>
 /// <para>Thread safety: a parameter is plain mutable data; do not step it from two threads at once.</para>
 /// </remarks>
-public sealed class Parameter
+public class Parameter<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[] _value;
-    private readonly double[] _gradient;
+    private readonly T[] _value;
+    private readonly T[] _gradient;
 
     /// <summary>Creates a parameter over <paramref name="value"/> (not copied) with a zero gradient.</summary>
     /// <param name="name">A non-empty name used in error messages and checkpoints.</param>
     /// <param name="value">
-    /// The trainable values; must be a dense vector (<c>Vector&lt;double&gt;.Build.Dense(…)</c>) because the
+    /// The trainable values; must be a dense vector (<c>Vector&lt;T&gt;.Build.Dense(…)</c>) because the
     /// optimizers update its storage in place.
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="value"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or <paramref name="value"/> is not dense.</exception>
-    public Parameter(string name, Vector<double> value)
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither <see cref="float"/> nor <see cref="double"/>.</exception>
+    public Parameter(string name, Vector<T> value)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
+        ElementTypes.Require<T>();
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new ArgumentException("A parameter name must not be empty or white space.", nameof(name));
         }
 
-        if (value is not DenseVector dense)
+        if (value.Storage is not DenseVectorStorage<T> dense)
         {
             throw new ArgumentException(
-                $"Parameter '{name}' needs a dense vector (Vector<double>.Build.Dense); got {value.GetType().Name}.",
+                $"Parameter '{name}' needs a dense vector (Vector<{typeof(T).Name}>.Build.Dense); got {value.GetType().Name}.",
                 nameof(value));
         }
 
         Name = name;
-        Value = dense;
-        _value = dense.Values;
-        _gradient = new double[_value.Length];
-        Gradient = new DenseVector(_gradient);
+        Value = value;
+        _value = dense.Data;
+        _gradient = new T[_value.Length];
+        Gradient = Vector<T>.Build.Dense(_gradient);
     }
 
     /// <summary>Creates a parameter that wraps <paramref name="values"/> without copying.</summary>
     /// <param name="name">A non-empty name used in error messages and checkpoints.</param>
     /// <param name="values">The storage of the trainable values, shared with the caller.</param>
-    public Parameter(string name, double[] values)
-        : this(name, new DenseVector(values ?? throw new ArgumentNullException(nameof(values))))
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither <see cref="float"/> nor <see cref="double"/>.</exception>
+    public Parameter(string name, T[] values)
+        : this(name, Dense(values))
     {
     }
 
@@ -67,10 +82,10 @@ public sealed class Parameter
     public string Name { get; }
 
     /// <summary>The trainable values θ, updated in place by <see cref="IOptimizer.Step"/>.</summary>
-    public Vector<double> Value { get; }
+    public Vector<T> Value { get; }
 
     /// <summary>The gradient ∇J(θ), written by the network or by the caller and read by the optimizer.</summary>
-    public Vector<double> Gradient { get; }
+    public Vector<T> Gradient { get; }
 
     /// <summary>The number of elements in <see cref="Value"/> and <see cref="Gradient"/>.</summary>
     public int Length => _value.Length;
@@ -81,11 +96,49 @@ public sealed class Parameter
     /// <inheritdoc />
     public override string ToString() => $"{Name} [{Length}]";
 
-    internal double[] ValueArray => _value;
+    internal T[] ValueArray => _value;
 
-    internal double[] GradientArray => _gradient;
+    internal T[] GradientArray => _gradient;
 
-    internal Span<double> ValueSpan => _value;
+    internal Span<T> ValueSpan => _value;
 
-    internal ReadOnlySpan<double> GradientSpan => _gradient;
+    internal ReadOnlySpan<T> GradientSpan => _gradient;
+
+    /// <summary>A parameter over <paramref name="values"/>: a <see cref="Parameter"/> when <typeparamref name="T"/> is
+    /// <see cref="double"/>, so that what the library builds (a network's weights) is the short-named type.</summary>
+    internal static Parameter<T> Over(string name, T[] values)
+        => typeof(T) == typeof(double)
+            ? (Parameter<T>)(object)new Parameter(name, (double[])(object)values)
+            : new Parameter<T>(name, values);
+
+    private static Vector<T> Dense(T[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ElementTypes.Require<T>();
+        return Vector<T>.Build.Dense(values);
+    }
+}
+
+/// <summary>
+/// A named vector of trainable double-precision values θ with its gradient: <see cref="Parameter{T}"/> with
+/// <c>T = double</c> under its short name.
+/// </summary>
+/// <remarks>
+/// Everything is inherited from <see cref="Parameter{T}"/>; the library's double APIs take
+/// <c>Parameter&lt;double&gt;</c>, so a <see cref="Parameter"/> and a <c>Parameter&lt;double&gt;</c> are accepted
+/// alike.
+/// </remarks>
+public sealed class Parameter : Parameter<double>
+{
+    /// <inheritdoc />
+    public Parameter(string name, Vector<double> value)
+        : base(name, value)
+    {
+    }
+
+    /// <inheritdoc />
+    public Parameter(string name, double[] values)
+        : base(name, values)
+    {
+    }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -24,7 +26,9 @@ namespace Optimizers;
 /// shrinks θ when maximising).
 /// </para>
 /// </remarks>
-public sealed class GradientDescent : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class GradientDescent<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates gradient descent over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -33,7 +37,7 @@ public sealed class GradientDescent : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or negative.</exception>
-    public GradientDescent(IEnumerable<Parameter> parameters, double learningRate,
+    public GradientDescent(IEnumerable<Parameter<T>> parameters, double learningRate,
                            double weightDecay = 0, bool maximize = false)
         : base(parameters, learningRate)
     {
@@ -50,6 +54,20 @@ public sealed class GradientDescent : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
         => GradientDescentKernel.Step(value, gradient, LearningRate, WeightDecay, Maximize);
+}
+
+/// <summary>
+/// <see cref="GradientDescent{T}"/> over double-precision parameters, under its short name: <c>new GradientDescent(…)</c> and
+/// <c>new GradientDescent&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class GradientDescent : GradientDescent<double>
+{
+    /// <inheritdoc />
+    public GradientDescent(IEnumerable<Parameter<double>> parameters, double learningRate,
+                           double weightDecay = 0, bool maximize = false)
+        : base(parameters, learningRate, weightDecay, maximize)
+    {
+    }
 }

@@ -20,6 +20,6 @@ namespace Optimizers;
 /// </remarks>
 public interface IGroupedOptimizer : IOptimizer
 {
-    /// <summary>The groups in the order given at construction; their parameters, concatenated, are <see cref="IOptimizer.Parameters"/>.</summary>
+    /// <summary>The groups in the order given at construction; their parameters, concatenated, are <see cref="IOptimizer{T}.Parameters"/>.</summary>
     IReadOnlyList<IOptimizer> Groups { get; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Numerics;
 
 namespace Optimizers;
 
@@ -30,9 +31,11 @@ namespace Optimizers;
 /// </para>
 /// <para>Thread safety: as for <see cref="Optimizer"/>; not thread-safe.</para>
 /// </remarks>
-public sealed class ParameterGroups : IGroupedOptimizer
+/// <typeparam name="T">The element type of every group's parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Optimizer[] _groups;
+    private readonly Optimizer<T>[] _groups;
     private NonFiniteGradientPolicy _nonFiniteGradients = NonFiniteGradientPolicy.Throw;
 
     /// <summary>Combines <paramref name="groups"/> into one optimizer.</summary>
@@ -42,8 +45,8 @@ public sealed class ParameterGroups : IGroupedOptimizer
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is null.</exception>
     /// <exception cref="ArgumentException">Any of the conditions above is not met; nothing is changed.</exception>
-    public ParameterGroups(params Optimizer[] groups)
-        : this((IEnumerable<Optimizer>)groups)
+    public ParameterGroups(params Optimizer<T>[] groups)
+        : this((IEnumerable<Optimizer<T>>)groups)
     {
     }
 
@@ -54,7 +57,7 @@ public sealed class ParameterGroups : IGroupedOptimizer
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is null.</exception>
     /// <exception cref="ArgumentException">Any of the conditions above is not met; nothing is changed.</exception>
-    public ParameterGroups(IEnumerable<Optimizer> groups)
+    public ParameterGroups(IEnumerable<Optimizer<T>> groups)
     {
         ArgumentNullException.ThrowIfNull(groups);
         var list = groups.ToArray();
@@ -63,15 +66,15 @@ public sealed class ParameterGroups : IGroupedOptimizer
             throw new ArgumentException("At least one group is required; the list is empty.", nameof(groups));
         }
 
-        var seenGroups = new HashSet<Optimizer>(ReferenceEqualityComparer.Instance);
-        var seenParameters = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
+        var seenGroups = new HashSet<Optimizer<T>>(ReferenceEqualityComparer.Instance);
+        var seenParameters = new Dictionary<Parameter<T>, int>(ReferenceEqualityComparer.Instance);
         for (int g = 0; g < list.Length; g++)
         {
             var group = list[g] ?? throw new ArgumentException($"The group at index {g} is null.", nameof(groups));
-            if (group.GetType() != list[0].GetType())
+            if (group.RuleName != list[0].RuleName)
             {
                 throw new ArgumentException(
-                    $"Every group must be the same optimizer type; group 0 is {list[0].GetType().Name} but group {g} is {group.GetType().Name}.",
+                    $"Every group must be the same rule; group 0 is {list[0].RuleName} but group {g} is {group.RuleName}.",
                     nameof(groups));
             }
 
@@ -109,18 +112,18 @@ public sealed class ParameterGroups : IGroupedOptimizer
         }
 
         _groups = list;
-        Groups = new ReadOnlyCollection<Optimizer>(list);
-        Parameters = new ReadOnlyCollection<Parameter>(list.SelectMany(g => g.Parameters).ToArray());
+        Groups = new ReadOnlyCollection<Optimizer<T>>(list);
+        Parameters = new ReadOnlyCollection<Parameter<T>>(list.SelectMany(g => g.Parameters).ToArray());
     }
 
     /// <summary>The groups, in the order given at construction.</summary>
-    public IReadOnlyList<Optimizer> Groups { get; }
+    public IReadOnlyList<Optimizer<T>> Groups { get; }
 
     /// <inheritdoc />
     IReadOnlyList<IOptimizer> IGroupedOptimizer.Groups => Groups;
 
     /// <summary>Every group's parameters, group 0's first, each group's in its own order.</summary>
-    public IReadOnlyList<Parameter> Parameters { get; }
+    public IReadOnlyList<Parameter<T>> Parameters { get; }
 
     /// <summary>
     /// Get: the learning rate of group 0. Set: gives every group this learning rate (per-group ratios are lost;
@@ -206,5 +209,23 @@ public sealed class ParameterGroups : IGroupedOptimizer
         {
             group.ZeroGrad();
         }
+    }
+}
+
+/// <summary>
+/// <see cref="ParameterGroups{T}"/> over double-precision optimizers, under its short name.
+/// </summary>
+public sealed class ParameterGroups : ParameterGroups<double>
+{
+    /// <inheritdoc />
+    public ParameterGroups(params Optimizer<double>[] groups)
+        : base(groups)
+    {
+    }
+
+    /// <inheritdoc />
+    public ParameterGroups(IEnumerable<Optimizer<double>> groups)
+        : base(groups)
+    {
     }
 }

@@ -14,39 +14,40 @@ internal static class Elementwise
     /// </summary>
     /// <remarks>
     /// How the span is read depends on its length (measured on the VM of bench/README.md, as a fraction of the time of
-    /// a gradient-descent step over the same elements). Below <see cref="SingleStreamLimit"/> elements, where AVX-512
+    /// a gradient-descent step over the same elements). Below <see cref="SingleStreamLimitBytes"/> bytes, where AVX-512
     /// is there, it is read once from start to end as <see cref="Vector512{T}"/> into four accumulators: 0.27–0.34× at
     /// 10³ elements (in L1) where four <see cref="Vector{T}"/> quarters took 0.39–0.47×, and a few per cent less than
     /// them in L2 (100 gradients of 1,000 elements: 0.45–0.46× against 0.48–0.50×; the time there is the L2 → L1 reads,
     /// the same for any vector width). From there on, or without AVX-512, the vectors are read as four
-    /// quarters side by side (eight eighths from <see cref="Kernel.InterleaveThreshold"/> elements up), each into its own
+    /// quarters side by side (eight eighths from <see cref="Kernel.InterleaveThresholdBytes"/> bytes up), each into its own
     /// accumulator: several independent sequential streams keep more cache-line loads in flight than one when the data
     /// comes from L3 or memory (four measured ~1.5× faster than one at 10⁷ elements, eight another ~1.15× there).
     /// Only when some element is not finite is the span scanned again, element by element, for the first one.
     /// </remarks>
-    public static int IndexOfNonFinite(ReadOnlySpan<double> x)
+    public static int IndexOfNonFinite<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<double>.Count && x.Length < SingleStreamLimit)
+        if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<T>.Count && x.Length < SingleStreamLimitOf<T>())
         {
-            if (SumOfDifferences(x) == Vector512<double>.Zero)
+            if (SumOfDifferences(x) == Vector512<T>.Zero)
             {
-                i = x.Length / Vector512<double>.Count * Vector512<double>.Count;
+                i = x.Length / Vector512<T>.Count * Vector512<T>.Count;
             }
         }
-        else if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        else if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
         {
-            var vectors = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var sum = x.Length >= Kernel.InterleaveThreshold ? SumOfDifferences8(vectors) : SumOfDifferences4(vectors);
-            if (sum == Vector<double>.Zero)
+            var vectors = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var sum = x.Length >= Kernel.InterleaveThresholdOf<T>() ? SumOfDifferences8(vectors) : SumOfDifferences4(vectors);
+            if (sum == Vector<T>.Zero)
             {
-                i = vectors.Length * Vector<double>.Count;
+                i = vectors.Length * Vector<T>.Count;
             }
         }
 
         for (; i < x.Length; i++)
         {
-            if (!double.IsFinite(x[i]))
+            if (!T.IsFinite(x[i]))
             {
                 return i;
             }
@@ -56,22 +57,29 @@ internal static class Elementwise
     }
 
     /// <summary>
-    /// Spans shorter than this (2 MiB of doubles, one core's L2 on the VM of bench/README.md) are read as one stream of
+    /// Spans shorter than this many bytes (2 MiB, one core's L2 on the VM of bench/README.md) are read as one stream of
     /// <see cref="Vector512{T}"/> when AVX-512 is there.
     /// </summary>
-    /// <remarks>At 2¹⁸ and 2¹⁹ elements one stream and four quarters measured the same; below, one stream was faster.</remarks>
-    internal const int SingleStreamLimit = 1 << 18;
+    /// <remarks>At 2¹⁸ and 2¹⁹ doubles one stream and four quarters measured the same; below, one stream was faster.</remarks>
+    internal const int SingleStreamLimitBytes = 2 << 20;
+
+    /// <summary><see cref="SingleStreamLimitBytes"/> in elements of <see cref="double"/>.</summary>
+    internal const int SingleStreamLimit = SingleStreamLimitBytes / sizeof(double);
+
+    /// <summary><see cref="SingleStreamLimitBytes"/> in elements of <typeparamref name="T"/>.</summary>
+    internal static int SingleStreamLimitOf<T>() => SingleStreamLimitBytes / Unsafe.SizeOf<T>();
 
     /// <summary>
     /// Σ (x − x) over the whole <see cref="Vector512{T}"/>s of <paramref name="x"/>, read once from start to end into
     /// four accumulators (so that the additions do not wait on each other): zero exactly when all are finite.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static Vector512<double> SumOfDifferences(ReadOnlySpan<double> x)
+    private static Vector512<T> SumOfDifferences<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Four vectors at a time as one struct, so that the loop has one bounds check, done by foreach up front.
-        var blocks = MemoryMarshal.Cast<double, FourVectors>(x);
-        Vector512<double> a0 = Vector512<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        var blocks = MemoryMarshal.Cast<T, FourVectors<T>>(x);
+        Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
         foreach (ref readonly var b in blocks)
         {
             a0 += b.V0 - b.V0;
@@ -80,7 +88,7 @@ internal static class Elementwise
             a3 += b.V3 - b.V3;
         }
 
-        foreach (var v in MemoryMarshal.Cast<double, Vector512<double>>(x)[(4 * blocks.Length)..])
+        foreach (var v in MemoryMarshal.Cast<T, Vector512<T>>(x)[(4 * blocks.Length)..])
         {
             a0 += v - v;
         }
@@ -91,23 +99,25 @@ internal static class Elementwise
     /// <summary>Four consecutive <see cref="Vector512{T}"/>s (256 bytes, four cache lines).</summary>
     /// <remarks>Never constructed: only a view of a span's memory (<see cref="MemoryMarshal.Cast{TFrom, TTo}(ReadOnlySpan{TFrom})"/>).</remarks>
     [StructLayout(LayoutKind.Sequential)]
-    private readonly struct FourVectors
+    private readonly struct FourVectors<T>
+        where T : unmanaged
     {
 #pragma warning disable CS0649 // the fields are filled by the memory this struct views, never by assignment
-        public readonly Vector512<double> V0, V1, V2, V3;
+        public readonly Vector512<T> V0, V1, V2, V3;
 #pragma warning restore CS0649
     }
 
     /// <summary>Σ (x − x) over the vectors, read as four quarters side by side: zero exactly when all are finite.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static Vector<double> SumOfDifferences4(ReadOnlySpan<Vector<double>> vectors)
+    private static Vector<T> SumOfDifferences4<T>(ReadOnlySpan<Vector<T>> vectors)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int quarter = vectors.Length / 4;
         var q0 = vectors[..quarter];
         var q1 = vectors.Slice(quarter, quarter);
         var q2 = vectors.Slice(2 * quarter, quarter);
         var q3 = vectors.Slice(3 * quarter, quarter);
-        Vector<double> a0 = Vector<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector<T> a0 = Vector<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
         for (int k = 0; k < q0.Length; k++)
         {
             a0 += q0[k] - q0[k];
@@ -126,10 +136,11 @@ internal static class Elementwise
 
     /// <summary>The same as <see cref="SumOfDifferences4"/> over eight eighths side by side.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static Vector<double> SumOfDifferences8(ReadOnlySpan<Vector<double>> vectors)
+    private static Vector<T> SumOfDifferences8<T>(ReadOnlySpan<Vector<T>> vectors)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int e = vectors.Length / 8;
-        Vector<double> a0 = Vector<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector<T> a0 = Vector<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
         for (int k = 0; k < e; k++)
         {
             a0 += vectors[k] - vectors[k];

@@ -36,14 +36,20 @@ internal static class Kernel
     public static bool AdjustsGradient(bool maximize, double weightDecay) => maximize || weightDecay != 0;
 
     /// <summary>
-    /// Spans of at least this many elements (8 MiB of doubles per stream) are walked as four quarters side by side
-    /// (see <see cref="InterleavedQuarter"/>).
+    /// Spans of at least this many bytes per stream (8 MiB: 2²⁰ doubles, 2²¹ floats) are walked as four quarters side
+    /// by side (see <see cref="InterleavedQuarter"/>).
     /// </summary>
-    public const int InterleaveThreshold = 1 << 20;
+    public const int InterleaveThresholdBytes = 8 << 20;
+
+    /// <summary><see cref="InterleaveThresholdBytes"/> in elements of <see cref="double"/>.</summary>
+    public const int InterleaveThreshold = InterleaveThresholdBytes / sizeof(double);
+
+    /// <summary><see cref="InterleaveThresholdBytes"/> in elements of <typeparamref name="T"/>.</summary>
+    public static int InterleaveThresholdOf<T>() => InterleaveThresholdBytes / Unsafe.SizeOf<T>();
 
     /// <summary>
     /// The length of each of the four quarters that a kernel walks side by side over <paramref name="vectorCount"/>
-    /// vectors, or 0 when the span is short enough to walk once from start to end.
+    /// vectors (of any element type), or 0 when the span is short enough to walk once from start to end.
     /// </summary>
     /// <remarks>
     /// A kernel's loop handles vector k, then k + q, k + 2q and k + 3q (q = the quarter) in one iteration, and the
@@ -51,11 +57,11 @@ internal static class Kernel
     /// results are the same bits as one walk from the start. What changes is how many sequential streams the memory
     /// system sees at once: one walk keeps too few cache-line loads in flight to reach the memory bandwidth on one
     /// core (it waits on latency), four walks keep four times as many. Measured on the 2-core VM of bench/README.md,
-    /// per step at 10⁷ elements: gradient descent 0.77×, momentum 0.90×, Adam 0.89× of the time of one walk; at
+    /// per step at 10⁷ doubles: gradient descent 0.77×, momentum 0.90×, Adam 0.89× of the time of one walk; at
     /// 10⁶ elements and below (in cache) it gains nothing and at 10⁴ it costs 25 % (loop overhead), hence the threshold.
     /// </remarks>
     public static int InterleavedQuarter(int vectorCount)
-        => (long)vectorCount * Vector<double>.Count >= InterleaveThreshold ? vectorCount / 4 : 0;
+        => (long)vectorCount * Vector<byte>.Count >= InterleaveThresholdBytes ? vectorCount / 4 : 0;
 
     /// <summary>
     /// How many leading elements of <paramref name="theta"/> lie before its first <see cref="Vector{T}"/>-aligned
@@ -69,9 +75,10 @@ internal static class Kernel
     /// computed by the same arithmetic either way, so the results are the same bits; if the garbage collector moves θ
     /// meanwhile, only the speed changes. Spans shorter than four vectors are left alone.
     /// </remarks>
-    public static unsafe int UnalignedHead(ReadOnlySpan<double> theta)
+    public static unsafe int UnalignedHead<T>(ReadOnlySpan<T> theta)
+        where T : unmanaged
     {
-        if (theta.Length < 4 * Vector<double>.Count)
+        if (theta.Length < 4 * Vector<byte>.Count / sizeof(T))
         {
             return 0;
         }
@@ -79,14 +86,14 @@ internal static class Kernel
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(theta));
         nuint vectorBytes = (nuint)Vector<byte>.Count;
         nuint misalignment = address % vectorBytes;
-        return misalignment == 0 || misalignment % sizeof(double) != 0
+        return misalignment == 0 || misalignment % (nuint)sizeof(T) != 0
             ? 0
-            : (int)((vectorBytes - misalignment) / sizeof(double));
+            : (int)((vectorBytes - misalignment) / (nuint)sizeof(T));
     }
 
     /// <summary>The first <paramref name="count"/> elements of <paramref name="state"/>, or the empty span when an option that is off left the state empty.</summary>
-    public static Span<double> Head(Span<double> state, int count) => state.IsEmpty ? state : state[..count];
+    public static Span<T> Head<T>(Span<T> state, int count) => state.IsEmpty ? state : state[..count];
 
     /// <summary>The elements of <paramref name="state"/> from <paramref name="count"/> on, or the empty span when an option that is off left the state empty.</summary>
-    public static Span<double> Tail(Span<double> state, int count) => state.IsEmpty ? state : state[count..];
+    public static Span<T> Tail<T>(Span<T> state, int count) => state.IsEmpty ? state : state[count..];
 }

@@ -18,17 +18,24 @@ namespace Optimizers;
 /// </remarks>
 internal static class Lerp
 {
-    /// <summary><c>s + w·(e − s)</c> when |w| &lt; 0.5, else <c>e − (e − s)·(1 − w)</c>.</summary>
+    /// <summary><c>s + w·(e − s)</c> when |w| &lt; 0.5, else <c>e − (e − s)·(1 − w)</c>, all in <typeparamref name="T"/> (as torch's kernel computes in the tensor's dtype).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Of(double start, double end, double weight)
-        => Math.Abs(weight) < 0.5
+    public static T Of<T>(T start, T end, T weight)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => T.Abs(weight) < Half<T>()
             ? start + (end - start) * weight
-            : end - (end - start) * (1 - weight);
+            : end - (end - start) * (T.One - weight);
 
-    /// <summary>The element-wise <see cref="Of(double, double, double)"/>.</summary>
+    /// <summary>The element-wise <see cref="Of{T}(T, T, T)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<double> Of(Vector<double> start, Vector<double> end, double weight)
-        => Math.Abs(weight) < 0.5
+    public static Vector<T> Of<T>(Vector<T> start, Vector<T> end, T weight)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => T.Abs(weight) < Half<T>()
             ? start + (end - start) * weight
-            : end - (end - start) * (1 - weight);
+            : end - (end - start) * (T.One - weight);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Half<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => T.CreateTruncating(0.5);
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -42,9 +44,11 @@ namespace Optimizers;
 /// Keras' <c>SGD(momentum=…)</c> uses the textbook velocity form instead.
 /// </para>
 /// </remarks>
-public sealed class Momentum : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class Momentum<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _buffers;
+    private readonly T[][] _buffers;
 
     /// <summary>Creates momentum gradient descent over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -58,7 +62,7 @@ public sealed class Momentum : ElementwiseOptimizer
     /// The parameter list is empty or repeats a parameter, or Nesterov is asked for with μ = 0 or τ ≠ 0.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
-    public Momentum(IEnumerable<Parameter> parameters, double learningRate, double momentum = 0.9,
+    public Momentum(IEnumerable<Parameter<T>> parameters, double learningRate, double momentum = 0.9,
                     double dampening = 0, bool nesterov = false, double weightDecay = 0, bool maximize = false)
         : base(parameters, learningRate)
     {
@@ -99,11 +103,25 @@ public sealed class Momentum : ElementwiseOptimizer
 
     /// <summary>The momentum buffer b of the parameter at <paramref name="index"/> (zeros before the first step);
     /// the same as <c>GetState("momentum_buffer", index)</c>.</summary>
-    /// <param name="index">The parameter's position in <see cref="Optimizer.Parameters"/>.</param>
-    public ReadOnlySpan<double> MomentumBuffer(int index) => _buffers[index];
+    /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
+    public ReadOnlySpan<T> MomentumBuffer(int index) => _buffers[index];
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
         => MomentumKernel.Step(value, gradient, _buffers[index].AsSpan(start, value.Length), LearningRate, MomentumFactor,
                                Dampening, Nesterov, WeightDecay, Maximize, firstStep: step == 1);
+}
+
+/// <summary>
+/// <see cref="Momentum{T}"/> over double-precision parameters, under its short name: <c>new Momentum(…)</c> and
+/// <c>new Momentum&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class Momentum : Momentum<double>
+{
+    /// <inheritdoc />
+    public Momentum(IEnumerable<Parameter<double>> parameters, double learningRate, double momentum = 0.9,
+                    double dampening = 0, bool nesterov = false, double weightDecay = 0, bool maximize = false)
+        : base(parameters, learningRate, momentum, dampening, nesterov, weightDecay, maximize)
+    {
+    }
 }

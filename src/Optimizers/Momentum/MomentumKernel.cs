@@ -15,9 +15,10 @@ internal static class MomentumKernel
     /// values (see <see cref="Kernel.AdjustsGradient"/>): one loop is compiled per combination of options (see
     /// <see cref="IFlag"/>). <paramref name="grad"/> may be <paramref name="theta"/> itself (each element is read before it is written).</remarks>
     /// <exception cref="ArgumentException"><paramref name="grad"/> or <paramref name="buffer"/> is not as long as <paramref name="theta"/>; nothing is written.</exception>
-    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer,
+    public static void Step<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> buffer,
                             double lr, double mu, double dampening, bool nesterov,
                             double weightDecay, bool maximize, bool firstStep)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, buffer.Length);
@@ -31,111 +32,118 @@ internal static class MomentumKernel
             return;
         }
 
-        var s = new Scalars(lr, mu, 1 - dampening, weightDecay, maximize ? -1.0 : 1.0);
+        // α, μ, 1 − τ and λ are formed in double and rounded to T once, as torch's float32 path casts its Python scalars.
+        var s = new Scalars<T>(T.CreateTruncating(lr), T.CreateTruncating(mu), T.CreateTruncating(1 - dampening),
+                               T.CreateTruncating(weightDecay), maximize ? -T.One : T.One);
         bool dampen = dampening != 0;
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
-            Step<On>(theta, grad, buffer, s, firstStep, nesterov, dampen);
+            Step<T, On>(theta, grad, buffer, s, firstStep, nesterov, dampen);
         }
         else
         {
-            Step<Off>(theta, grad, buffer, s, firstStep, nesterov, dampen);
+            Step<T, Off>(theta, grad, buffer, s, firstStep, nesterov, dampen);
         }
     }
 
-    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer, in Scalars s,
+    private static void Step<T, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> buffer, in Scalars<T> s,
                                       bool firstStep, bool nesterov, bool dampen)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
         if (firstStep)
         {
-            Step<TAdjust, On>(theta, grad, buffer, s, nesterov, dampen);
+            Step<T, TAdjust, On>(theta, grad, buffer, s, nesterov, dampen);
         }
         else
         {
-            Step<TAdjust, Off>(theta, grad, buffer, s, nesterov, dampen);
+            Step<T, TAdjust, Off>(theta, grad, buffer, s, nesterov, dampen);
         }
     }
 
-    private static void Step<TAdjust, TFirst>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer, in Scalars s,
+    private static void Step<T, TAdjust, TFirst>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> buffer, in Scalars<T> s,
                                               bool nesterov, bool dampen)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TFirst : struct, IFlag
     {
         if (nesterov)
         {
-            Step<TAdjust, TFirst, On>(theta, grad, buffer, s, dampen);
+            Step<T, TAdjust, TFirst, On>(theta, grad, buffer, s, dampen);
         }
         else
         {
-            Step<TAdjust, TFirst, Off>(theta, grad, buffer, s, dampen);
+            Step<T, TAdjust, TFirst, Off>(theta, grad, buffer, s, dampen);
         }
     }
 
-    private static void Step<TAdjust, TFirst, TNesterov>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> buffer,
-                                                         in Scalars s, bool dampen)
+    private static void Step<T, TAdjust, TFirst, TNesterov>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> buffer,
+                                                         in Scalars<T> s, bool dampen)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TFirst : struct, IFlag
         where TNesterov : struct, IFlag
     {
         if (dampen)
         {
-            Step<TAdjust, TFirst, TNesterov, On>(theta, grad, buffer, s);
+            Step<T, TAdjust, TFirst, TNesterov, On>(theta, grad, buffer, s);
         }
         else
         {
-            Step<TAdjust, TFirst, TNesterov, Off>(theta, grad, buffer, s);
+            Step<T, TAdjust, TFirst, TNesterov, Off>(theta, grad, buffer, s);
         }
     }
 
     /// <summary>The loop, compiled once per combination of options.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static void Step<TAdjust, TFirst, TNesterov, TDampen>(Span<double> theta, ReadOnlySpan<double> grad,
-                                                                  Span<double> buffer, in Scalars s)
+    private static void Step<T, TAdjust, TFirst, TNesterov, TDampen>(Span<T> theta, ReadOnlySpan<T> grad,
+                                                                  Span<T> buffer, in Scalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TFirst : struct, IFlag
         where TNesterov : struct, IFlag
         where TDampen : struct, IFlag
     {
-        double lr = s.Lr, mu = s.Mu, gradientShare = s.GradientShare, weightDecay = s.WeightDecay, sign = s.Sign;
+        T lr = s.Lr, mu = s.Mu, gradientShare = s.GradientShare, weightDecay = s.WeightDecay, sign = s.Sign;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
-            var bv = MemoryMarshal.Cast<double, Vector<double>>(buffer);
+            var t = MemoryMarshal.Cast<T, Vector<T>>(theta);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var bv = MemoryMarshal.Cast<T, Vector<T>>(buffer);
             int q = Kernel.InterleavedQuarter(t.Length);
             for (int k = 0; k < q; k++)
             {
-                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k, lr, mu, gradientShare, weightDecay, sign);
-                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + q, lr, mu, gradientShare, weightDecay, sign);
-                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + 2 * q, lr, mu, gradientShare, weightDecay, sign);
-                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + 3 * q, lr, mu, gradientShare, weightDecay, sign);
+                Update<T, TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k, lr, mu, gradientShare, weightDecay, sign);
+                Update<T, TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + q, lr, mu, gradientShare, weightDecay, sign);
+                Update<T, TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + 2 * q, lr, mu, gradientShare, weightDecay, sign);
+                Update<T, TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k + 3 * q, lr, mu, gradientShare, weightDecay, sign);
             }
 
             for (int k = 4 * q; k < t.Length; k++)
             {
-                Update<TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k, lr, mu, gradientShare, weightDecay, sign);
+                Update<T, TAdjust, TFirst, TNesterov, TDampen>(t, gv, bv, k, lr, mu, gradientShare, weightDecay, sign);
             }
 
-            i = t.Length * Vector<double>.Count;
+            i = t.Length * Vector<T>.Count;
         }
 
         for (; i < theta.Length; i++)
         {
-            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
-            double b = TFirst.IsOn ? g : buffer[i] * mu + (TDampen.IsOn ? g * gradientShare : g);
+            T g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
+            T b = TFirst.IsOn ? g : buffer[i] * mu + (TDampen.IsOn ? g * gradientShare : g);
             buffer[i] = b;
-            double d = TNesterov.IsOn ? g + b * mu : b;
+            T d = TNesterov.IsOn ? g + b * mu : b;
             theta[i] -= d * lr;
         }
     }
 
     /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<TAdjust, TFirst, TNesterov, TDampen>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
-                                                                    Span<Vector<double>> bv, int k, double lr, double mu,
-                                                                    double gradientShare, double weightDecay, double sign)
+    private static void Update<T, TAdjust, TFirst, TNesterov, TDampen>(Span<Vector<T>> t, ReadOnlySpan<Vector<T>> gv,
+                                                                    Span<Vector<T>> bv, int k, T lr, T mu,
+                                                                    T gradientShare, T weightDecay, T sign)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TFirst : struct, IFlag
         where TNesterov : struct, IFlag
@@ -149,5 +157,6 @@ internal static class MomentumKernel
     }
 
     /// <summary>α, μ, 1 − τ, λ and the sign of the gradient (−1 when maximising).</summary>
-    private readonly record struct Scalars(double Lr, double Mu, double GradientShare, double WeightDecay, double Sign);
+    private readonly record struct Scalars<T>(T Lr, T Mu, T GradientShare, T WeightDecay, T Sign)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 }

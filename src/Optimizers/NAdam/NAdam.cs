@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -21,8 +23,8 @@ namespace Optimizers;
 /// Symbols: α = <see cref="Optimizer.LearningRate"/> (default 0.002), β₁ = <see cref="Beta1"/> (default 0.9),
 /// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
 /// (default 0), ψ = <see cref="MomentumDecay"/> (default 0.004), maximize = <see cref="Maximize"/> (default false).
-/// State: "exp_avg" (m) and "exp_avg_sq" (v), read with <see cref="Optimizer.GetState"/>, and the per-parameter
-/// scalar "mu_product" (Πₜ), read with <see cref="Optimizer.GetScalarState"/>.
+/// State: "exp_avg" (m) and "exp_avg_sq" (v), read with <see cref="Optimizer{T}.GetState"/>, and the per-parameter
+/// scalar "mu_product" (Πₜ), read with <see cref="Optimizer{T}.GetScalarState"/>.
 /// </para>
 /// <para>
 /// The two terms are the Nesterov look-ahead: the current gradient bias-corrected by the product of the μ's so
@@ -47,11 +49,13 @@ namespace Optimizers;
 /// parity traces agree within 1e-12 relative); the division count is what keeps the step memory-bound.
 /// </para>
 /// </remarks>
-public sealed class NAdam : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class NAdam<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _expAvg;
-    private readonly double[][] _expAvgSq;
-    private readonly double[] _muProduct;
+    private readonly T[][] _expAvg;
+    private readonly T[][] _expAvgSq;
+    private readonly T[] _muProduct;
 
     /// <summary>Creates NAdam over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -64,7 +68,7 @@ public sealed class NAdam : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
-    public NAdam(IEnumerable<Parameter> parameters, double learningRate = 0.002, double beta1 = 0.9, double beta2 = 0.999,
+    public NAdam(IEnumerable<Parameter<T>> parameters, double learningRate = 0.002, double beta1 = 0.9, double beta2 = 0.999,
                  double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 0.004, bool maximize = false)
         : base(parameters, learningRate)
     {
@@ -104,17 +108,18 @@ public sealed class NAdam : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <summary>Multiplies μₜ into the running product of parameter <paramref name="index"/>, once per step.</summary>
-    /// <param name="index">The parameter's position in <see cref="Optimizer.Parameters"/>.</param>
+    /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
     /// <param name="step">t, the 1-based number of this step.</param>
-    protected override void BeginParameterStep(int index, long step) => _muProduct[index] *= MomentumAt(step);
+    protected sealed override void BeginParameterStep(int index, long step)
+        => _muProduct[index] *= T.CreateTruncating(MomentumAt(step));   // in T, as torch keeps mu_product in the parameter's dtype
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
         double mu = MomentumAt(step);
         double muNext = MomentumAt(step + 1);
-        double muProduct = _muProduct[index];
+        double muProduct = double.CreateTruncating(_muProduct[index]);   // the T value, used in double as torch's .item()
         double gradientStep = LearningRate * (1 - mu) / (1 - muProduct);
         double momentumStep = LearningRate * muNext / (1 - muProduct * muNext);
         NAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon, WeightDecay,
@@ -123,4 +128,18 @@ public sealed class NAdam : ElementwiseOptimizer
 
     /// <summary>μₜ = β₁·(1 − ½·0.96^(t·ψ)).</summary>
     private double MomentumAt(long t) => Beta1 * (1 - 0.5 * Math.Pow(0.96, t * MomentumDecay));
+}
+
+/// <summary>
+/// <see cref="NAdam{T}"/> over double-precision parameters, under its short name: <c>new NAdam(…)</c> and
+/// <c>new NAdam&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class NAdam : NAdam<double>
+{
+    /// <inheritdoc />
+    public NAdam(IEnumerable<Parameter<double>> parameters, double learningRate = 0.002, double beta1 = 0.9, double beta2 = 0.999,
+                 double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 0.004, bool maximize = false)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, momentumDecay, maximize)
+    {
+    }
 }

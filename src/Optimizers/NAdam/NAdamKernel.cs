@@ -30,9 +30,10 @@ internal static class NAdamKernel
     /// <param name="biasCorrection2">c₂ = 1 − β₂ᵗ (inverted once per call).</param>
     /// <param name="gradientStep">a = α·(1 − μₜ)/(1 − Πₜ), the weight of the current gradient.</param>
     /// <param name="momentumStep">b = α·μₜ₊₁/(1 − Πₜ·μₜ₊₁), the weight of the first moment.</param>
-    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
+    public static void Step<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
                             double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
                             double biasCorrection2, double gradientStep, double momentumStep)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, expAvg.Length);
@@ -49,73 +50,83 @@ internal static class NAdamKernel
 
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
-            Step<On>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
+            Step<T, On>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
         }
         else
         {
-            Step<Off>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
+            Step<T, Off>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
         }
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
-                                      double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
-                                      double biasCorrection2, double gradientStep, double momentumStep)
+    private static void Step<T, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
+                                      double beta1Double, double beta2Double, double epsilonDouble, double weightDecayDouble, bool maximize,
+                                      double biasCorrection2Double, double gradientStepDouble, double momentumStepDouble)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
-        double sign = maximize ? -1.0 : 1.0;
-        double gradientShare = 1 - beta1;
-        double squareShare = 1 - beta2;
-        double inverseBiasCorrection2 = 1 / biasCorrection2;
+        // Every scalar is formed in double and rounded to T once, as torch's float32 path casts its Python scalars.
+        T beta1 = T.CreateTruncating(beta1Double);
+        T beta2 = T.CreateTruncating(beta2Double);
+        T epsilon = T.CreateTruncating(epsilonDouble);
+        T weightDecay = T.CreateTruncating(weightDecayDouble);
+        T biasCorrection2 = T.CreateTruncating(biasCorrection2Double);
+        T gradientStep = T.CreateTruncating(gradientStepDouble);
+        T momentumStep = T.CreateTruncating(momentumStepDouble);
+        T sign = maximize ? -T.One : T.One;
+        T gradientShare = T.CreateTruncating(1 - beta1Double);
+        T squareShare = T.CreateTruncating(1 - beta2Double);
+        T inverseBiasCorrection2 = T.CreateTruncating(1 / biasCorrection2Double);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
-            var mv = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
-            var vv = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
+            var t = MemoryMarshal.Cast<T, Vector<T>>(theta);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var mv = MemoryMarshal.Cast<T, Vector<T>>(expAvg);
+            var vv = MemoryMarshal.Cast<T, Vector<T>>(expAvgSq);
             int q = Kernel.InterleavedQuarter(t.Length);
             for (int k = 0; k < q; k++)
             {
-                Update<TAdjust>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                Update<T, TAdjust>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
                                 inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
-                Update<TAdjust>(t, gv, mv, vv, k + q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                Update<T, TAdjust>(t, gv, mv, vv, k + q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
                                 inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
-                Update<TAdjust>(t, gv, mv, vv, k + 2 * q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                Update<T, TAdjust>(t, gv, mv, vv, k + 2 * q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
                                 inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
-                Update<TAdjust>(t, gv, mv, vv, k + 3 * q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                Update<T, TAdjust>(t, gv, mv, vv, k + 3 * q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
                                 inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
             }
 
             for (int k = 4 * q; k < t.Length; k++)
             {
-                Update<TAdjust>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
+                Update<T, TAdjust>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
                                 inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
             }
 
-            i = t.Length * Vector<double>.Count;
+            i = t.Length * Vector<T>.Count;
         }
 
         for (; i < theta.Length; i++)
         {
-            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
-            double m = expAvg[i] * beta1 + gradientShare * g;
-            double v = expAvgSq[i] * beta2 + squareShare * g * g;
+            T g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
+            T m = expAvg[i] * beta1 + gradientShare * g;
+            T v = expAvgSq[i] * beta2 + squareShare * g * g;
             expAvg[i] = m;
             expAvgSq[i] = v;
-            double denom = Math.Sqrt(v * inverseBiasCorrection2) + epsilon;
+            T denom = T.Sqrt(v * inverseBiasCorrection2) + epsilon;
             theta[i] -= (gradientStep * g + momentumStep * m) / denom;
         }
     }
 
     /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<TAdjust>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
-                                        Span<Vector<double>> mv, Span<Vector<double>> vv, int k, double sign,
-                                        double weightDecay, double beta1, double gradientShare, double beta2,
-                                        double squareShare, double inverseBiasCorrection2, double epsilon,
-                                        double gradientStep, double momentumStep)
+    private static void Update<T, TAdjust>(Span<Vector<T>> t, ReadOnlySpan<Vector<T>> gv,
+                                        Span<Vector<T>> mv, Span<Vector<T>> vv, int k, T sign,
+                                        T weightDecay, T beta1, T gradientShare, T beta2,
+                                        T squareShare, T inverseBiasCorrection2, T epsilon,
+                                        T gradientStep, T momentumStep)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
         var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
@@ -123,7 +134,7 @@ internal static class NAdamKernel
         var v = vv[k] * beta2 + squareShare * g * g;
         mv[k] = m;
         vv[k] = v;
-        var denom = Vector.SquareRoot(v * inverseBiasCorrection2) + new Vector<double>(epsilon);
+        var denom = Vector.SquareRoot(v * inverseBiasCorrection2) + new Vector<T>(epsilon);
         t[k] -= (gradientStep * g + momentumStep * m) / denom;
     }
 }

@@ -1,7 +1,10 @@
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Double;
+using System.Numerics;
 
 namespace Optimizers.Networks;
+
+// Inside the namespace, so that MathNet's types are found before System.Numerics' (Vector<T>).
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Storage;
 
 /// <summary>Forward and backward passes of each <see cref="Activation"/>, element by element.</summary>
 /// <remarks>
@@ -11,10 +14,11 @@ namespace Optimizers.Networks;
 internal static class ActivationFunctions
 {
     /// <summary>a = f(z), as a new matrix.</summary>
-    public static Matrix<double> Apply(Activation activation, Matrix<double> z)
+    public static Matrix<T> Apply<T>(Activation activation, Matrix<T> z)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var input = Storage(z);
-        var output = new double[input.Length];
+        var output = new T[input.Length];
         switch (activation)
         {
             case Activation.Sigmoid:
@@ -27,14 +31,14 @@ internal static class ActivationFunctions
             case Activation.Tanh:
                 for (int i = 0; i < input.Length; i++)
                 {
-                    output[i] = Math.Tanh(input[i]);
+                    output[i] = T.Tanh(input[i]);
                 }
 
                 break;
             case Activation.ReLU:
                 for (int i = 0; i < input.Length; i++)
                 {
-                    output[i] = input[i] > 0 ? input[i] : 0.0;
+                    output[i] = input[i] > T.Zero ? input[i] : T.Zero;
                 }
 
                 break;
@@ -42,36 +46,37 @@ internal static class ActivationFunctions
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
         }
 
-        return new DenseMatrix(z.RowCount, z.ColumnCount, output);
+        return Matrix<T>.Build.Dense(z.RowCount, z.ColumnCount, output);
     }
 
     /// <summary>∂J/∂z = f′(z) ⊙ ∂J/∂a, from the saved z and a = f(z); a new matrix.</summary>
-    public static Matrix<double> Backward(Activation activation, Matrix<double> z, Matrix<double> a, Matrix<double> outputGradient)
+    public static Matrix<T> Backward<T>(Activation activation, Matrix<T> z, Matrix<T> a, Matrix<T> outputGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var zs = Storage(z);
         var s = Storage(a);
         var g = Storage(outputGradient);
-        var result = new double[g.Length];
+        var result = new T[g.Length];
         switch (activation)
         {
             case Activation.Sigmoid:
                 for (int i = 0; i < g.Length; i++)
                 {
-                    result[i] = s[i] * (1 - s[i]) * g[i];       // σ′ = σ(1 − σ)
+                    result[i] = s[i] * (T.One - s[i]) * g[i];       // σ′ = σ(1 − σ)
                 }
 
                 break;
             case Activation.Tanh:
                 for (int i = 0; i < g.Length; i++)
                 {
-                    result[i] = (1 - s[i] * s[i]) * g[i];       // tanh′ = 1 − tanh²
+                    result[i] = (T.One - s[i] * s[i]) * g[i];       // tanh′ = 1 − tanh²
                 }
 
                 break;
             case Activation.ReLU:
                 for (int i = 0; i < g.Length; i++)
                 {
-                    result[i] = zs[i] > 0 ? g[i] : 0.0;         // 1 for z > 0, else 0
+                    result[i] = zs[i] > T.Zero ? g[i] : T.Zero;         // 1 for z > 0, else 0
                 }
 
                 break;
@@ -79,12 +84,16 @@ internal static class ActivationFunctions
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
         }
 
-        return new DenseMatrix(z.RowCount, z.ColumnCount, result);
+        return Matrix<T>.Build.Dense(z.RowCount, z.ColumnCount, result);
     }
 
     /// <summary>The logistic function, written so that neither branch overflows.</summary>
-    public static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
+    public static T Sigmoid<T>(T z)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => z >= T.Zero ? T.One / (T.One + T.Exp(-z)) : T.Exp(z) / (T.One + T.Exp(z));
 
     /// <summary>The column-major storage of a dense matrix (a copy for any other kind).</summary>
-    private static double[] Storage(Matrix<double> m) => m is DenseMatrix dense ? dense.Values : m.ToColumnMajorArray();
+    private static T[] Storage<T>(Matrix<T> m)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => m.Storage is DenseColumnMajorMatrixStorage<T> dense ? dense.Data : m.ToColumnMajorArray();
 }

@@ -1,7 +1,9 @@
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Double;
+using System.Numerics;
 
 namespace Optimizers.Networks;
+
+// Inside the namespace, so that MathNet's types are found before System.Numerics' (Vector<T>).
+using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
 /// A fully connected layer: <c>Z = X·Wᵀ + 1·bᵀ</c>, then <c>A = f(Z)</c> for a hidden layer (the output layer
@@ -13,10 +15,12 @@ namespace Optimizers.Networks;
 /// flat vector share one array, so an optimizer's in-place step is seen by the matrix with no copy.
 /// <para>Thread safety: as for <see cref="Network"/>; reading is safe from several threads, writing (a backward pass, an optimizer step) is not.</para>
 /// </remarks>
-public sealed class DenseLayer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class DenseLayer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly DenseMatrix _weights;
-    private readonly DenseMatrix _weightGradient;
+    private readonly Matrix<T> _weights;
+    private readonly Matrix<T> _weightGradient;
 
     internal DenseLayer(string name, int inputSize, int outputSize, Activation? activation, Random random)
     {
@@ -28,16 +32,16 @@ public sealed class DenseLayer
         double limit = activation == Networks.Activation.ReLU
             ? Math.Sqrt(6.0 / inputSize)
             : Math.Sqrt(6.0 / (inputSize + outputSize));
-        var w = new double[outputSize * inputSize];
+        var w = new T[outputSize * inputSize];
         for (int i = 0; i < w.Length; i++)
         {
-            w[i] = (2 * random.NextDouble() - 1) * limit;
+            w[i] = T.CreateTruncating((2 * random.NextDouble() - 1) * limit);   // drawn in double, rounded to T
         }
 
-        Weights = new Parameter(name + ".weight", w);
-        Bias = new Parameter(name + ".bias", new double[outputSize]);
-        _weights = new DenseMatrix(outputSize, inputSize, Weights.ValueArray);
-        _weightGradient = new DenseMatrix(outputSize, inputSize, Weights.GradientArray);
+        Weights = Parameter<T>.Over(name + ".weight", w);
+        Bias = Parameter<T>.Over(name + ".bias", new T[outputSize]);
+        _weights = Matrix<T>.Build.Dense(outputSize, inputSize, Weights.ValueArray);
+        _weightGradient = Matrix<T>.Build.Dense(outputSize, inputSize, Weights.GradientArray);
     }
 
     /// <summary>The number of inputs (columns of W).</summary>
@@ -50,22 +54,22 @@ public sealed class DenseLayer
     public Activation? Activation { get; }
 
     /// <summary>W as a flat parameter (column-major, length OutputSize·InputSize).</summary>
-    public Parameter Weights { get; }
+    public Parameter<T> Weights { get; }
 
     /// <summary>b, one bias per output.</summary>
-    public Parameter Bias { get; }
+    public Parameter<T> Bias { get; }
 
     /// <summary>W as an OutputSize × InputSize matrix over the same storage as <see cref="Weights"/>.</summary>
-    public Matrix<double> WeightMatrix => _weights;
+    public Matrix<T> WeightMatrix => _weights;
 
     /// <summary>Z = X·Wᵀ + 1·bᵀ (before the activation).</summary>
-    internal Matrix<double> Linear(Matrix<double> input)
+    internal Matrix<T> Linear(Matrix<T> input)
     {
         var z = input.TransposeAndMultiply(_weights);
         var b = Bias.ValueArray;
         for (int j = 0; j < OutputSize; j++)
         {
-            double bj = b[j];
+            T bj = b[j];
             for (int r = 0; r < z.RowCount; r++)
             {
                 z.At(r, j, z.At(r, j) + bj);
@@ -79,13 +83,13 @@ public sealed class DenseLayer
     /// Given ∂J/∂Z, writes ∂J/∂W = (∂J/∂Z)ᵀ·X and ∂J/∂b = column sums of ∂J/∂Z into the gradients and
     /// returns ∂J/∂X = (∂J/∂Z)·W.
     /// </summary>
-    internal Matrix<double> Backward(Matrix<double> input, Matrix<double> linearGradient, bool needInputGradient)
+    internal Matrix<T> Backward(Matrix<T> input, Matrix<T> linearGradient, bool needInputGradient)
     {
         linearGradient.TransposeThisAndMultiply(input, _weightGradient);
         var db = Bias.GradientArray;
         for (int j = 0; j < OutputSize; j++)
         {
-            double sum = 0;
+            T sum = T.Zero;
             for (int r = 0; r < linearGradient.RowCount; r++)
             {
                 sum += linearGradient.At(r, j);

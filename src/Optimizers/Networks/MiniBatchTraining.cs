@@ -1,14 +1,16 @@
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Double;
+using System.Numerics;
 
 namespace Optimizers.Networks;
 
+// Inside the namespace, so that MathNet's types are found before System.Numerics' (Vector<T>).
+using MathNet.Numerics.LinearAlgebra;
+
 /// <summary>
-/// Mini-batch training of a <see cref="Network"/>: one epoch visits every sample once, in a fresh seeded order,
+/// Mini-batch training of a <see cref="Network{T}"/>: one epoch visits every sample once, in a fresh seeded order,
 /// and takes one optimizer step per batch.
 /// </summary>
 /// <remarks>
-/// Thread safety: <see cref="TrainEpoch"/> writes the network's gradients and weights, the optimizer's state and the
+/// Thread safety: <see cref="TrainEpoch{T}"/> writes the network's gradients and weights, the optimizer's state and the
 /// <see cref="Random"/>; do not use any of them from another thread during an epoch. Distinct networks with distinct
 /// optimizers and generators may train on different threads at once.
 /// </remarks>
@@ -34,13 +36,13 @@ public static class MiniBatchTraining
     /// <para>
     /// The returned value is the sample-weighted mean of the batch losses, Σ_B |B|·Jʙ / n, each measured before
     /// its batch's step (PyTorch users know it as the running "epoch loss"). With a zero learning rate it equals
-    /// <see cref="Network.Loss"/> on all the rows.
+    /// <see cref="Network{T}.Loss"/> on all the rows.
     /// </para>
     /// </remarks>
     /// <param name="network">The network whose parameters <paramref name="optimizer"/> updates.</param>
-    /// <param name="optimizer">An optimizer over <paramref name="network"/>'s <see cref="Network.Parameters"/>.</param>
-    /// <param name="inputs">One row per sample, <see cref="Network.InputSize"/> columns; at least one row.</param>
-    /// <param name="labels">One class index per row, each in [0, <see cref="Network.ClassCount"/>).</param>
+    /// <param name="optimizer">An optimizer over <paramref name="network"/>'s <see cref="Network{T}.Parameters"/>.</param>
+    /// <param name="inputs">One row per sample, <see cref="Network{T}.InputSize"/> columns; at least one row.</param>
+    /// <param name="labels">One class index per row, each in [0, <see cref="Network{T}.ClassCount"/>).</param>
     /// <param name="batchSize">Rows per optimizer step, ≥ 1.</param>
     /// <param name="random">Source of the epoch's shuffle; advanced by one shuffle when there is more than one batch.</param>
     /// <returns>The mean training loss over the epoch's batches (weighted by batch size).</returns>
@@ -52,8 +54,9 @@ public static class MiniBatchTraining
     /// <exception cref="ArgumentOutOfRangeException">
     /// <paramref name="batchSize"/> is below 1 or a label is out of range; nothing is changed.
     /// </exception>
-    public static double TrainEpoch(this Network network, IOptimizer optimizer, Matrix<double> inputs,
-                                    IReadOnlyList<int> labels, int batchSize, Random random)
+    public static double TrainEpoch<T>(this Network<T> network, IOptimizer optimizer, Matrix<T> inputs,
+                                       IReadOnlyList<int> labels, int batchSize, Random random)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -90,12 +93,12 @@ public static class MiniBatchTraining
         random.Shuffle(order);
 
         // Full batches reuse one buffer; only the remainder batch gets its own.
-        var fullBatch = new Batch(batchSize, inputs.ColumnCount);
+        var fullBatch = new Batch<T>(batchSize, inputs.ColumnCount);
         double total = 0;
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
-            var batch = count == batchSize ? fullBatch : new Batch(count, inputs.ColumnCount);
+            var batch = count == batchSize ? fullBatch : new Batch<T>(count, inputs.ColumnCount);
             batch.Gather(inputs, labels, order.AsSpan(start, count));
             optimizer.ZeroGrad();
             total += count * network.Backward(batch.Inputs, batch.Labels);
@@ -106,23 +109,24 @@ public static class MiniBatchTraining
     }
 
     /// <summary>A batch's inputs and labels over reusable storage.</summary>
-    private sealed class Batch
+    private sealed class Batch<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private readonly double[] _values;
+        private readonly T[] _values;
 
         public Batch(int rows, int columns)
         {
-            _values = new double[rows * columns];
-            Inputs = new DenseMatrix(rows, columns, _values);
+            _values = new T[rows * columns];
+            Inputs = Matrix<T>.Build.Dense(rows, columns, _values);
             Labels = new int[rows];
         }
 
-        public DenseMatrix Inputs { get; }
+        public Matrix<T> Inputs { get; }
 
         public int[] Labels { get; }
 
         /// <summary>Copies the rows at <paramref name="rows"/> (column-major, as DenseMatrix stores them).</summary>
-        public void Gather(Matrix<double> inputs, IReadOnlyList<int> labels, ReadOnlySpan<int> rows)
+        public void Gather(Matrix<T> inputs, IReadOnlyList<int> labels, ReadOnlySpan<int> rows)
         {
             int count = rows.Length;
             for (int c = 0; c < inputs.ColumnCount; c++)

@@ -1,6 +1,9 @@
-using MathNet.Numerics.LinearAlgebra;
+using System.Numerics;
 
 namespace Optimizers.Networks;
+
+// Inside the namespace, so that MathNet's types are found before System.Numerics' (Vector<T>).
+using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
 /// Softmax over each row of logits and the mean cross-entropy against integer class labels.
@@ -19,22 +22,23 @@ public static class SoftmaxCrossEntropy
     /// <summary>Row-wise softmax of <paramref name="logits"/>: every row is a probability vector.</summary>
     /// <param name="logits">One row per sample, one column per class.</param>
     /// <returns>A new matrix of probabilities; each row sums to 1.</returns>
-    public static Matrix<double> Softmax(Matrix<double> logits)
+    public static Matrix<T> Softmax<T>(Matrix<T> logits)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(logits);
         var p = logits.Clone();
         for (int r = 0; r < p.RowCount; r++)
         {
-            double max = double.NegativeInfinity;
+            T max = T.NegativeInfinity;
             for (int c = 0; c < p.ColumnCount; c++)
             {
-                max = Math.Max(max, p.At(r, c));
+                max = T.Max(max, p.At(r, c));
             }
 
-            double sum = 0;
+            T sum = T.Zero;
             for (int c = 0; c < p.ColumnCount; c++)
             {
-                double e = Math.Exp(p.At(r, c) - max);
+                T e = T.Exp(p.At(r, c) - max);
                 p.At(r, c, e);
                 sum += e;
             }
@@ -53,46 +57,48 @@ public static class SoftmaxCrossEntropy
     /// <param name="labels">One class index per row, each in [0, classes).</param>
     /// <exception cref="ArgumentException">The label count differs from the row count, or there are no rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, classes).</exception>
-    public static double Loss(Matrix<double> logits, IReadOnlyList<int> labels)
+    public static double Loss<T>(Matrix<T> logits, IReadOnlyList<int> labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(logits);
         CheckLabels(labels, logits.RowCount, logits.ColumnCount);
-        double total = 0;
+        T total = T.Zero;
         for (int r = 0; r < logits.RowCount; r++)
         {
-            double max = double.NegativeInfinity;
+            T max = T.NegativeInfinity;
             for (int c = 0; c < logits.ColumnCount; c++)
             {
-                max = Math.Max(max, logits.At(r, c));
+                max = T.Max(max, logits.At(r, c));
             }
 
-            double sum = 0;
+            T sum = T.Zero;
             for (int c = 0; c < logits.ColumnCount; c++)
             {
-                sum += Math.Exp(logits.At(r, c) - max);
+                sum += T.Exp(logits.At(r, c) - max);
             }
 
-            total += max + Math.Log(sum) - logits.At(r, labels[r]);
+            total += max + T.Log(sum) - logits.At(r, labels[r]);
         }
 
-        return total / logits.RowCount;
+        return double.CreateTruncating(total / T.CreateTruncating(logits.RowCount));
     }
 
     /// <summary>∂J/∂z = (softmax(z) − onehot(y)) / n for the mean loss.</summary>
     /// <param name="probabilities">softmax(z), as returned by <see cref="Softmax"/>.</param>
     /// <param name="labels">One class index per row.</param>
     /// <returns>A new matrix of the same shape.</returns>
-    public static Matrix<double> Gradient(Matrix<double> probabilities, IReadOnlyList<int> labels)
+    public static Matrix<T> Gradient<T>(Matrix<T> probabilities, IReadOnlyList<int> labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         CheckLabels(labels, probabilities.RowCount, probabilities.ColumnCount);
         var g = probabilities.Clone();
         for (int r = 0; r < g.RowCount; r++)
         {
-            g.At(r, labels[r], g.At(r, labels[r]) - 1);
+            g.At(r, labels[r], g.At(r, labels[r]) - T.One);
         }
 
-        return g.Divide(g.RowCount);
+        return g.Divide(T.CreateTruncating(g.RowCount));
     }
 
     /// <summary>Validates labels against a batch of <paramref name="rows"/> samples and <paramref name="classes"/> classes.</summary>

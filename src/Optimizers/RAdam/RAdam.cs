@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -42,10 +44,12 @@ namespace Optimizers;
 /// its core optimizers (TensorFlow Addons' <c>RectifiedAdam</c> adds warm-up and a different threshold option).
 /// </para>
 /// </remarks>
-public sealed class RAdam : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class RAdam<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _expAvg;
-    private readonly double[][] _expAvgSq;
+    private readonly T[][] _expAvg;
+    private readonly T[][] _expAvgSq;
     private readonly double _rhoInfinity;
 
     /// <summary>Creates RAdam over <paramref name="parameters"/>.</summary>
@@ -58,7 +62,7 @@ public sealed class RAdam : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
-    public RAdam(IEnumerable<Parameter> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
+    public RAdam(IEnumerable<Parameter<T>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
                  double epsilon = 1e-8, double weightDecay = 0, bool maximize = false)
         : base(parameters, learningRate)
     {
@@ -93,7 +97,7 @@ public sealed class RAdam : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
         double beta2Power = Math.Pow(Beta2, step);
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
@@ -110,5 +114,19 @@ public sealed class RAdam : ElementwiseOptimizer
 
         RAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon, WeightDecay,
                          Maximize, stepSize, rectified);
+    }
+}
+
+/// <summary>
+/// <see cref="RAdam{T}"/> over double-precision parameters, under its short name: <c>new RAdam(…)</c> and
+/// <c>new RAdam&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class RAdam : RAdam<double>
+{
+    /// <inheritdoc />
+    public RAdam(IEnumerable<Parameter<double>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
+                 double epsilon = 1e-8, double weightDecay = 0, bool maximize = false)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, maximize)
+    {
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers;
 
 /// <summary>
@@ -42,11 +44,13 @@ namespace Optimizers;
 /// <c>rmsprop</c> defaults to decay 0.9 and also puts ε inside the root unless <c>eps_in_sqrt=False</c>.
 /// </para>
 /// </remarks>
-public sealed class RMSProp : ElementwiseOptimizer
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public class RMSProp<T> : ElementwiseOptimizer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly double[][] _squareAvgs;
-    private readonly double[][]? _momentumBuffers;
-    private readonly double[][]? _gradAvgs;
+    private readonly T[][] _squareAvgs;
+    private readonly T[][]? _momentumBuffers;
+    private readonly T[][]? _gradAvgs;
 
     /// <summary>Creates RMSProp over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -59,7 +63,7 @@ public sealed class RMSProp : ElementwiseOptimizer
     /// <param name="maximize">Ascend instead of descend (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
-    public RMSProp(IEnumerable<Parameter> parameters, double learningRate = 0.01, double alpha = 0.99,
+    public RMSProp(IEnumerable<Parameter<T>> parameters, double learningRate = 0.01, double alpha = 0.99,
                    double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false,
                    bool maximize = false)
         : base(parameters, learningRate)
@@ -100,9 +104,24 @@ public sealed class RMSProp : ElementwiseOptimizer
     public bool Maximize { get; }
 
     /// <inheritdoc />
-    protected override void UpdateRange(int index, int start, Span<double> value, ReadOnlySpan<double> gradient, long step)
+    protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
         => RMSPropKernel.Step(value, gradient, _squareAvgs[index].AsSpan(start, value.Length),
-                              _gradAvgs is null ? Span<double>.Empty : _gradAvgs[index].AsSpan(start, value.Length),
-                              _momentumBuffers is null ? Span<double>.Empty : _momentumBuffers[index].AsSpan(start, value.Length),
+                              _gradAvgs is null ? Span<T>.Empty : _gradAvgs[index].AsSpan(start, value.Length),
+                              _momentumBuffers is null ? Span<T>.Empty : _momentumBuffers[index].AsSpan(start, value.Length),
                               LearningRate, Alpha, Epsilon, WeightDecay, MomentumFactor, Centered, Maximize);
+}
+
+/// <summary>
+/// <see cref="RMSProp{T}"/> over double-precision parameters, under its short name: <c>new RMSProp(…)</c> and
+/// <c>new RMSProp&lt;double&gt;(…)</c> are the same rule (interchangeable in parameter groups, schedules and checkpoints).
+/// </summary>
+public sealed class RMSProp : RMSProp<double>
+{
+    /// <inheritdoc />
+    public RMSProp(IEnumerable<Parameter<double>> parameters, double learningRate = 0.01, double alpha = 0.99,
+                   double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false,
+                   bool maximize = false)
+        : base(parameters, learningRate, alpha, epsilon, weightDecay, momentum, centered, maximize)
+    {
+    }
 }

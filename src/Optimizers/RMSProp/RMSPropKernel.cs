@@ -21,10 +21,11 @@ internal static class RMSPropKernel
     /// α = 0.99). torch.optim takes the square root of it as it is and returns NaN from then on; this kernel clamps it
     /// at 0 (a NaN variance, from ∞ − ∞, stays NaN). Results that torch computes without NaN are unchanged bit for bit.
     /// </remarks>
-    public static void Step(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
-                            Span<double> gradAvg, Span<double> momentumBuffer,
+    public static void Step<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> squareAvg,
+                            Span<T> gradAvg, Span<T> momentumBuffer,
                             double lr, double alpha, double eps, double weightDecay, double momentum,
                             bool centered, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Kernel.CheckLengths(theta.Length, grad.Length);
         Kernel.CheckLengths(theta.Length, squareAvg.Length);
@@ -51,111 +52,120 @@ internal static class RMSPropKernel
 
         if (Kernel.AdjustsGradient(maximize, weightDecay))
         {
-            Step<On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+            Step<T, On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
         }
         else
         {
-            Step<Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+            Step<T, Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
         }
     }
 
-    private static void Step<TAdjust>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
-                                      Span<double> gradAvg, Span<double> momentumBuffer,
+    private static void Step<T, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> squareAvg,
+                                      Span<T> gradAvg, Span<T> momentumBuffer,
                                       double lr, double alpha, double eps, double weightDecay, double momentum,
                                       bool centered, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
     {
         if (centered)
         {
-            Step<TAdjust, On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+            Step<T, TAdjust, On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
         }
         else
         {
-            Step<TAdjust, Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+            Step<T, TAdjust, Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
         }
     }
 
-    private static void Step<TAdjust, TCentered>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
-                                                 Span<double> gradAvg, Span<double> momentumBuffer,
+    private static void Step<T, TAdjust, TCentered>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> squareAvg,
+                                                 Span<T> gradAvg, Span<T> momentumBuffer,
                                                  double lr, double alpha, double eps, double weightDecay, double momentum,
                                                  bool centered, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TCentered : struct, IFlag
     {
         if (momentum > 0)
         {
-            Step<TAdjust, TCentered, On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+            Step<T, TAdjust, TCentered, On>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
         }
         else
         {
-            Step<TAdjust, TCentered, Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
+            Step<T, TAdjust, TCentered, Off>(theta, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, centered, maximize);
         }
     }
 
     /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static void Step<TAdjust, TCentered, TMomentum>(Span<double> theta, ReadOnlySpan<double> grad, Span<double> squareAvg,
-                                                            Span<double> gradAvg, Span<double> momentumBuffer,
-                                                            double lr, double alpha, double eps, double weightDecay, double momentum,
+    private static void Step<T, TAdjust, TCentered, TMomentum>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> squareAvg,
+                                                            Span<T> gradAvg, Span<T> momentumBuffer,
+                                                            double lrDouble, double alphaDouble, double epsDouble, double weightDecayDouble, double momentumDouble,
                                                             bool centered, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TCentered : struct, IFlag
         where TMomentum : struct, IFlag
     {
-        double sign = maximize ? -1.0 : 1.0;
-        double gradientShare = 1 - alpha;
+        // Every scalar is formed in double and rounded to T once, as torch's float32 path casts its Python scalars.
+        T lr = T.CreateTruncating(lrDouble);
+        T alpha = T.CreateTruncating(alphaDouble);
+        T eps = T.CreateTruncating(epsDouble);
+        T weightDecay = T.CreateTruncating(weightDecayDouble);
+        T momentum = T.CreateTruncating(momentumDouble);
+        T sign = maximize ? -T.One : T.One;
+        T gradientShare = T.CreateTruncating(1 - alphaDouble);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var epsilon = new Vector<double>(eps);
-            var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-            var gv = MemoryMarshal.Cast<double, Vector<double>>(grad);
-            var vv = MemoryMarshal.Cast<double, Vector<double>>(squareAvg);
-            var av = MemoryMarshal.Cast<double, Vector<double>>(gradAvg);
-            var bv = MemoryMarshal.Cast<double, Vector<double>>(momentumBuffer);
+            var epsilon = new Vector<T>(eps);
+            var t = MemoryMarshal.Cast<T, Vector<T>>(theta);
+            var gv = MemoryMarshal.Cast<T, Vector<T>>(grad);
+            var vv = MemoryMarshal.Cast<T, Vector<T>>(squareAvg);
+            var av = MemoryMarshal.Cast<T, Vector<T>>(gradAvg);
+            var bv = MemoryMarshal.Cast<T, Vector<T>>(momentumBuffer);
             int q = Kernel.InterleavedQuarter(t.Length);
             for (int k = 0; k < q; k++)
             {
-                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k, sign, weightDecay, alpha, gradientShare,
+                Update<T, TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k, sign, weightDecay, alpha, gradientShare,
                                                       epsilon, momentum, lr);
-                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + q, sign, weightDecay, alpha, gradientShare,
+                Update<T, TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + q, sign, weightDecay, alpha, gradientShare,
                                                       epsilon, momentum, lr);
-                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + 2 * q, sign, weightDecay, alpha,
+                Update<T, TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + 2 * q, sign, weightDecay, alpha,
                                                       gradientShare, epsilon, momentum, lr);
-                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + 3 * q, sign, weightDecay, alpha,
+                Update<T, TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k + 3 * q, sign, weightDecay, alpha,
                                                       gradientShare, epsilon, momentum, lr);
             }
 
             for (int k = 4 * q; k < t.Length; k++)
             {
-                Update<TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k, sign, weightDecay, alpha, gradientShare,
+                Update<T, TAdjust, TCentered, TMomentum>(t, gv, vv, av, bv, k, sign, weightDecay, alpha, gradientShare,
                                                       epsilon, momentum, lr);
             }
 
-            i = t.Length * Vector<double>.Count;
+            i = t.Length * Vector<T>.Count;
         }
 
         for (; i < theta.Length; i++)
         {
-            double g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
-            double v = squareAvg[i] * alpha + g * gradientShare * g;
+            T g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
+            T v = squareAvg[i] * alpha + g * gradientShare * g;
             squareAvg[i] = v;
-            double d;
+            T d;
             if (TCentered.IsOn)
             {
-                double mean = Lerp.Of(gradAvg[i], g, gradientShare);
+                T mean = Lerp.Of(gradAvg[i], g, gradientShare);
                 gradAvg[i] = mean;
-                double variance = v - mean * mean;
-                d = Math.Sqrt(variance < 0 ? 0 : variance) + eps;
+                T variance = v - mean * mean;
+                d = T.Sqrt(variance < T.Zero ? T.Zero : variance) + eps;
             }
             else
             {
-                d = Math.Sqrt(v) + eps;
+                d = T.Sqrt(v) + eps;
             }
 
             if (TMomentum.IsOn)
             {
-                double b = momentumBuffer[i] * momentum + g / d;
+                T b = momentumBuffer[i] * momentum + g / d;
                 momentumBuffer[i] = b;
                 theta[i] -= b * lr;
             }
@@ -168,11 +178,12 @@ internal static class RMSPropKernel
 
     /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<TAdjust, TCentered, TMomentum>(Span<Vector<double>> t, ReadOnlySpan<Vector<double>> gv,
-                                                              Span<Vector<double>> vv, Span<Vector<double>> av,
-                                                              Span<Vector<double>> bv, int k, double sign,
-                                                              double weightDecay, double alpha, double gradientShare,
-                                                              Vector<double> epsilon, double momentum, double lr)
+    private static void Update<T, TAdjust, TCentered, TMomentum>(Span<Vector<T>> t, ReadOnlySpan<Vector<T>> gv,
+                                                              Span<Vector<T>> vv, Span<Vector<T>> av,
+                                                              Span<Vector<T>> bv, int k, T sign,
+                                                              T weightDecay, T alpha, T gradientShare,
+                                                              Vector<T> epsilon, T momentum, T lr)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TAdjust : struct, IFlag
         where TCentered : struct, IFlag
         where TMomentum : struct, IFlag
@@ -180,13 +191,13 @@ internal static class RMSPropKernel
         var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
         var v = vv[k] * alpha + g * gradientShare * g;
         vv[k] = v;
-        Vector<double> d;
+        Vector<T> d;
         if (TCentered.IsOn)
         {
             var mean = Lerp.Of(av[k], g, gradientShare);
             av[k] = mean;
             var variance = v - mean * mean;
-            variance = Vector.ConditionalSelect(Vector.LessThan(variance, Vector<double>.Zero), Vector<double>.Zero, variance);
+            variance = Vector.ConditionalSelect(Vector.LessThan(variance, Vector<T>.Zero), Vector<T>.Zero, variance);
             d = Vector.SquareRoot(variance) + epsilon;
         }
         else

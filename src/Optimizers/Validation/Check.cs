@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Optimizers;
@@ -5,7 +6,8 @@ namespace Optimizers;
 /// <summary>Argument checks shared by the constructors; each names the argument and the problem.</summary>
 internal static class Check
 {
-    public static Parameter[] Parameters(IEnumerable<Parameter> parameters, string name)
+    public static Parameter<T>[] Parameters<T>(IEnumerable<Parameter<T>> parameters, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters, name);
         var list = parameters.ToArray();
@@ -14,7 +16,7 @@ internal static class Check
             throw new ArgumentException("At least one parameter is required; the list is empty.", name);
         }
 
-        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        var seen = new HashSet<Parameter<T>>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < list.Length; i++)
         {
             if (list[i] is null)

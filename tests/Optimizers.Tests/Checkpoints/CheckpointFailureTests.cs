@@ -130,7 +130,7 @@ public sealed class CheckpointFailureTests
     public void An_unknown_version_fails_with_UnsupportedVersion_even_with_a_valid_checksum()
     {
         byte[] bytes = MomentumCheckpoint();
-        foreach (uint version in new uint[] { 0, 2, uint.MaxValue })
+        foreach (uint version in new uint[] { 0, 3, uint.MaxValue })
         {
             byte[] mutated = (byte[])bytes.Clone();
             BinaryPrimitives.WriteUInt32LittleEndian(mutated.AsSpan(8), version);
@@ -168,34 +168,38 @@ public sealed class CheckpointFailureTests
     public void Hand_made_content_with_a_valid_checksum_fails_with_Malformed_and_changes_nothing()
     {
         byte[] bytes = SmallCheckpoint();
-        int learningRate = LearningRateOffset(typeof(Momentum));
+        var at = Offsets(bytes);
 
         byte[] nanRate = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteDoubleLittleEndian(nanRate.AsSpan(learningRate), double.NaN);
+        BinaryPrimitives.WriteDoubleLittleEndian(nanRate.AsSpan(at.LearningRate), double.NaN);
         ExpectSmallFailure(Rehash(nanRate), CheckpointError.Malformed);
 
         byte[] negativeRate = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteDoubleLittleEndian(negativeRate.AsSpan(learningRate), -0.5);
+        BinaryPrimitives.WriteDoubleLittleEndian(negativeRate.AsSpan(at.LearningRate), -0.5);
         ExpectSmallFailure(Rehash(negativeRate), CheckpointError.Malformed);
 
         byte[] negativeSteps = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteInt64LittleEndian(negativeSteps.AsSpan(learningRate + 8), -1);
+        BinaryPrimitives.WriteInt64LittleEndian(negativeSteps.AsSpan(at.StepCount), -1);
         ExpectSmallFailure(Rehash(negativeSteps), CheckpointError.Malformed);
 
         byte[] exhaustedSteps = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteInt64LittleEndian(exhaustedSteps.AsSpan(learningRate + 8), long.MaxValue);
+        BinaryPrimitives.WriteInt64LittleEndian(exhaustedSteps.AsSpan(at.StepCount), long.MaxValue);
         ExpectSmallFailure(Rehash(exhaustedSteps), CheckpointError.Malformed);
 
         byte[] layout = (byte[])bytes.Clone();
-        layout[learningRate - 5] = 7;
+        layout[at.Layout] = 7;
         ExpectSmallFailure(Rehash(layout), CheckpointError.Malformed);
 
+        byte[] elementSize = (byte[])bytes.Clone();
+        elementSize[at.Layout + 1] = 2;
+        ExpectSmallFailure(Rehash(elementSize), CheckpointError.Malformed);
+
         byte[] groupCount = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteInt32LittleEndian(groupCount.AsSpan(learningRate - 4), int.MaxValue);
+        BinaryPrimitives.WriteInt32LittleEndian(groupCount.AsSpan(at.Layout + 2), int.MaxValue);
         ExpectSmallFailure(Rehash(groupCount), CheckpointError.Malformed);
 
         byte[] hyperparameterCount = (byte[])bytes.Clone();
-        BinaryPrimitives.WriteInt32LittleEndian(hyperparameterCount.AsSpan(learningRate + 24), int.MaxValue);
+        BinaryPrimitives.WriteInt32LittleEndian(hyperparameterCount.AsSpan(at.StepCount + 16), int.MaxValue);
         ExpectSmallFailure(Rehash(hyperparameterCount), CheckpointError.Malformed);
 
         byte[] sectionCount = (byte[])bytes.Clone();
@@ -271,8 +275,15 @@ public sealed class CheckpointFailureTests
     }
 
     /// <summary>The offset of group 0's learning rate in a single-optimizer checkpoint of <paramref name="type"/> (docs/checkpoint-format.md).</summary>
-    private static int LearningRateOffset(Type type) =>
-        20 + 4 + (4 + "optimizer".Length) + 8 + (4 + type.FullName!.Length) + 1 + 4;
+    /// <summary>Where fields of the (version 2) optimizer section of <see cref="SmallCheckpoint"/> start: the layout byte
+    /// (then the element size and the group count), group 0's step count, and its saved learning rate ("lr").</summary>
+    private static (int Layout, int StepCount, int LearningRate) Offsets(byte[] bytes)
+    {
+        int layout = 20 + 4 + (4 + "optimizer".Length) + 8;
+        int stepCount = layout + 1 + 1 + 4 + (4 + "Momentum".Length);
+        int learningRate = IndexOf(bytes, [2, 0, 0, 0, (byte)'l', (byte)'r']) + 6;
+        return (layout, stepCount, learningRate);
+    }
 
     private static void ExpectFailure(byte[] bytes, CheckpointError error, bool seekable = true)
     {
@@ -284,7 +295,7 @@ public sealed class CheckpointFailureTests
 
     private static void ExpectFailure(byte[] bytes, IOptimizer? optimizer, Parameter[]? parameters, CheckpointError error, bool seekable = true)
     {
-        var all = (optimizer?.Parameters ?? []).Concat(parameters ?? []).Distinct().ToArray();
+        var all = ((optimizer as IOptimizer<double>)?.Parameters ?? []).Concat(parameters ?? []).Distinct().ToArray();
         foreach (var p in all)
         {
             for (int i = 0; i < p.Length; i++)

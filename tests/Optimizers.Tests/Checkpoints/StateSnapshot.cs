@@ -8,12 +8,12 @@ namespace Optimizers.Tests.Checkpoints;
 /// </summary>
 internal static class StateSnapshot
 {
-    public static List<string> Of(IOptimizer? optimizer, IEnumerable<Parameter> parameters, bool includeSkippedCount = true)
+    public static List<string> Of(IOptimizer? optimizer, IEnumerable<Parameter<double>> parameters, bool includeSkippedCount = true)
     {
         var lines = new List<string>();
         if (optimizer is not null)
         {
-            var groups = optimizer is ParameterGroups g ? g.Groups : [(Optimizer)optimizer];
+            var groups = optimizer is ParameterGroups g ? g.Groups : [(Optimizer<double>)optimizer];
             for (int i = 0; i < groups.Count; i++)
             {
                 var group = groups[i];
@@ -43,7 +43,7 @@ internal static class StateSnapshot
     }
 
     /// <summary>The parameters' values only, bit for bit.</summary>
-    public static List<string> Values(IEnumerable<Parameter> parameters) =>
+    public static List<string> Values(IEnumerable<Parameter<double>> parameters) =>
         parameters.SelectMany(p => p.Value.Select((x, e) => $"{p.Name}[{e}]={Bits(x)}")).ToList();
 
     private static string Bits(double x) =>

@@ -68,7 +68,7 @@ internal static class Trajectory
     }
 
     public static long SkippedSteps(IOptimizer optimizer) =>
-        optimizer is ParameterGroups groups ? groups.SkippedStepCount : ((Optimizer)optimizer).SkippedStepCount;
+        optimizer is ParameterGroups groups ? groups.SkippedStepCount : ((Optimizer<double>)optimizer).SkippedStepCount;
 
     public static void SkipNonFiniteSteps(IOptimizer optimizer)
     {
@@ -77,7 +77,7 @@ internal static class Trajectory
             case ParameterGroups groups:
                 groups.NonFiniteGradients = NonFiniteGradientPolicy.Skip;
                 break;
-            case Optimizer single:
+            case Optimizer<double> single:
                 single.NonFiniteGradients = NonFiniteGradientPolicy.Skip;
                 break;
         }

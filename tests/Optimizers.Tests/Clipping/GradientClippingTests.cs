@@ -176,7 +176,7 @@ public class GradientClippingTests
     public void Invalid_arguments_throw_naming_them_and_change_nothing()
     {
         var p = With("p", 3, 4);
-        FluentActions.Invoking(() => GradientClipping.ClipByGlobalNorm(null!, 1))
+        FluentActions.Invoking(() => GradientClipping.ClipByGlobalNorm<double>(null!, 1))
             .Should().Throw<ArgumentNullException>().WithParameterName("parameters");
         FluentActions.Invoking(() => GradientClipping.ClipByGlobalNorm([p], -1))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("maxNorm");

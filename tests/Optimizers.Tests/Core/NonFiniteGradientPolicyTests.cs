@@ -5,7 +5,7 @@ namespace Optimizers.Tests.Core;
 /// <summary>Throw (default), Skip and Propagate, for rules with and without state.</summary>
 public sealed class NonFiniteGradientPolicyTests
 {
-    private static readonly Dictionary<string, Func<Parameter[], Optimizer>> s_rules = new()
+    private static readonly Dictionary<string, Func<Parameter[], Optimizer<double>>> s_rules = new()
     {
         ["GradientDescent"] = p => new GradientDescent(p, 0.1),
         ["Momentum"] = p => new Momentum(p, 0.1, nesterov: true),
@@ -103,7 +103,7 @@ public sealed class NonFiniteGradientPolicyTests
 
     private static Parameter[] Parameters() => Trajectory.Parameters(seed: 11);
 
-    private static (Optimizer Optimizer, Parameter[] Parameters) SteppedOnce(string rule)
+    private static (Optimizer<double> Optimizer, Parameter[] Parameters) SteppedOnce(string rule)
     {
         var p = Parameters();
         var optimizer = s_rules[rule](p);

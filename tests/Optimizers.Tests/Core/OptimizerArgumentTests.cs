@@ -168,7 +168,7 @@ public sealed class OptimizerArgumentTests : OptimizerTestBase
     }
 
     /// <summary>Two parameters and an optimizer over them after two steps, so that values, gradients and state are all non-trivial.</summary>
-    private static (Parameter[] Parameters, Optimizer Optimizer) Trained(string rule)
+    private static (Parameter[] Parameters, Optimizer<double> Optimizer) Trained(string rule)
     {
         var parameters = new[] { Param("a", 1, -2, 3), Param("b", 0.5, 0.25) };
         var optimizer = AllOptimizers.Create(rule, parameters);

@@ -24,7 +24,7 @@ public class OptimizerCatalogTests
 
         var theta = new Parameter("theta", new[] { 3.0, -2.0 });
         var optimizer = entry.CreateDefault([theta], learningRate: entry.DemoLearningRate);
-        optimizer.Parameters.Should().ContainSingle().Which.Should().BeSameAs(theta);
+        ((IOptimizer<double>)optimizer).Parameters.Should().ContainSingle().Which.Should().BeSameAs(theta);
         for (int t = 0; t < 200; t++)
         {
             optimizer.ZeroGrad();

@@ -179,7 +179,7 @@ public sealed class AdamTests
         theta.Value.ToArray().Should().Equal(1.0, -2.0, 3.0);
     }
 
-    public static TheoryData<string, Func<Parameter, Optimizer>> BadArguments => new()
+    public static TheoryData<string, Func<Parameter, Optimizer<double>>> BadArguments => new()
     {
         { "learningRate", p => new Adam([p], learningRate: -1e-3) },
         { "learningRate", p => new Adam([p], learningRate: double.NaN) },
@@ -199,7 +199,7 @@ public sealed class AdamTests
 
     [Theory]
     [MemberData(nameof(BadArguments))]
-    public void Bad_hyperparameters_throw_naming_the_argument(string name, Func<Parameter, Optimizer> create)
+    public void Bad_hyperparameters_throw_naming_the_argument(string name, Func<Parameter, Optimizer<double>> create)
     {
         var theta = Theta(1.0, 2.0);
 

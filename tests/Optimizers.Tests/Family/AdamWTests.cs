@@ -119,7 +119,7 @@ public sealed class AdamWTests
         a.ShouldBeNear(1.90000000099999999); // g = 0.5·2 = 1; m̂ = 1, √v̂ = 1;  2 − 0.1·1/(1 + 1e-8) = 2 − 0.099999999
     }
 
-    public static TheoryData<string, Func<Parameter, Optimizer>> BadArguments => new()
+    public static TheoryData<string, Func<Parameter, Optimizer<double>>> BadArguments => new()
     {
         { "learningRate", p => new AdamW([p], learningRate: double.PositiveInfinity) },
         { "beta1", p => new AdamW([p], beta1: -1e-9) },
@@ -134,7 +134,7 @@ public sealed class AdamWTests
 
     [Theory]
     [MemberData(nameof(BadArguments))]
-    public void Bad_hyperparameters_throw_naming_the_argument(string name, Func<Parameter, Optimizer> create)
+    public void Bad_hyperparameters_throw_naming_the_argument(string name, Func<Parameter, Optimizer<double>> create)
     {
         var theta = Theta(1.0, 2.0);
 

@@ -122,7 +122,7 @@ public sealed class NAdamTests
         nadam.GetScalarState("mu_product", 1).ShouldBeNear(0.019543886336, "Π₃ of b");
     }
 
-    public static TheoryData<string, Func<Parameter, Optimizer>> BadArguments => new()
+    public static TheoryData<string, Func<Parameter, Optimizer<double>>> BadArguments => new()
     {
         { "learningRate", p => new NAdam([p], learningRate: -0.002) },
         { "beta1", p => new NAdam([p], beta1: -0.5) },
@@ -140,7 +140,7 @@ public sealed class NAdamTests
 
     [Theory]
     [MemberData(nameof(BadArguments))]
-    public void Bad_hyperparameters_throw_naming_the_argument(string name, Func<Parameter, Optimizer> create)
+    public void Bad_hyperparameters_throw_naming_the_argument(string name, Func<Parameter, Optimizer<double>> create)
     {
         var theta = Theta(1.0, 2.0);
 

@@ -158,7 +158,7 @@ public sealed class RAdamTests
         }
     }
 
-    public static TheoryData<string, Func<Parameter, Optimizer>> BadArguments => new()
+    public static TheoryData<string, Func<Parameter, Optimizer<double>>> BadArguments => new()
     {
         { "learningRate", p => new RAdam([p], learningRate: double.NaN) },
         { "beta1", p => new RAdam([p], beta1: 1.0) },
@@ -173,7 +173,7 @@ public sealed class RAdamTests
 
     [Theory]
     [MemberData(nameof(BadArguments))]
-    public void Bad_hyperparameters_throw_naming_the_argument(string name, Func<Parameter, Optimizer> create)
+    public void Bad_hyperparameters_throw_naming_the_argument(string name, Func<Parameter, Optimizer<double>> create)
     {
         var theta = Theta(1.0, 2.0);
 

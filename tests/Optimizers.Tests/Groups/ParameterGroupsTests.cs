@@ -150,7 +150,7 @@ public sealed class ParameterGroupsTests
         var p = Parameters();
         var a = new Momentum([p[0]], 0.1);
         var b = new Momentum([p[1]], 0.1);
-        Optimizer[] groups = @case switch
+        Optimizer<double>[] groups = @case switch
         {
             "empty" => [],
             "null group" => [a, null!],
@@ -180,7 +180,7 @@ public sealed class ParameterGroupsTests
     [Fact]
     public void A_null_list_throws_ArgumentNullException()
     {
-        var create = () => new ParameterGroups((IEnumerable<Optimizer>)null!);
+        var create = () => new ParameterGroups((IEnumerable<Optimizer<double>>)null!);
         create.Should().Throw<ArgumentNullException>().WithParameterName("groups");
     }
 }

@@ -171,7 +171,7 @@ public sealed class ParallelStepTests
         large.Partition.Parts.Should().Be(3);
     }
 
-    private static void FillGradients(Optimizer optimizer, int seed)
+    private static void FillGradients(Optimizer<double> optimizer, int seed)
     {
         var random = new Random(seed);
         foreach (var parameter in optimizer.Parameters)

@@ -88,7 +88,7 @@ public sealed class ParityTests
             optimizer.GetType().Name.Should().Be(name);
             var constructor = optimizer.GetType().GetConstructors()
                 .Single(c => c.GetParameters().Length > 0 &&
-                             c.GetParameters()[0].ParameterType == typeof(IEnumerable<Parameter>));
+                             c.GetParameters()[0].ParameterType == typeof(IEnumerable<Parameter<double>>));
             var arguments = constructor.GetParameters().Skip(1).ToArray();
 
             options.NamesRead.Should().BeEquivalentTo(arguments.Select(a => a.Name),

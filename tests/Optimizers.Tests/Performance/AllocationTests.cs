@@ -83,7 +83,7 @@ public sealed class AllocationTests
         smallest.Should().Be(0, $"{name}.Step() with 4 parts must not allocate on any thread");
     }
 
-    private static void Run(Optimizer optimizer, int steps)
+    private static void Run(Optimizer<double> optimizer, int steps)
     {
         for (int s = 0; s < steps; s++)
         {

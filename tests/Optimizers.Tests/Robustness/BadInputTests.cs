@@ -41,7 +41,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     };
 
     /// <summary>A rule's constructor with named overrides, and the kind of each numeric hyperparameter.</summary>
-    private sealed record RuleConstructor(string Rule, Func<IEnumerable<Parameter>, IReadOnlyDictionary<string, double>, Optimizer> Create,
+    private sealed record RuleConstructor(string Rule, Func<IEnumerable<Parameter>, IReadOnlyDictionary<string, double>, Optimizer<double>> Create,
                                           (string Name, Kind Kind)[] Hyperparameters);
 
     private static double H(IReadOnlyDictionary<string, double> h, string name, double fallback) => h.TryGetValue(name, out var v) ? v : fallback;
@@ -96,7 +96,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
             yield return new(area, "parameters repeated", "parameters", w => () => ctor.Create([w.P[0], w.P[1], w.P[0]], NoOverrides));
 
             // Setters of a live, stepped instance of this rule.
-            Func<BadInputWorld, Optimizer> live = w =>
+            Func<BadInputWorld, Optimizer<double>> live = w =>
             {
                 var o = ctor.Create(w.P, NoOverrides);
                 w.Existing.Parameters[0].Gradient[0] = 0.25;
@@ -138,8 +138,8 @@ public sealed class BadInputTests(ITestOutputHelper output)
     private static IEnumerable<BadCase> ParameterGroupsCases()
     {
         const string area = "ParameterGroups";
-        yield return new(area, "groups null (array)", "groups", _ => () => new ParameterGroups((Optimizer[])null!));
-        yield return new(area, "groups null (sequence)", "groups", _ => () => new ParameterGroups((IEnumerable<Optimizer>)null!));
+        yield return new(area, "groups null (array)", "groups", _ => () => new ParameterGroups((Optimizer<double>[])null!));
+        yield return new(area, "groups null (sequence)", "groups", _ => () => new ParameterGroups((IEnumerable<Optimizer<double>>)null!));
         yield return new(area, "groups empty", "groups", _ => () => new ParameterGroups());
         yield return new(area, "a null group", "groups", w => () => new ParameterGroups(w.Loose1, null!));
         yield return new(area, "groups of different types", "groups",
@@ -346,7 +346,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
             new(area, "Save: destination null", "destination", w => () => Checkpoint.Save(null!, w.Existing)),
             new(area, "Save: destination read-only", "destination", w => { var s = new MemoryStream(new byte[16], writable: false); return () => Checkpoint.Save(s, w.Existing); }),
             new(area, "Save: nothing to save", "optimizer", w => () => Checkpoint.Save(w.Sink)),
-            new(area, "Save: an IOptimizer that is neither Optimizer nor ParameterGroups", "optimizer", w => () => Checkpoint.Save(w.Sink, notAnOptimizer)),
+            new(area, "Save: an IOptimizer that is neither Optimizer<double> nor ParameterGroups", "optimizer", w => () => Checkpoint.Save(w.Sink, notAnOptimizer)),
             new(area, "Save: parameters hold null", "parameters", w => () => Checkpoint.Save(w.Sink, parameters: [w.P[0], null!])),
             new(area, "Save: parameters repeated", "parameters", w => () => Checkpoint.Save(w.Sink, w.Existing, [w.P[0], w.P[0]])),
             new(area, "Save: network null", "network", w => () => Checkpoint.Save(w.Sink, (Network)null!)),
@@ -354,7 +354,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
             new(area, "Load: source null (network)", "source", w => () => Checkpoint.Load(null!, w.Net)),
             new(area, "Load: source write-only", "source", w => { var s = new WriteOnlyStream(); return () => Checkpoint.Load(s, w.Existing); }),
             new(area, "Load: nothing to load", "optimizer", w => () => Checkpoint.Load(w.Stored)),
-            new(area, "Load: an IOptimizer that is neither Optimizer nor ParameterGroups", "optimizer", w => () => Checkpoint.Load(w.Stored, notAnOptimizer)),
+            new(area, "Load: an IOptimizer that is neither Optimizer<double> nor ParameterGroups", "optimizer", w => () => Checkpoint.Load(w.Stored, notAnOptimizer)),
             new(area, "Load: parameters empty", "parameters", w => () => Checkpoint.Load(w.Stored, w.Existing, [])),
             new(area, "Load: parameters hold null", "parameters", w => () => Checkpoint.Load(w.Stored, w.Existing, [w.P[0], null!])),
             new(area, "Load: parameters repeated", "parameters", w => () => Checkpoint.Load(w.Stored, w.Existing, [w.P[0], w.P[0]])),

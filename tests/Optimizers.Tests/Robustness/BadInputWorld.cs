@@ -43,7 +43,7 @@ internal sealed class BadInputWorld
 
     public Parameter[] P { get; }
 
-    public Optimizer Existing { get; }
+    public Optimizer<double> Existing { get; }
 
     public Network Net { get; }
 
@@ -51,15 +51,15 @@ internal sealed class BadInputWorld
 
     public int[] Y { get; }
 
-    public Optimizer NetOptimizer { get; }
+    public Optimizer<double> NetOptimizer { get; }
 
     /// <summary>Fresh optimizers that must still be free to join a group after a rejected ParameterGroups.</summary>
-    public Optimizer Loose1 { get; }
+    public Optimizer<double> Loose1 { get; }
 
-    public Optimizer Loose2 { get; }
+    public Optimizer<double> Loose2 { get; }
 
     /// <summary>An optimizer that has been stepped (so cannot become a group).</summary>
-    public Optimizer Steppable { get; }
+    public Optimizer<double> Steppable { get; }
 
     public ParameterGroups Grouped { get; }
 
@@ -71,7 +71,7 @@ internal sealed class BadInputWorld
     /// <summary>An empty stream to save into.</summary>
     public MemoryStream Sink { get; } = new();
 
-    private IEnumerable<(string Name, Optimizer Optimizer)> Optimizers =>
+    private IEnumerable<(string Name, Optimizer<double> Optimizer)> Optimizers =>
         [("Existing", Existing), ("NetOptimizer", NetOptimizer), ("Loose1", Loose1), ("Loose2", Loose2), ("Steppable", Steppable),
          ("Grouped.0", Grouped.Groups[0]), ("Grouped.1", Grouped.Groups[1])];
 
@@ -118,7 +118,7 @@ internal sealed class BadInputWorld
         return parameter;
     }
 
-    private static void StepTwice(Optimizer optimizer, Random random)
+    private static void StepTwice(Optimizer<double> optimizer, Random random)
     {
         for (int step = 0; step < 2; step++)
         {

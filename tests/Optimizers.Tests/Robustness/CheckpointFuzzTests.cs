@@ -191,8 +191,8 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
         }
 
         // Swapped optimizer type names (same length and other lengths), re-signed.
-        string original = "Optimizers.Adam";
-        foreach (string other in new[] { "Optimizers.AdamW", "Optimizers.Momentum", "Optimizers.Mdam", "System.String", "", "Optimizers.Adam\0" })
+        string original = "Adam";
+        foreach (string other in new[] { "AdamW", "Momentum", "Mdam", "String", "", "Adam\0", "Optimizers.Adam" })
         {
             yield return ("swapped optimizer type", Envelope(ReplaceString(validPayload, original, other)));
         }

@@ -93,7 +93,7 @@ public sealed class OptimizerProperties
     public void A_zero_epsilon_turns_a_zero_gradient_into_NaN(string rule)
     {
         Parameter[] parameters = [new Parameter("w", [1.0, -2.0])];
-        Optimizer optimizer = rule switch
+        Optimizer<double> optimizer = rule switch
         {
             "AdaGrad" => new AdaGrad(parameters, epsilon: 0),
             "RMSProp" => new RMSProp(parameters, epsilon: 0),

@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 namespace Optimizers.Tests.Robustness;
 
 /// <summary>One of the ten rules with concrete, valid hyperparameters, constructed through its public constructor.</summary>
-internal sealed record RuleSetup(string Rule, string Hyperparameters, Func<IEnumerable<Parameter>, Optimizer> Create)
+internal sealed record RuleSetup(string Rule, string Hyperparameters, Func<IEnumerable<Parameter>, Optimizer<double>> Create)
 {
     public override string ToString() => $"{Rule}({Hyperparameters})";
 }
@@ -140,7 +140,7 @@ internal static class RuleSetups
     };
 
     /// <summary>Every registered state of the optimizer: each vector per parameter, and each scalar per parameter.</summary>
-    public static IEnumerable<(string Name, int Index, double[] Values)> States(Optimizer optimizer)
+    public static IEnumerable<(string Name, int Index, double[] Values)> States(Optimizer<double> optimizer)
     {
         foreach (var (name, buffers) in optimizer.VectorStates)
         {

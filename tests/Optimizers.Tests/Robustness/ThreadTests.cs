@@ -14,7 +14,7 @@ public sealed class ThreadTests
     /// <summary>One rule, thread count and seed; <see cref="Make"/> builds the same optimizer every time.</summary>
     private sealed record Spec(RuleSetup Setup, int Degree, int Seed)
     {
-        public Optimizer Make()
+        public Optimizer<double> Make()
         {
             var random = new Random(Seed);
             var parameters = new[] { 1500, 7, 300 }
@@ -37,7 +37,7 @@ public sealed class ThreadTests
         return setups.SelectMany(s => new[] { 1, 2, 3 }.Select(d => new Spec(s, d, ++seed))).ToList();
     }
 
-    private static void Run(Optimizer optimizer, int seed)
+    private static void Run(Optimizer<double> optimizer, int seed)
     {
         var random = new Random(seed * 7919);
         for (int step = 0; step < Steps; step++)
@@ -54,7 +54,7 @@ public sealed class ThreadTests
         }
     }
 
-    private static long[] Bits(IEnumerable<Optimizer> optimizers) =>
+    private static long[] Bits(IEnumerable<Optimizer<double>> optimizers) =>
         optimizers.SelectMany(o => o.Parameters.SelectMany(p => p.Value)
                                   .Concat(RuleSetups.States(o).SelectMany(s => s.Values)))
                   .Select(BitConverter.DoubleToInt64Bits).ToArray();

@@ -12,16 +12,16 @@ namespace Optimizers.Tests.TestSupport;
 /// theory may run it.
 /// </param>
 internal sealed record OptimizerConfiguration(
-    string Name, double LearningRate, Func<IReadOnlyList<Parameter>, double, Optimizer> Factory, bool Conformant)
+    string Name, double LearningRate, Func<IReadOnlyList<Parameter>, double, Optimizer<double>> Factory, bool Conformant)
 {
     /// <summary>The rule's class name: <see cref="Name"/> up to the first parenthesis.</summary>
     public string Rule => Name.Split('(')[0];
 
     /// <summary>Builds the optimizer over <paramref name="parameters"/> with <see cref="LearningRate"/>.</summary>
-    public Optimizer Create(IReadOnlyList<Parameter> parameters) => Factory(parameters, LearningRate);
+    public Optimizer<double> Create(IReadOnlyList<Parameter> parameters) => Factory(parameters, LearningRate);
 
     /// <summary>Builds the optimizer over <paramref name="parameters"/> with another learning rate.</summary>
-    public Optimizer Create(IReadOnlyList<Parameter> parameters, double learningRate) => Factory(parameters, learningRate);
+    public Optimizer<double> Create(IReadOnlyList<Parameter> parameters, double learningRate) => Factory(parameters, learningRate);
 
     /// <inheritdoc />
     public override string ToString() => Name;
@@ -129,10 +129,10 @@ internal static class AllOptimizers
     public static TheoryData<string> CheckpointableNames() => new([.. Configurations.Keys, .. Grouped.Keys]);
 
     /// <summary>Builds the configuration called <paramref name="name"/> (plain or rich) over <paramref name="parameters"/>.</summary>
-    public static Optimizer Create(string name, params Parameter[] parameters) => Configurations[name].Create(parameters);
+    public static Optimizer<double> Create(string name, params Parameter[] parameters) => Configurations[name].Create(parameters);
 
     /// <summary>Builds the configuration called <paramref name="name"/> (plain or rich) over <paramref name="parameters"/>.</summary>
-    public static Optimizer Create(string name, IReadOnlyList<Parameter> parameters) => Configurations[name].Create(parameters);
+    public static Optimizer<double> Create(string name, IReadOnlyList<Parameter> parameters) => Configurations[name].Create(parameters);
 
     /// <summary>Builds any configuration, plain, rich or grouped, over <paramref name="parameters"/>.</summary>
     public static IOptimizer CreateAny(string name, IReadOnlyList<Parameter> parameters) =>

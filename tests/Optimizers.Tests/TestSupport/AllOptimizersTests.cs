@@ -5,8 +5,8 @@ namespace Optimizers.Tests.TestSupport;
 /// <summary>The catalog the shared theories run over really holds every rule and exercises every option.</summary>
 public sealed class AllOptimizersTests
 {
-    private static readonly Type[] LibraryRules = typeof(Optimizer).Assembly.GetExportedTypes()
-        .Where(t => t.IsSubclassOf(typeof(Optimizer)) && !t.IsAbstract)
+    private static readonly Type[] LibraryRules = typeof(Optimizer<double>).Assembly.GetExportedTypes()
+        .Where(t => t.IsSubclassOf(typeof(Optimizer<double>)) && !t.IsAbstract)
         .ToArray();
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class AllOptimizersTests
         configuration.Create([new Parameter("p", [1.0])]).Hyperparameters.Single(h => h.Key == hyperparameter).Value;
 
     /// <summary>The rule built with every optional constructor argument at its default (learning rate 0.1 if it has none).</summary>
-    private static Optimizer WithDefaults(Type type)
+    private static Optimizer<double> WithDefaults(Type type)
     {
         var constructor = type.GetConstructors().Single();
         var arguments = constructor.GetParameters().Select((p, i) => i switch
@@ -62,6 +62,6 @@ public sealed class AllOptimizersTests
             _ when p.HasDefaultValue => p.DefaultValue,
             _ => (object)0.1,
         }).ToArray();
-        return (Optimizer)constructor.Invoke(BindingFlags.Default, null, arguments, null);
+        return (Optimizer<double>)constructor.Invoke(BindingFlags.Default, null, arguments, null);
     }
 }

@@ -24,7 +24,7 @@ internal static class RandomParameters
     }
 
     /// <summary>Writes a fresh gradient in [−1, 1) into <paramref name="parameter"/> (no allocation).</summary>
-    public static void FillGradient(Parameter parameter, Random random)
+    public static void FillGradient(Parameter<double> parameter, Random random)
     {
         for (int k = 0; k < parameter.Length; k++)
         {

@@ -13,7 +13,7 @@ internal sealed class Snapshot
     private readonly long _stepCount;
     private readonly double _learningRate;
 
-    private Snapshot(Optimizer optimizer)
+    private Snapshot(Optimizer<double> optimizer)
     {
         _values = optimizer.Parameters.Select(p => p.Value.ToArray()).ToArray();
         _gradients = optimizer.Parameters.Select(p => p.Gradient.ToArray()).ToArray();
@@ -24,9 +24,9 @@ internal sealed class Snapshot
         Optimizer = optimizer;
     }
 
-    public Optimizer Optimizer { get; }
+    public Optimizer<double> Optimizer { get; }
 
-    public static Snapshot Of(Optimizer optimizer) => new(optimizer);
+    public static Snapshot Of(Optimizer<double> optimizer) => new(optimizer);
 
     /// <summary>Asserts that nothing has changed since the snapshot (exact, NaN-aware comparison).</summary>
     public void ShouldBeUnchanged()
