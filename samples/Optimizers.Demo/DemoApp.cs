@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Optimizers.Demo.Catalog;
 using Optimizers.Demo.Commands;
+using Optimizers.Demo.Formatting;
 using Optimizers.Demo.Functions;
 using Spectre.Console;
 
@@ -51,6 +52,14 @@ public static class DemoApp
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="console"/> can redraw progress bars in place: an interactive terminal with ANSI
+    /// support. Otherwise (output redirected to a file or a pipe) the commands print one plain line per finished
+    /// run, so that the file holds no half-drawn progress lines.
+    /// </summary>
+    public static bool ShowsLiveProgress(IAnsiConsole console)
+        => console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi;
+
     /// <summary>The one line printed for a bad command line.</summary>
     public static string ErrorLine(string message) => $"error: {OneLine(message)} (see --help)";
 
@@ -63,20 +72,13 @@ public static class DemoApp
         var root = new RootCommand(
             "Optimizers demo. With no command: trains the same classifier with every optimizer and compares them "
             + "(table in the terminal, loss curves and the best decision boundary as PNG files).");
-        var dataset = Options.Choice("--dataset", "Data set", "moons", DataSets.TwoDimensional, "data set for the comparison");
+        var dataset = Options.Choice("--dataset", "Data set", "moons", DataSets.TwoDimensional, " for the comparison");
         var points = Options.Int("--points", "Number of generated samples", 400, 4);
         var epochs = Options.Int("--epochs", "Epochs per optimizer", 300, 1);
-        var hidden = Options.Hidden("16,16");
+        var hidden = Options.Hidden(16, 16);
         var activation = Options.Activation();
-        var batch = new Option<int?>("--batch-size") { Description = "Rows per step (default: full batch)" };
-        batch.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1)
-            {
-                r.AddError($"--batch-size must be at least 1; got {r.GetValueOrDefault<int?>()}.");
-            }
-        });
-        var target = Options.PositiveDouble("--target-loss", "The loss whose first crossing the table counts", 0.1);
+        var batch = Options.OptionalInt("--batch-size", "Rows per step", "full batch", 1);
+        var target = Options.PositiveNumber("--target-loss", "The loss whose first crossing the table counts", 0.1);
         var seed = Options.Seed();
         var output = Options.Out();
         foreach (var o in new Option[] { dataset, points, epochs, hidden, activation, batch, target, seed, output })
@@ -85,7 +87,7 @@ public static class DemoApp
         }
 
         root.SetAction(p => CompareCommand.Execute(
-            new CompareSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), p.GetValue(epochs), p.GetValue(hidden)!,
+            new CompareSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), p.GetValue(epochs), p.GetValue(hidden)!.ToArray(),
                                 Options.ParseActivation(p.GetValue(activation)!), p.GetValue(batch), p.GetValue(target),
                                 p.GetValue(seed), p.GetValue(output)!),
             console));
@@ -101,37 +103,32 @@ public static class DemoApp
             "Draws each optimizer's path from the same start over the contour lines of x²/20 + y², Rosenbrock and Beale "
             + "(one PNG per function); each optimizer runs at the learning rate from a grid that ends lowest.");
         var keys = TestFunction.All.Select(f => f.Key).ToArray();
-        var functions = new Option<string[]>("--functions")
+        var functions = new Option<string[]?>("--functions")
         {
-            Description = $"Comma-separated functions to draw: {string.Join(", ", keys)} (default all)",
+            Description = $"Comma-separated functions to draw: {string.Join(", ", keys)} {Options.DefaultText("all")}",
             HelpName = "f1,f2,…",
-            DefaultValueFactory = _ => keys,
             CustomParser = r =>
             {
-                var names = r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
-                var unknown = names.FirstOrDefault(n => !keys.Contains(n.ToLowerInvariant()));
-                if (unknown is not null || names.Length == 0)
+                string text = string.Join(",", r.Tokens.Select(t => t.Value));
+                var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToLowerInvariant()).ToArray();
+                string? unknown = names.Length == 0 ? text : names.FirstOrDefault(n => !keys.Contains(n));
+                if (unknown is not null)
                 {
-                    r.AddError($"Unknown function '{unknown}'; choose from {string.Join(", ", keys)}.");
+                    r.AddError($"--functions must name functions from {string.Join(", ", keys)}; got '{unknown}'.");
                 }
 
-                return names.Select(n => n.ToLowerInvariant()).Distinct().ToArray();
+                return names.Distinct().ToArray();
             },
         };
-        var steps = new Option<int?>("--steps") { Description = "Steps per path (default: 40 on the bowl, 2000 on Rosenbrock, 500 on Beale)" };
-        steps.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1)
-            {
-                r.AddError($"--steps must be at least 1; got {r.GetValueOrDefault<int?>()}.");
-            }
-        });
+        string defaultSteps = string.Join(", ", TestFunction.All.Select(f => $"{f.Steps} on {f.Key}"));
+        var steps = Options.OptionalInt("--steps", "Steps per path", defaultSteps, 1);
         var output = Options.Out();
         command.Options.Add(functions);
         command.Options.Add(steps);
         command.Options.Add(output);
         command.SetAction(p => TrajectoriesCommand.Execute(
-            new TrajectoriesSettings(TestFunction.All.Where(f => p.GetValue(functions)!.Contains(f.Key)).ToArray(), p.GetValue(steps), p.GetValue(output)!),
+            new TrajectoriesSettings(TestFunction.All.Where(f => p.GetValue(functions) is not { Length: > 0 } chosen || chosen.Contains(f.Key)).ToArray(),
+                                     p.GetValue(steps), p.GetValue(output)!),
             console));
         return command;
     }
@@ -140,27 +137,20 @@ public static class DemoApp
     {
         var command = new Command("train",
             "Trains one network on one data set with one optimizer and its hyperparameters, reports training and held-out "
-            + "accuracy, and writes the loss curve (and for moons/spiral the decision boundary) as PNG files.");
-        var dataset = Options.Choice("--dataset", "Data set", "moons", DataSets.Names, "data set");
+            + "loss and accuracy, and writes their curves per epoch (and for moons/spiral the decision boundary) as PNG files.");
+        var dataset = Options.Choice("--dataset", "Data set", "moons", DataSets.Names);
         var optimizerNames = OptimizerCatalog.All.Select(e => e.Name.ToLowerInvariant()).ToArray();
-        var optimizer = Options.Choice("--optimizer", "Optimizer (case-insensitive)", "momentum", optimizerNames, "optimizer");
-        var lr = new Option<double?>("--lr") { Description = "Learning rate α (default: the optimizer's demo rate: "
-            + string.Join(", ", OptimizerCatalog.All.Select(e => $"{e.Name} {e.DemoLearningRate}")) + ")" };
+        var optimizer = Options.Choice("--optimizer", "Optimizer (case-insensitive)", "momentum", optimizerNames);
+        var lr = Options.OptionalNumber("--lr", "Learning rate α",
+                                        "the optimizer's demo rate: " + string.Join(", ", OptimizerCatalog.All.Select(e => $"{e.Name} {NumberFormat.Setting(e.DemoLearningRate)}")));
         var hyper = OptimizerCatalog.AllHyperparameters().Select(h => (h.First, Option: HyperparameterOption(h.First, h.UsedBy))).ToArray();
         var epochs = Options.Int("--epochs", "Passes over the training data", 100, 1);
         var batch = Options.Int("--batch-size", "Rows per step (shuffled anew each epoch)", 32, 1);
-        var hidden = Options.Hidden("32,32");
+        var hidden = Options.Hidden(32, 32);
         var activation = Options.Activation();
         var points = Options.Int("--points", "Samples generated for moons and spiral", 400, 4);
-        var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows held out for the test accuracy", DefaultValueFactory = _ => 0.2 };
-        testFraction.Validators.Add(r =>
-        {
-            double v = r.GetValueOrDefault<double>();
-            if (!(v > 0 && v < 1))
-            {
-                r.AddError($"--test-fraction must be between 0 and 1; got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
-            }
-        });
+        var testFraction = Options.Number("--test-fraction", "Share of rows held out for the test loss and accuracy", 0.2,
+                                          v => v is > 0 and < 1 ? null : "must be between 0 and 1");
         var seed = Options.Seed();
         var output = Options.Out();
         foreach (var o in new Option[] { dataset, optimizer, lr }.Concat(hyper.Select(h => h.Option))
@@ -182,30 +172,42 @@ public static class DemoApp
                 given[h.Name] = option switch
                 {
                     Option<bool> flag => p.GetValue(flag) ? 1 : 0,
-                    Option<double> number => p.GetValue(number),
+                    Option<double?> number => p.GetValue(number)!.Value,
                     _ => throw new InvalidOperationException($"Unexpected option type for --{h.Name}."),
                 };
             }
 
             return TrainCommand.Execute(
                 new TrainSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), OptimizerCatalog.Find(p.GetValue(optimizer)!)!,
-                                  p.GetValue(lr), given, p.GetValue(epochs), p.GetValue(batch), p.GetValue(hidden)!,
+                                  p.GetValue(lr), given, p.GetValue(epochs), p.GetValue(batch), p.GetValue(hidden)!.ToArray(),
                                   Options.ParseActivation(p.GetValue(activation)!), p.GetValue(testFraction), p.GetValue(seed), p.GetValue(output)!),
                 console);
         });
         return command;
     }
 
+    /// <summary>
+    /// The option of a hyperparameter that one or more optimizers take: which ones, and the default once (the
+    /// common one bare, the others by optimizer: <c>[default: 1e-8; AdaGrad 1e-10, AdaDelta 1e-6]</c>).
+    /// </summary>
     private static Option HyperparameterOption(Hyperparameter h, IReadOnlyList<OptimizerEntry> usedBy)
     {
-        string users = string.Join(", ", usedBy.Select(e =>
+        string users = usedBy.Count == OptimizerCatalog.All.Count ? "every optimizer" : string.Join(", ", usedBy.Select(e => e.Name));
+        string description = $"{Capitalized(h.Description)}; for {users}";
+        if (h.IsFlag)
         {
-            var own = e.Hyperparameters.First(x => x.Name == h.Name);
-            return own.IsFlag ? e.Name : $"{e.Name} {own.Default.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        }));
-        string description = h.IsFlag ? $"Turns on: {h.Description} ({users})" : $"{h.Description} (default: {users})";
-        return h.IsFlag
-            ? new Option<bool>(h.OptionName) { Description = description }
-            : new Option<double>(h.OptionName) { Description = description };
+            return new Option<bool>(h.OptionName) { Description = $"{description} {Options.DefaultText("off")}" };
+        }
+
+        var defaults = usedBy.Select(e => (e.Name, e.Hyperparameters.First(x => x.Name == h.Name).Default)).ToArray();
+        double common = defaults.GroupBy(d => d.Default).OrderByDescending(g => g.Count()).First().Key;
+        var others = defaults.Where(d => d.Default != common).Select(d => $"{d.Name} {NumberFormat.Setting(d.Default)}").ToArray();
+        string defaultText = NumberFormat.Setting(common) + (others.Length > 0 ? "; " + string.Join(", ", others) : "");
+        var option = Options.OptionalNumber(h.OptionName, description, defaultText);
+        option.HelpName = "value";
+        return option;
     }
+
+    /// <summary>The first letter in upper case if it is a Latin one (a symbol such as β₁ keeps its case).</summary>
+    private static string Capitalized(string text) => text.Length > 0 && char.IsAsciiLetterLower(text[0]) ? char.ToUpperInvariant(text[0]) + text[1..] : text;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Optimizers.Datasets;
 using Optimizers.Demo.Catalog;
+using Optimizers.Demo.Formatting;
 using Optimizers.Demo.Plotting;
 using Optimizers.Demo.Training;
 using Optimizers.Networks;
@@ -24,7 +25,7 @@ public sealed record CompareSettings(
 
 /// <summary>
 /// Trains the same network (same data, seed and epochs) with every optimizer of the <see cref="OptimizerCatalog"/>,
-/// shows a progress bar per optimizer and a final table, and writes the loss curves and the best optimizer's
+/// shows a progress bar per optimizer (or, with the output redirected, one line per finished optimizer) and a final table, and writes the loss curves and the best optimizer's
 /// decision boundary as PNG files.
 /// </summary>
 public static class CompareCommand
@@ -47,35 +48,51 @@ public static class CompareCommand
 
         WarmUp(data, sizes, settings.Activation);
         var results = new TrainingResult[OptimizerCatalog.All.Count];
-        console.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context =>
-            {
-                var tasks = OptimizerCatalog.All.Select(e => context.AddTask(Label(e.Name, null), autoStart: false, maxValue: settings.Epochs)).ToArray();
-                for (int i = 0; i < results.Length; i++)
-                {
-                    var entry = OptimizerCatalog.All[i];
-                    var task = tasks[i];
-                    task.StartTask();
-                    var network = Network.Mlp(sizes, settings.Activation, settings.Seed);
-                    var optimizer = entry.CreateDefault(network.Parameters, entry.DemoLearningRate);
-                    results[i] = TrainingRun.Run(entry.Name, network, optimizer, data, null, settings.Epochs, batchSize,
-                                                 settings.Seed, settings.TargetLoss, (epoch, loss) =>
-                                                 {
-                                                     task.Value = epoch;
-                                                     task.Description = Label(entry.Name, loss);
-                                                 });
-                    if (results[i].Diverged)
-                    {
-                        task.Description = $"{Markup.Escape(entry.Name),-16} [red]diverged[/]";
-                    }
+        TrainingResult RunOne(int i, Action<int, double>? onEpoch)
+        {
+            var entry = OptimizerCatalog.All[i];
+            var network = Network.Mlp(sizes, settings.Activation, settings.Seed);
+            var optimizer = entry.CreateDefault(network.Parameters, entry.DemoLearningRate);
+            return TrainingRun.Run(entry.Name, network, optimizer, data, null, settings.Epochs, batchSize, settings.Seed, settings.TargetLoss, onEpoch);
+        }
 
-                    task.Value = task.MaxValue;
-                    task.StopTask();
-                }
-            });
+        if (!DemoApp.ShowsLiveProgress(console))
+        {
+            for (int i = 0; i < results.Length; i++)
+            {
+                results[i] = RunOne(i, null);
+                console.WriteLine(Finished(results[i]));
+            }
+        }
+        else
+        {
+            console.Progress()
+                .AutoClear(false)
+                .HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(context =>
+                {
+                    var tasks = OptimizerCatalog.All.Select(e => context.AddTask(Label(e.Name, null), autoStart: false, maxValue: settings.Epochs)).ToArray();
+                    for (int i = 0; i < results.Length; i++)
+                    {
+                        string name = OptimizerCatalog.All[i].Name;
+                        var task = tasks[i];
+                        task.StartTask();
+                        results[i] = RunOne(i, (epoch, loss) =>
+                        {
+                            task.Value = epoch;
+                            task.Description = Label(name, loss);
+                        });
+                        if (results[i].Diverged)
+                        {
+                            task.Description = $"{Markup.Escape(name),-16} [red]diverged[/]";
+                        }
+
+                        task.Value = task.MaxValue;
+                        task.StopTask();
+                    }
+                });
+        }
 
         var best = results.Where(r => !r.Diverged).MinBy(r => r.FinalLoss);
         console.Write(ResultTable(results, best, settings.TargetLoss));
@@ -103,17 +120,17 @@ public static class CompareCommand
             .AddColumn("optimizer")
             .AddColumn(new TableColumn("final loss").RightAligned())
             .AddColumn(new TableColumn("accuracy").RightAligned())
-            .AddColumn(new TableColumn($"epochs to loss ≤ {targetLoss.ToString("g", CultureInfo.InvariantCulture)}").RightAligned())
+            .AddColumn(new TableColumn($"epochs to loss ≤ {NumberFormat.Setting(targetLoss)}").RightAligned())
             .AddColumn(new TableColumn("time").RightAligned());
         foreach (var r in results)
         {
             string style = ReferenceEquals(r, best) ? "bold green" : "default";
             table.AddRow(
                 $"[{style}]{Markup.Escape(r.Optimizer)}[/]",
-                r.Diverged ? "[red]diverged[/]" : r.FinalLoss.ToString("F4", CultureInfo.InvariantCulture),
-                r.Diverged ? "–" : r.Accuracy.ToString("P1", CultureInfo.InvariantCulture),
+                r.Diverged ? "[red]diverged[/]" : NumberFormat.Significant(r.FinalLoss),
+                r.Diverged ? "–" : NumberFormat.Percent(r.Accuracy),
                 r.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "not reached",
-                $"{r.Time.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms");
+                NumberFormat.Duration(r.Time));
         }
 
         return table;
@@ -135,5 +152,11 @@ public static class CompareCommand
     }
 
     private static string Label(string name, double? loss)
-        => loss is double l ? $"{Markup.Escape(name),-16} loss {l.ToString("F4", CultureInfo.InvariantCulture)}" : $"{Markup.Escape(name),-16} waiting";
+        => loss is double l ? $"{Markup.Escape(name),-16} loss {NumberFormat.Significant(l)}" : $"{Markup.Escape(name),-16} waiting";
+
+    /// <summary>The plain line printed for a finished run when progress bars cannot be drawn (output redirected).</summary>
+    internal static string Finished(TrainingResult r)
+        => r.Diverged
+            ? $"{r.Optimizer,-16} diverged after {r.Losses.Count} epochs, {NumberFormat.Duration(r.Time)}"
+            : $"{r.Optimizer,-16} final loss {NumberFormat.Significant(r.FinalLoss)} after {r.Losses.Count} epochs, {NumberFormat.Duration(r.Time)}";
 }

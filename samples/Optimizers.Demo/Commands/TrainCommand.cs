@@ -1,5 +1,6 @@
 using System.Globalization;
 using Optimizers.Demo.Catalog;
+using Optimizers.Demo.Formatting;
 using Optimizers.Demo.Plotting;
 using Optimizers.Demo.Training;
 using Optimizers.Networks;
@@ -74,26 +75,36 @@ public static class TrainCommand
 
         string options = string.Join(", ", entry.Hyperparameters.Select(h => h.IsFlag
             ? $"{h.Name} {(values.Flag(h.Name) ? "on" : "off")}"
-            : $"{h.Name} {values[h.Name].ToString("g", CultureInfo.InvariantCulture)}"));
+            : $"{h.Name} {NumberFormat.Setting(values[h.Name])}"));
         console.MarkupLine($"[bold]{all.Name}[/]: {train.Count} training and {test.Count} held-out rows, network {string.Join("-", sizes)} "
                            + $"({settings.Activation.ToString().ToLowerInvariant()}), batches of {settings.BatchSize}, {settings.Epochs} epochs, seed {settings.Seed}.");
-        console.MarkupLine(Markup.Escape($"{entry.Name}: lr {learningRate.ToString("g", CultureInfo.InvariantCulture)}{(options.Length > 0 ? ", " + options : "")}."));
+        console.MarkupLine(Markup.Escape($"{entry.Name}: lr {NumberFormat.Setting(learningRate)}{(options.Length > 0 ? ", " + options : "")}."));
 
-        TrainingResult result = null!;
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask(Markup.Escape(entry.Name), maxValue: settings.Epochs);
-                result = TrainingRun.Run(entry.Name, network, optimizer, train, test, settings.Epochs, settings.BatchSize,
-                                         settings.Seed, targetLoss: 0, (epoch, loss) =>
-                                         {
-                                             task.Value = epoch;
-                                             task.Description = $"{Markup.Escape(entry.Name)} epoch {epoch} loss {loss.ToString("F4", CultureInfo.InvariantCulture)}";
-                                         });
-                task.Value = task.MaxValue;
-            });
+        TrainingResult result;
+        if (!DemoApp.ShowsLiveProgress(console))
+        {
+            result = TrainingRun.Run(entry.Name, network, optimizer, train, test, settings.Epochs, settings.BatchSize, settings.Seed, targetLoss: 0);
+            console.WriteLine(CompareCommand.Finished(result));
+        }
+        else
+        {
+            TrainingResult? live = null;
+            console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask(Markup.Escape(entry.Name), maxValue: settings.Epochs);
+                    live = TrainingRun.Run(entry.Name, network, optimizer, train, test, settings.Epochs, settings.BatchSize,
+                                           settings.Seed, targetLoss: 0, (epoch, loss) =>
+                                           {
+                                               task.Value = epoch;
+                                               task.Description = $"{Markup.Escape(entry.Name)} epoch {epoch} loss {NumberFormat.Significant(loss)}";
+                                           });
+                    task.Value = task.MaxValue;
+                });
+            result = live!;
+        }
 
         var table = new Table().RoundedBorder().AddColumn("result").AddColumn(new TableColumn("value").RightAligned());
         if (result.Diverged)
@@ -102,18 +113,18 @@ public static class TrainCommand
         }
         else
         {
-            table.AddRow("final training loss", result.FinalLoss.ToString("F4", CultureInfo.InvariantCulture));
-            table.AddRow("training accuracy", result.Accuracy.ToString("P2", CultureInfo.InvariantCulture));
-            table.AddRow("held-out accuracy", result.TestAccuracy!.Value.ToString("P2", CultureInfo.InvariantCulture));
+            table.AddRow("final training loss", NumberFormat.Significant(result.FinalLoss));
+            table.AddRow("held-out loss", NumberFormat.Significant(result.HeldOut!.Losses[^1]));
+            table.AddRow("training accuracy", NumberFormat.Percent(result.Accuracy));
+            table.AddRow("held-out accuracy", NumberFormat.Percent(result.TestAccuracy!.Value));
         }
 
-        table.AddRow("time", $"{result.Time.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms");
+        table.AddRow("time", NumberFormat.Duration(result.Time));
         console.Write(table);
 
         string lossPath = Path.Combine(settings.OutputFolder, LossFile);
-        Charts.LossCurves([(entry.Name, result.Losses)],
-                          $"{all.Name}: training loss per epoch, {entry.Name} (lr {learningRate.ToString("g", CultureInfo.InvariantCulture)})",
-                          null, lossPath);
+        Charts.TrainingCurves(result.Losses, result.HeldOut!,
+                              $"{all.Name}: loss and held-out accuracy per epoch, {entry.Name} (lr {NumberFormat.Setting(learningRate)})", lossPath);
         console.MarkupLine($"Wrote [link]{Markup.Escape(lossPath)}[/].");
         if (all.FeatureCount == 2 && !result.Diverged)
         {

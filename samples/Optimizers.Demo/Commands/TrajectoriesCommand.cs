@@ -1,5 +1,6 @@
 using System.Globalization;
 using Optimizers.Demo.Catalog;
+using Optimizers.Demo.Formatting;
 using Optimizers.Demo.Functions;
 using Optimizers.Demo.Plotting;
 using Spectre.Console;
@@ -26,27 +27,39 @@ public static class TrajectoriesCommand
     public static int Execute(TrajectoriesSettings settings, IAnsiConsole console)
     {
         var results = new List<(TestFunction Function, OptimizerPath[] Paths)>();
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
-            .Start(context =>
+        if (!DemoApp.ShowsLiveProgress(console))
+        {
+            foreach (var function in settings.Functions)
             {
-                var tasks = settings.Functions.Select(f => context.AddTask(f.Key, maxValue: OptimizerCatalog.All.Count)).ToArray();
-                for (int i = 0; i < settings.Functions.Count; i++)
+                var paths = OptimizerCatalog.All.Select(e => PathFinder.Best(function, e, settings.Steps)).ToArray();
+                console.WriteLine($"{function.Key}: best path of each of {paths.Length} optimizers found");
+                results.Add((function, paths));
+            }
+        }
+        else
+        {
+            console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+                .Start(context =>
                 {
-                    var function = settings.Functions[i];
-                    var paths = new OptimizerPath[OptimizerCatalog.All.Count];
-                    for (int j = 0; j < paths.Length; j++)
+                    var tasks = settings.Functions.Select(f => context.AddTask(f.Key, maxValue: OptimizerCatalog.All.Count)).ToArray();
+                    for (int i = 0; i < settings.Functions.Count; i++)
                     {
-                        tasks[i].Description = $"{function.Key}: {Markup.Escape(OptimizerCatalog.All[j].Name)}";
-                        paths[j] = PathFinder.Best(function, OptimizerCatalog.All[j], settings.Steps);
-                        tasks[i].Increment(1);
-                    }
+                        var function = settings.Functions[i];
+                        var paths = new OptimizerPath[OptimizerCatalog.All.Count];
+                        for (int j = 0; j < paths.Length; j++)
+                        {
+                            tasks[i].Description = $"{function.Key}: {Markup.Escape(OptimizerCatalog.All[j].Name)}";
+                            paths[j] = PathFinder.Best(function, OptimizerCatalog.All[j], settings.Steps);
+                            tasks[i].Increment(1);
+                        }
 
-                    tasks[i].Description = function.Key;
-                    results.Add((function, paths));
-                }
-            });
+                        tasks[i].Description = function.Key;
+                        results.Add((function, paths));
+                    }
+                });
+        }
 
         foreach (var (function, paths) in results)
         {
@@ -62,10 +75,10 @@ public static class TrajectoriesCommand
                 double distance = Math.Sqrt(Math.Pow(last.X - function.Minimum.X, 2) + Math.Pow(last.Y - function.Minimum.Y, 2));
                 table.AddRow(
                     Markup.Escape(p.Optimizer),
-                    p.LearningRate.ToString("g3", CultureInfo.InvariantCulture),
+                    NumberFormat.Setting(p.LearningRate),
                     (p.Points.Count - 1).ToString(CultureInfo.InvariantCulture),
-                    double.IsFinite(p.FinalValue) ? p.FinalValue.ToString("0.###e+0", CultureInfo.InvariantCulture) : "[red]unstable at every α[/]",
-                    double.IsFinite(p.FinalValue) ? distance.ToString("F4", CultureInfo.InvariantCulture) : "–");
+                    double.IsFinite(p.FinalValue) ? NumberFormat.Significant(p.FinalValue) : "[red]unstable at every α[/]",
+                    double.IsFinite(p.FinalValue) ? NumberFormat.Significant(distance) : "–");
             }
 
             console.Write(table);

@@ -9,6 +9,12 @@ public static class ChartSize
     /// <summary>Height of the loss-curve chart.</summary>
     public const int LossHeight = 560;
 
+    /// <summary>Width of <c>train</c>'s chart (loss above, held-out accuracy below).</summary>
+    public const int TrainingWidth = 900;
+
+    /// <summary>Height of <c>train</c>'s chart.</summary>
+    public const int TrainingHeight = 820;
+
     /// <summary>Width of the decision-boundary chart.</summary>
     public const int BoundaryWidth = 760;
 

@@ -1,6 +1,9 @@
+using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using Optimizers.Datasets;
+using Optimizers.Demo.Formatting;
 using Optimizers.Demo.Functions;
+using Optimizers.Demo.Training;
 using Optimizers.Networks;
 using ScottPlot;
 using ScottPlot.TickGenerators;
@@ -11,6 +14,9 @@ namespace Optimizers.Demo.Plotting;
 public static class Charts
 {
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
+
+    /// <summary>Space in pixels between a legend's frame and its items, so that no text touches the frame.</summary>
+    public const float LegendPadding = 10;
 
     /// <summary>The colour of the series at <paramref name="index"/> (optimizer or class), shared by every chart.</summary>
     public static Color SeriesColor(int index) => Palette.GetColor(index);
@@ -45,7 +51,7 @@ public static class Charts
         if (targetLoss is double target)
         {
             var h = plot.Add.HorizontalLine(Math.Log10(target), 1, Colors.Gray, LinePattern.Dashed);
-            h.LegendText = $"target {target.ToString("g", System.Globalization.CultureInfo.InvariantCulture)}";
+            h.LegendText = $"target {NumberFormat.Setting(target)}";
         }
 
         var all = series.SelectMany(s => s.Losses).Where(l => double.IsFinite(l) && l > 0).ToList();
@@ -63,7 +69,87 @@ public static class Charts
         plot.XLabel("epoch");
         plot.YLabel("training loss (cross-entropy, log scale)");
         plot.ShowLegend(Alignment.UpperRight);
+        plot.Legend.Padding = new PixelPadding(LegendPadding);
         Save(plot, path, ChartSize.LossWidth, ChartSize.LossHeight);
+    }
+
+    /// <summary>
+    /// The curves of one training run in two panels over a shared epoch axis: above, the training loss (mean over
+    /// each epoch's batches) and the held-out loss (after each epoch) on a logarithmic axis; below, the held-out
+    /// accuracy after each epoch.
+    /// </summary>
+    /// <param name="losses">The training loss of each epoch (epoch 1 first).</param>
+    /// <param name="heldOut">The held-out loss and accuracy of each epoch.</param>
+    /// <param name="title">The chart title.</param>
+    /// <param name="path">The PNG file to write.</param>
+    public static void TrainingCurves(IReadOnlyList<double> losses, HeldOutCurves heldOut, string title, string path)
+    {
+        var multiplot = TrainingCurvesPlot(losses, heldOut, title);
+        CreateFolderOf(path);
+        multiplot.SavePng(path, ChartSize.TrainingWidth, ChartSize.TrainingHeight);
+    }
+
+    /// <summary>The chart of <see cref="TrainingCurves"/>, not yet drawn: the loss panel first, then the accuracy panel.</summary>
+    /// <param name="losses">The training loss of each epoch (epoch 1 first).</param>
+    /// <param name="heldOut">The held-out loss and accuracy of each epoch.</param>
+    /// <param name="title">The chart title.</param>
+    public static Multiplot TrainingCurvesPlot(IReadOnlyList<double> losses, HeldOutCurves heldOut, string title)
+    {
+        PlotFonts.Ensure();
+        var lossPlot = new Plot();
+        var accuracyPlot = new Plot();
+        var xs = Enumerable.Range(1, losses.Count).Select(e => (double)e).ToArray();
+        var shown = new List<double>();
+        foreach (var (values, name, index) in new[] { (losses, "training (mean over the epoch's batches)", 0), (heldOut.Losses, "held-out (after the epoch)", 1) })
+        {
+            if (values.Count == 0)
+            {
+                continue;
+            }
+
+            var line = lossPlot.Add.ScatterLine(xs, values.Select(l => Math.Log10(Math.Clamp(l, 1e-12, 1e300))).ToArray(), SeriesColor(index));
+            line.LineWidth = 2;
+            line.LegendText = name;
+            shown.AddRange(values.Where(l => double.IsFinite(l) && l > 0));
+        }
+
+        if (shown.Count > 0)
+        {
+            lossPlot.Axes.Left.TickGenerator = LogTicks(Math.Max(shown.Min(), 1e-12), shown.Max());
+        }
+
+        lossPlot.Title(title);
+        lossPlot.YLabel("cross-entropy loss (log scale)");
+        lossPlot.ShowLegend(Alignment.UpperRight);
+        lossPlot.Legend.Padding = new PixelPadding(LegendPadding);
+
+        if (heldOut.Accuracies.Count > 0)
+        {
+            var accuracy = accuracyPlot.Add.ScatterLine(xs, heldOut.Accuracies.Select(a => 100 * a).ToArray(), SeriesColor(1));
+            accuracy.LineWidth = 2;
+            accuracy.LegendText = "held-out accuracy";
+        }
+
+        double lowest = heldOut.Accuracies.Count > 0 ? 100 * heldOut.Accuracies.Min() : 0;
+        accuracyPlot.Axes.SetLimitsY(Math.Max(0, Math.Floor(lowest / 5) * 5 - 2), 100.5);
+        accuracyPlot.Axes.Left.TickGenerator = new NumericAutomatic { LabelFormatter = v => $"{v.ToString("0.#", CultureInfo.InvariantCulture)}%" };
+        accuracyPlot.XLabel("epoch");
+        accuracyPlot.YLabel("held-out accuracy");
+        accuracyPlot.ShowLegend(Alignment.LowerRight);
+        accuracyPlot.Legend.Padding = new PixelPadding(LegendPadding);
+
+        // The same left and right margins, so that both panels' epoch axes line up.
+        lossPlot.Layout.Fixed(new PixelPadding(left: 95, right: 25, bottom: 30, top: 40));
+        accuracyPlot.Layout.Fixed(new PixelPadding(left: 95, right: 25, bottom: 50, top: 10));
+        lossPlot.Axes.SetLimitsX(0.5, Math.Max(xs.Length, 1) + 0.5);
+        accuracyPlot.Axes.SetLimitsX(0.5, Math.Max(xs.Length, 1) + 0.5);
+
+        var multiplot = new Multiplot(lossPlot);
+        multiplot.AddPlot(accuracyPlot);
+        var rows = new ScottPlot.MultiplotLayouts.DraggableRows();
+        rows.SetHeights([ChartSize.TrainingHeight * 0.58f, ChartSize.TrainingHeight * 0.42f]);
+        multiplot.Layout = rows;
+        return multiplot;
     }
 
     /// <summary>
@@ -125,6 +211,7 @@ public static class Charts
         plot.XLabel("x₁");
         plot.YLabel("x₂");
         plot.ShowLegend(Alignment.UpperRight);
+        plot.Legend.Padding = new PixelPadding(LegendPadding);
         Save(plot, path, ChartSize.BoundaryWidth, ChartSize.BoundaryHeight);
     }
 
@@ -136,6 +223,12 @@ public static class Charts
     /// <param name="paths">One path per optimizer, in catalog order.</param>
     /// <param name="path">The PNG file to write.</param>
     public static void Trajectories(TestFunction function, IReadOnlyList<OptimizerPath> paths, string path)
+        => Save(TrajectoriesPlot(function, paths), path, ChartSize.TrajectoryWidth, ChartSize.TrajectoryHeight);
+
+    /// <summary>The chart of <see cref="Trajectories"/>, not yet drawn; its plottables are drawn in their order, the minimum last.</summary>
+    /// <param name="function">The function and its window.</param>
+    /// <param name="paths">One path per optimizer, in catalog order.</param>
+    public static Plot TrajectoriesPlot(TestFunction function, IReadOnlyList<OptimizerPath> paths)
     {
         PlotFonts.Ensure();
         const int cells = 120;
@@ -164,10 +257,8 @@ public static class Charts
             line.LineWidth = 2;
             line.MarkerSize = p.Points.Count <= 100 ? 4 : 0;
             line.MarkerShape = MarkerShape.FilledCircle;
-            string lr = p.LearningRate.ToString("g3", System.Globalization.CultureInfo.InvariantCulture);
-            string end = double.IsFinite(p.FinalValue)
-                ? p.FinalValue.ToString("0.##e+0", System.Globalization.CultureInfo.InvariantCulture)
-                : "unstable at every α";
+            string lr = NumberFormat.Setting(p.LearningRate);
+            string end = double.IsFinite(p.FinalValue) ? NumberFormat.Significant(p.FinalValue) : "unstable at every α";
             line.LegendText = $"{p.Optimizer} (α = {lr}): f = {end}";
         }
 
@@ -181,13 +272,21 @@ public static class Charts
         }
 
         plot.Add.Marker(function.Start.X, function.Start.Y, MarkerShape.FilledSquare, 10, Colors.Black).LegendText = "start";
-        plot.Add.Marker(function.Minimum.X, function.Minimum.Y, MarkerShape.Eks, 14, Colors.Red).LegendText = "minimum";
+
+        // The minimum last, on top of the end dots that crowd around it, as a bold cross on a white halo.
+        var halo = plot.Add.Marker(function.Minimum.X, function.Minimum.Y, MarkerShape.Eks, 16, Colors.White);
+        halo.MarkerLineWidth = 4.5f;
+        var minimum = plot.Add.Marker(function.Minimum.X, function.Minimum.Y, MarkerShape.Eks, 16, Colors.Red);
+        minimum.MarkerLineWidth = 3;
+        minimum.LegendText = "minimum";
+
         plot.Axes.SetLimits(x0, x1, y0, y1);
         plot.Title(function.Title);
         plot.XLabel("x");
         plot.YLabel("y");
         plot.ShowLegend(Edge.Right);
-        Save(plot, path, ChartSize.TrajectoryWidth, ChartSize.TrajectoryHeight);
+        plot.Legend.Padding = new PixelPadding(LegendPadding);
+        return plot;
     }
 
     /// <summary>Ticks at 1, 2 and 5 × 10ᵏ (minor ticks at the other integers) on an axis that shows log₁₀ of the values.</summary>
@@ -201,7 +300,9 @@ public static class Charts
                 double value = m * Math.Pow(10, k);
                 if (m is 1 or 2 or 5)
                 {
-                    ticks.AddMajor(Math.Log10(value), value.ToString("g3", System.Globalization.CultureInfo.InvariantCulture));
+                    // Rounded to three digits first, so that 5 × 10⁻² shows as 0.05, not as its binary neighbour.
+                    double rounded = double.Parse(value.ToString("g3", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                    ticks.AddMajor(Math.Log10(value), NumberFormat.Setting(rounded));
                 }
                 else
                 {
@@ -215,13 +316,17 @@ public static class Charts
 
     private static void Save(Plot plot, string path, int width, int height)
     {
+        CreateFolderOf(path);
+        plot.SavePng(path, width, height);
+    }
+
+    private static void CreateFolderOf(string path)
+    {
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
         {
             Directory.CreateDirectory(folder);
         }
-
-        plot.SavePng(path, width, height);
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ namespace Optimizers.Demo.Training;
 /// <param name="FinalLoss">The loss on the whole training set after the last epoch (NaN if diverged).</param>
 /// <param name="Accuracy">The training-set accuracy after the last epoch.</param>
 /// <param name="TestAccuracy">The held-out accuracy after the last epoch, when there is a held-out set.</param>
+/// <param name="HeldOut">The held-out loss and accuracy after each epoch, when there is a held-out set.</param>
 /// <param name="EpochsToTarget">The first epoch whose loss was at or below the target, if any.</param>
 /// <param name="Time">The wall time of the training.</param>
 /// <param name="Diverged">Whether the loss or a gradient became NaN or infinite.</param>
@@ -21,9 +22,15 @@ public sealed record TrainingResult(
     double FinalLoss,
     double Accuracy,
     double? TestAccuracy,
+    HeldOutCurves? HeldOut,
     int? EpochsToTarget,
     TimeSpan Time,
     bool Diverged);
+
+/// <summary>What a network scores on rows it does not train on, measured after each epoch (epoch 1 first).</summary>
+/// <param name="Losses">The mean cross-entropy loss on the held-out rows.</param>
+/// <param name="Accuracies">The share of held-out rows classified correctly.</param>
+public sealed record HeldOutCurves(IReadOnlyList<double> Losses, IReadOnlyList<double> Accuracies);
 
 /// <summary>Trains a network with one optimizer for a number of epochs of mini-batches.</summary>
 public static class TrainingRun
@@ -36,7 +43,7 @@ public static class TrainingRun
     /// <param name="network">The network to train.</param>
     /// <param name="optimizer">An optimizer over the network's parameters.</param>
     /// <param name="train">The training data.</param>
-    /// <param name="test">Held-out data for the final accuracy, or null.</param>
+    /// <param name="test">Held-out data, scored after every epoch, or null.</param>
     /// <param name="epochs">Passes over the training data.</param>
     /// <param name="batchSize">Rows per step; at least the row count means full batch.</param>
     /// <param name="seed">Seeds the per-epoch shuffles.</param>
@@ -47,6 +54,8 @@ public static class TrainingRun
     {
         var random = new Random(seed);
         var losses = new List<double>(epochs);
+        var testLosses = new List<double>(test is null ? 0 : epochs);
+        var testAccuracies = new List<double>(test is null ? 0 : epochs);
         int? reached = null;
         bool diverged = false;
         var clock = Stopwatch.StartNew();
@@ -70,6 +79,14 @@ public static class TrainingRun
             }
 
             losses.Add(loss);
+            if (test is not null)
+            {
+                clock.Stop();   // the time is the training's, not the scoring's
+                testLosses.Add(network.Loss(test.Features, test.Labels));
+                testAccuracies.Add(network.Accuracy(test.Features, test.Labels));
+                clock.Start();
+            }
+
             if (reached is null && loss <= targetLoss)
             {
                 reached = epoch;
@@ -82,6 +99,7 @@ public static class TrainingRun
         double finalLoss = diverged ? double.NaN : network.Loss(train.Features, train.Labels);
         double accuracy = diverged ? double.NaN : network.Accuracy(train.Features, train.Labels);
         double? testAccuracy = test is null || diverged ? null : network.Accuracy(test.Features, test.Labels);
-        return new TrainingResult(name, network, losses, finalLoss, accuracy, testAccuracy, reached, clock.Elapsed, diverged);
+        return new TrainingResult(name, network, losses, finalLoss, accuracy, testAccuracy,
+                                  test is null ? null : new HeldOutCurves(testLosses, testAccuracies), reached, clock.Elapsed, diverged);
     }
 }

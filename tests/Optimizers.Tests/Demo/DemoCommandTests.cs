@@ -76,8 +76,8 @@ public class DemoCommandTests
 
         code.Should().Be(0, demo.Error);
         demo.Console.Should().Contain("Momentum: lr 0.05, momentum 0.8, dampening 0, nesterov on, weight-decay 0.")
-            .And.Contain("held-out accuracy").And.Contain("network 2-8-4-2");
-        PngFile.ShouldBePng(demo.PathOf(TrainCommand.LossFile), ChartSize.LossWidth, ChartSize.LossHeight);
+            .And.Contain("held-out loss").And.Contain("held-out accuracy").And.Contain("network 2-8-4-2");
+        PngFile.ShouldBePng(demo.PathOf(TrainCommand.LossFile), ChartSize.TrainingWidth, ChartSize.TrainingHeight);
         PngFile.ShouldBePng(demo.PathOf(TrainCommand.BoundaryFile), ChartSize.BoundaryWidth, ChartSize.BoundaryHeight);
     }
 
@@ -90,8 +90,78 @@ public class DemoCommandTests
 
         code.Should().Be(0, demo.Error);
         demo.Console.Should().Contain("iris").And.Contain("GradientDescent");
-        PngFile.ShouldBePng(demo.PathOf(TrainCommand.LossFile), ChartSize.LossWidth, ChartSize.LossHeight);
+        PngFile.ShouldBePng(demo.PathOf(TrainCommand.LossFile), ChartSize.TrainingWidth, ChartSize.TrainingHeight);
         File.Exists(demo.PathOf(TrainCommand.BoundaryFile)).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Redirected_output_has_one_plain_line_per_finished_run_and_no_progress_lines()
+    {
+        using var demo = new DemoRun();
+
+        int code = demo.Run("--points", "40", "--epochs", "4", "--hidden", "4", "--out", "{out}");
+
+        code.Should().Be(0, demo.Error);
+        var lines = demo.Console.Split(Environment.NewLine);
+        foreach (var entry in OptimizerCatalog.All)
+        {
+            lines.Where(l => l.StartsWith(entry.Name + " ", StringComparison.Ordinal)).Should().ContainSingle()
+                .Which.Should().MatchRegex(@" (final loss \S+|diverged) after \d+ epochs, \d+ ms$");
+        }
+
+        NoProgressLines(demo.Console);
+    }
+
+    [Fact]
+    public void Redirected_output_of_train_and_trajectories_has_no_progress_lines()
+    {
+        using var train = new DemoRun();
+        using var trajectories = new DemoRun();
+
+        train.Run("train", "--points", "40", "--epochs", "4", "--hidden", "4", "--out", "{out}").Should().Be(0, train.Error);
+        trajectories.Run("trajectories", "--steps", "4", "--out", "{out}").Should().Be(0, trajectories.Error);
+
+        train.Console.Split(Environment.NewLine).Should().ContainSingle(l => l.StartsWith("Momentum ", StringComparison.Ordinal))
+            .Which.Should().MatchRegex(@"^Momentum +final loss \S+ after 4 epochs, \d+ ms$");
+        NoProgressLines(train.Console);
+        foreach (var function in TestFunction.All)
+        {
+            trajectories.Console.Split(Environment.NewLine).Should().ContainSingle(l => l.StartsWith(function.Key + ":", StringComparison.Ordinal));
+        }
+
+        NoProgressLines(trajectories.Console);
+    }
+
+    [Fact]
+    public void An_interactive_terminal_gets_live_progress_bars()
+    {
+        using var demo = new DemoRun(interactive: true);
+
+        int code = demo.Run("--points", "40", "--epochs", "3", "--hidden", "4", "--out", "{out}");
+
+        code.Should().Be(0, demo.Error);
+        demo.Console.Should().Contain("100%").And.Contain("━");
+        demo.Console.Should().NotMatchRegex(@"final loss \S+ after \d+ epochs", "the plain lines are for redirected output");
+    }
+
+    [Fact]
+    public void A_huge_loss_prints_in_four_significant_digits_with_an_exponent()
+    {
+        using var demo = new DemoRun();
+
+        int code = demo.Run("train", "--lr", "1e300", "--epochs", "2", "--points", "40", "--hidden", "4", "--out", "{out}");
+
+        code.Should().Be(0, demo.Error);
+        var printed = demo.Console.Replace(demo.OutputFolder, "{out}", StringComparison.Ordinal).Split(Environment.NewLine);
+        printed.Should().NotContain(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\d{9}"), "no number takes more than four significant digits");
+        printed.Should().ContainSingle(l => l.Contains("final training loss")).Which.Should().MatchRegex(@"final training loss\W+(\d\.\d{3}e\+\d+|diverged)");
+    }
+
+    /// <summary>Spectre's fallback progress lines ("Adam  loss 0.2950: 18%") and bar characters are absent.</summary>
+    private static void NoProgressLines(string console)
+    {
+        console.Split(Environment.NewLine).Should().NotContain(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\d+%\s*$"));
+        console.Should().NotContain("━").And.NotContain("waiting");
     }
 
     [Theory]
@@ -115,17 +185,24 @@ public class DemoCommandTests
     [Theory]
     [InlineData("Unrecognized command or argument '--bogus'.", "--bogus")]
     [InlineData("--epochs must be at least 1; got 0.", "--epochs", "0")]
-    [InlineData("Unknown data set for the comparison 'iris'; choose one of moons, spiral.", "--dataset", "iris")]
-    [InlineData("Unknown data set 'mnist'; choose one of moons, spiral, iris, digits.", "train", "--dataset", "mnist")]
-    [InlineData("Unknown optimizer 'sgd'; choose one of gradientdescent, momentum, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam.", "train", "--optimizer", "sgd")]
-    [InlineData("--hidden expects positive layer widths separated by commas, such as 64,32; got '64,x'.", "train", "--hidden", "64,x")]
+    [InlineData("--epochs must be an integer; got 'abc'.", "--epochs", "abc")]
+    [InlineData("--epochs must be an integer; got '2.5'.", "--epochs", "2.5")]
+    [InlineData("--epochs must be at most 2147483647; got 99999999999.", "--epochs", "99999999999")]
+    [InlineData("--lr must be a number; got 'abc'.", "train", "--lr", "abc")]
+    [InlineData("--lr must be a number; got '0,1'.", "train", "--lr", "0,1")]
+    [InlineData("--steps must be an integer; got 'x'.", "trajectories", "--steps", "x")]
+    [InlineData("--target-loss must be a finite number > 0; got ∞.", "--target-loss", "1e999")]
+    [InlineData("--dataset must be one of moons, spiral for the comparison; got 'iris'.", "--dataset", "iris")]
+    [InlineData("--dataset must be one of moons, spiral, iris, digits; got 'mnist'.", "train", "--dataset", "mnist")]
+    [InlineData("--optimizer must be one of gradientdescent, momentum, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam; got 'sgd'.", "train", "--optimizer", "sgd")]
+    [InlineData("--hidden must be positive layer widths (at most 4096) separated by commas, such as 64,32; got '64,x'.", "train", "--hidden", "64,x")]
     [InlineData("--batch-size must be at least 1; got 0.", "train", "--batch-size", "0")]
     [InlineData("--test-fraction must be between 0 and 1; got 1.", "train", "--test-fraction", "1")]
-    [InlineData("Unknown activation 'gelu'; choose one of sigmoid, tanh, relu.", "train", "--activation", "gelu")]
+    [InlineData("--activation must be one of sigmoid, tanh, relu; got 'gelu'.", "train", "--activation", "gelu")]
     [InlineData("--momentum does not apply to GradientDescent; it takes --lr, --weight-decay.", "train", "--optimizer", "gradientdescent", "--momentum", "0.5")]
     [InlineData("Momentum: momentum must be in [0, 1); got 1.5.", "train", "--momentum", "1.5")]
     [InlineData("Momentum: learningRate must be a finite number ≥ 0; got -1.", "train", "--lr", "-1")]
-    [InlineData("Unknown function 'himmelblau'; choose from bowl, rosenbrock, beale.", "trajectories", "--functions", "himmelblau")]
+    [InlineData("--functions must name functions from bowl, rosenbrock, beale; got 'himmelblau'.", "trajectories", "--functions", "bowl,himmelblau")]
     [InlineData("--steps must be at least 1; got 0.", "trajectories", "--steps", "0")]
     public void A_bad_argument_prints_one_line_and_exits_with_the_usage_code(string message, params string[] args)
     {

@@ -3,15 +3,14 @@ using Spectre.Console;
 
 namespace Optimizers.Tests.Demo;
 
-/// <summary>Runs the demo's command line in-process with captured output, in a fresh temporary output folder.</summary>
-internal sealed class DemoRun : IDisposable
+/// <summary>
+/// Runs the demo's command line in-process with captured output, in a fresh temporary output folder. The console is
+/// a redirected one (no ANSI, not interactive) unless <paramref name="interactive"/>, which makes it a terminal that
+/// can redraw progress bars.
+/// </summary>
+internal sealed class DemoRun(bool interactive = false) : IDisposable
 {
-    public DemoRun()
-    {
-        OutputFolder = Path.Combine(Path.GetTempPath(), "optimizers-demo-tests", Guid.NewGuid().ToString("N"));
-    }
-
-    public string OutputFolder { get; }
+    public string OutputFolder { get; } = Path.Combine(Path.GetTempPath(), "optimizers-demo-tests", Guid.NewGuid().ToString("N"));
 
     public string Console { get; private set; } = "";
 
@@ -25,11 +24,15 @@ internal sealed class DemoRun : IDisposable
         var consoleText = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = AnsiSupport.No,
+            Ansi = interactive ? AnsiSupport.Yes : AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(consoleText),
         });
+        if (!interactive)
+        {
+            console.Profile.Width = 160;   // as Program.cs sets it for redirected output
+        }
         var output = new StringWriter();
         var error = new StringWriter();
         int code = DemoApp.Run(args.Select(a => a.Replace("{out}", OutputFolder, StringComparison.Ordinal)).ToArray(), console, output, error);
