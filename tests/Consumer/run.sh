@@ -2,8 +2,8 @@
 # Consumer test: proves the NuGet package the way a user meets it.
 #
 #   1. `dotnet pack` src/Optimizers (Release) into a local folder feed in a fresh temporary folder;
-#   2. checks the package's contents: both target frameworks' DLL and XML docs, README, licence,
-#      MathNet.Numerics as the only dependency, no test or sample code, and a .snupkg beside it;
+#   2. checks the package's contents: both target frameworks' DLL and XML docs, PACKAGE.md as the package's
+#      readme, licence, MathNet.Numerics as the only dependency, no test or sample code, and a .snupkg beside it;
 #   3. creates a fresh xunit project in that temporary folder (outside the repository, so none of the
 #      repository's Directory.Build.props / Directory.Packages.props apply), referencing
 #      `Optimizers` by id and version, with a NuGet.config that adds the local feed to the machine's
@@ -12,7 +12,10 @@
 #      cached by an earlier run (or restored from elsewhere) can never stand in for the one just packed,
 #      and checks that Optimizers was restored from the local feed, byte for byte;
 #   5. runs its tests (tests/Consumer/ConsumerTests.cs): hand-checked GradientDescent and Momentum steps
-#      and a tiny network trained on XOR.
+#      and a tiny network trained on XOR;
+#   6. does what README.md's Quick start tells a user to: pastes its first C# block into Program.cs of a new
+#      console project (`dotnet new console`, `dotnet add package Optimizers`), runs it, and checks that it prints
+#      exactly the README's output block after it.
 #
 # Usage: bash tests/Consumer/run.sh        (KEEP_CONSUMER_DIR=1 keeps the temporary folder for a look)
 set -euo pipefail
@@ -59,10 +62,10 @@ nupkg="$feed/Optimizers.$version.nupkg"
 # 2. Contents.
 entries="$(zip_list "$nupkg")"
 for entry in lib/net8.0/Optimizers.dll lib/net8.0/Optimizers.xml lib/net10.0/Optimizers.dll \
-             lib/net10.0/Optimizers.xml README.md LICENSE Optimizers.nuspec; do
+             lib/net10.0/Optimizers.xml PACKAGE.md LICENSE Optimizers.nuspec; do
     grep -qx "$entry" <<<"$entries" || fail "$entry missing from the package"
 done
-if grep -v -x -E 'lib/net(8|10)\.0/Optimizers\.(dll|xml)|README\.md|LICENSE|Optimizers\.nuspec|_rels/\.rels|\[Content_Types\]\.xml|package/services/metadata/core-properties/[^/]+\.psmdcp' \
+if grep -v -x -E 'lib/net(8|10)\.0/Optimizers\.(dll|xml)|PACKAGE\.md|LICENSE|Optimizers\.nuspec|_rels/\.rels|\[Content_Types\]\.xml|package/services/metadata/core-properties/[^/]+\.psmdcp' \
         <<<"$entries"; then
     fail "unexpected files in the package (above)"
 fi
@@ -72,6 +75,8 @@ dependencies="$(grep -o '<dependency id="[^"]*"' <<<"$nuspec" | sort -u)"
 for tag in readme license repository releaseNotes; do
     grep -q "<$tag[ >]" <<<"$nuspec" || fail "nuspec has no <$tag>"
 done
+grep -q '<readme>PACKAGE.md</readme>' <<<"$nuspec" || fail "the package's readme is not PACKAGE.md"
+cmp -s <(zip_cat "$nupkg" PACKAGE.md) "$repo/src/Optimizers/PACKAGE.md" || fail "the packed PACKAGE.md differs from src/Optimizers/PACKAGE.md"
 
 # 3. A fresh user project, outside the repository, walled off from any Directory.*.props above it.
 cp "$here/ConsumerTests.cs" "$project/"
@@ -100,4 +105,28 @@ cmp -s "$nupkg" "$restored/optimizers.$version.nupkg" || fail "the restored pack
 
 # 5. Run the user's tests against the package.
 dotnet test "$project" --no-restore -nologo
+
+# 6. The README's Quick start, pasted as a user would: its first C# block becomes Program.cs of a new console
+#    project that gets the package with `dotnet add package`. Its output must be the README's output block after it.
+readme_block() {   # the lines of the first README.md code block fenced as ```$1, as a reader copies them
+    awk -v fence='```'"$1" '!done && $0 == fence { inside = 1; next }
+                            inside && $0 == "```" { inside = 0; done = 1; next }
+                            inside { print }' "$repo/README.md"
+}
+quick_start="$(readme_block csharp)" expected="$(readme_block text)"
+[[ -n "$quick_start" && -n "$expected" ]] || fail "README.md has no Quick start (a csharp block) or no output (a text block)"
+app="$work/QuickStart"
+dotnet new console -o "$app" -n QuickStart --no-update-check >/dev/null
+printf '%s\n' "$quick_start" > "$app/Program.cs"
+dotnet add "$app" package Optimizers --version "$version" >/dev/null
+dotnet build "$app" -warnaserror -v quiet -nologo >/dev/null || { dotnet build "$app" -warnaserror -nologo; fail "the Quick start does not build as pasted (without warnings)"; }
+# Invariant culture: the README shows the numbers as the tests format them (1.5, not 1,5).
+actual="$(DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 dotnet run --project "$app" --no-build)" || fail "the Quick start failed:
+$actual"
+[[ "$actual" == "$expected" ]] || fail "the Quick start printed
+$actual
+but README.md shows
+$expected"
+echo "consumer: the Quick start runs as pasted and prints:"
+echo "$actual"
 echo "consumer: Optimizers $version passed as a package"
