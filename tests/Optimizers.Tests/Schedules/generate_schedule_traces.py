@@ -26,6 +26,15 @@ CosineAnnealingLR branch that only such resuming reaches. OneCycleLR is run with
 rates do not depend on it). The linear OneCycleLR value one step past the cycle is negative in torch; it is recorded
 as torch gives it, and the C# test documents the clamp at 0.
 
+float32 clipping (sections clip_grad_norm_float32 and clip_grad_value_float32): the same cases, with the
+gradients drawn in float64 as above and rounded to float32, and the same max_norm and clip_value (doubles). torch's
+clip_grad_norm_ computes in the gradients' dtype: in float32 it accumulates each per-tensor norm in float32 (its error
+grows with the length: measured 110 ulps for 10^6 elements), rounds each per-tensor norm to float32, and forms the
+coefficient with float32 tensor ops. Each norm case therefore also holds the result of the other choice, a norm
+accumulated in double (`total_norm_double`, `clip_coef_double`, `clipped_double_norm`; see clip_norm_float32), so that
+a test can assert whichever the library documents. A float32 value is written as the repr() of the double it equals
+exactly, so it reads back to the same float32.
+
 Values are written with repr() precision (shortest round-trip), so they are torch's doubles exactly.
 """
 
@@ -34,6 +43,7 @@ import math
 import os
 import warnings
 
+import numpy as np
 import torch
 from torch.optim import SGD
 from torch.optim import lr_scheduler as S
@@ -233,17 +243,43 @@ def grads(seed, sizes, scale):
     return [torch.randn(n, generator=g, dtype=torch.float64) * scale for n in sizes]
 
 
-def clip_norm():
-    out = []
+def clip_norm_inputs():
+    """(float64 gradients, max_norm, norm_type) of every clip_grad_norm case."""
     sizes = [3, 5, 17, 1]
     cases = [(1, 3.0, 1.0, 2.0), (2, 3.0, 100.0, 2.0), (3, 1.0, 2.0, 1.0), (4, 2.0, 0.5, math.inf),
              (5, 1.0, 1.0, 3.0), (6, 0.5, 0.7, 1.5), (7, 1e-3, 1e-4, 2.0), (8, 10.0, 0.0, 2.0)]
     for seed, scale, max_norm, p in cases:
-        out.append(clip_case(grads(seed, sizes, scale), max_norm, p))
+        yield grads(seed, sizes, scale), max_norm, p
     # Just above the norm: torch still scales, since max_norm < total + 1e-6.
     gs = grads(9, sizes, 1.0)
     total = float(torch.norm(torch.stack([torch.norm(x, 2.0) for x in gs]), 2.0))
-    out.append(clip_case(gs, total + 5e-7, 2.0))
+    yield gs, total + 5e-7, 2.0
+
+
+def clip_norm():
+    return [clip_case(gs, max_norm, p) for gs, max_norm, p in clip_norm_inputs()]
+
+
+def clip_norm_float32():
+    """The clip_grad_norm cases with the same gradients rounded to float32 (and the same max_norm, a double).
+
+    torch's clip_grad_norm_ computes in the gradients' dtype: in float32 each per-tensor norm is a float32
+    reduction, the norm of the norms too, and the coefficient is max_norm / (total + 1e-6) formed by float32 tensor
+    ops (a double divided by a tensor is tensor.reciprocal() * double), so `total_norm` and `clipped` carry
+    float32 rounding. For a library that accumulates the norm in double instead, each case also holds
+    `total_norm_double` (torch's float64 norm of the same float32 values), `clip_coef_double` =
+    max_norm / (total_norm_double + 1e-6) formed in double, and `clipped_double_norm`: every float32 gradient
+    times float32(clip_coef_double), multiplied in float32, when the coefficient is below 1 (else unchanged)."""
+    out = []
+    for gs, max_norm, p in clip_norm_inputs():
+        gs32 = [x.to(torch.float32) for x in gs]
+        case = clip_case(gs32, max_norm, p)
+        total_double = clip_case([x.to(torch.float64) for x in gs32], max_norm, p)["total_norm"]
+        coef = max_norm / (total_double + 1e-6)
+        scale = np.float32(coef)
+        clipped = [[float(v) for v in (x.numpy() * scale if coef < 1 else x.numpy())] for x in gs32]
+        case.update(total_norm_double=total_double, clip_coef_double=coef, clipped_double_norm=clipped)
+        out.append(case)
     return out
 
 
@@ -257,10 +293,11 @@ def clip_case(gs, max_norm, p):
             "total_norm": float(total), "clipped": [prm.grad.tolist() for prm in params]}
 
 
-def clip_value():
+def clip_value(dtype=torch.float64):
+    """The clip_grad_value cases; with dtype=torch.float32, the same gradients rounded to float32."""
     out = []
     for seed, scale, clip in [(11, 1.0, 0.5), (12, 3.0, 2.0), (13, 0.1, 1.0), (14, 1.0, 0.0)]:
-        gs = grads(seed, [4, 9, 2], scale)
+        gs = [x.to(dtype) for x in grads(seed, [4, 9, 2], scale)]
         params = [torch.nn.Parameter(torch.zeros_like(x)) for x in gs]
         for prm, x in zip(params, gs):
             prm.grad = x.clone()
@@ -268,6 +305,23 @@ def clip_value():
         out.append({"grads": [x.tolist() for x in gs], "clip_value": clip,
                     "clipped": [prm.grad.tolist() for prm in params]})
     return out
+
+
+def ulps32(a, b):
+    """How many float32 values lie from a to b."""
+    def ordered(x):
+        i = int(np.array(x, dtype=np.float32).view(np.int32))
+        return -(i & 0x7FFFFFFF) if i < 0 else i
+    return abs(ordered(a) - ordered(b))
+
+
+def report_float32(cases):
+    """How far torch's float32 clipping is from the double-norm choice, case by case."""
+    for i, c in enumerate(cases):
+        total = ulps32(c["total_norm"], c["total_norm_double"])
+        grads_apart = max(ulps32(x, y) for gx, gy in zip(c["clipped"], c["clipped_double_norm"]) for x, y in zip(gx, gy))
+        print(f"  float32 clip_grad_norm case {i} (p={c['norm_type']}): total norm {total} ulps from the double norm, "
+              f"clipped gradients at most {grads_apart} ulps apart")
 
 
 def dumps(data):
@@ -298,12 +352,16 @@ def main():
         "grouped": grouped(),
         "clip_grad_norm": clip_norm(),
         "clip_grad_value": clip_value(),
+        "clip_grad_norm_float32": clip_norm_float32(),
+        "clip_grad_value_float32": clip_value(torch.float32),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schedule_traces.json")
     with open(path, "w") as f:
         f.write(dumps(data))
     print(f"wrote {path}: {len(data['schedules'])} schedules, {len(data['plateau'])} plateau runs, "
-          f"{len(data['grouped'])} two-group runs, {len(data['clip_grad_norm'])} norm clips, {len(data['clip_grad_value'])} value clips")
+          f"{len(data['grouped'])} two-group runs, {len(data['clip_grad_norm'])} norm clips, {len(data['clip_grad_value'])} value clips, "
+          f"and the clips again in float32")
+    report_float32(data["clip_grad_norm_float32"])
 
 
 if __name__ == "__main__":
