@@ -32,6 +32,10 @@ namespace Optimizers;
 /// √0 and θ never moves). Keras' <c>Adadelta</c> has the same form with defaults γ = 0.001, ρ = 0.95 and
 /// ε = 1e-7; Optax's <c>adadelta</c> has the same form with ρ = 0.9 and ε = 1e-6.
 /// </para>
+/// <para>
+/// Single precision (<c>AdaDelta&lt;float&gt;</c>): γ, ρ, 1 − ρ, ε and λ are formed in double and rounded to float32
+/// once per step, as torch's scalars are; v and u live in float32. Against torch 1.13's float32 traces: bit for bit.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
 public class AdaDelta<T> : ElementwiseOptimizer<T>

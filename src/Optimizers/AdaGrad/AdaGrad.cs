@@ -35,6 +35,11 @@ namespace Optimizers;
 /// no step-count decay; Optax's <c>adagrad</c> also starts at s₀ = 0.1 with ε = 1e-7 inside the root, and leaves
 /// an element unchanged while its sum is 0.
 /// </para>
+/// <para>
+/// Single precision (<c>AdaGrad&lt;float&gt;</c>): the decayed rate γ/(1 + (t − 1)·η) is formed in double (t exact) and
+/// rounded to float32 once per step, as torch's <c>clr</c>; ε and λ are rounded once, s₀ when the state is created; the
+/// sum s lives in float32. Against torch 1.13's float32 traces: bit for bit.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
 public class AdaGrad<T> : ElementwiseOptimizer<T>

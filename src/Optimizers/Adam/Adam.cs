@@ -41,6 +41,12 @@ namespace Optimizers;
 /// Optax's <c>adam</c> places ε as here (with <c>eps_root</c> = 0), but its <c>amsgrad</c> takes the maximum of the
 /// bias-corrected second moment. For decoupled weight decay use <see cref="AdamW"/>.
 /// </para>
+/// <para>
+/// Single precision (<c>Adam&lt;float&gt;</c>): the step size α/(1 − β₁ᵗ) and √(1 − β₂ᵗ) are formed in double, as torch
+/// forms them in Python, and rounded to float32 once per step, as are β₁, 1 − β₁, β₂, 1 − β₂, ε and λ; m, v and vmax
+/// live in float32. Against torch 1.13's float32 traces, including one whose every step is below half an ulp of θ:
+/// bit for bit.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
 public class Adam<T> : ElementwiseOptimizer<T>

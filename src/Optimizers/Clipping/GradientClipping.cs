@@ -50,7 +50,10 @@ public static class GradientClipping
     /// Single precision: the norm is accumulated in double for float32 gradients too (each element is widened before it
     /// is squared), so it is exact to double rounding and never overflows; c is formed in double and rounded to float32
     /// for the multiplication. torch accumulates a float32 norm in float32 and forms c in float32, so for float32 the two
-    /// agree to float32 rounding, not bit for bit.
+    /// agree to float32 rounding, not bit for bit: on torch's 26-element float32 cases the norm is within 1 float32 ulp
+    /// of torch's (and equals torch's float64 norm of the same values to double rounding), and the clipped gradients
+    /// are within 3 ulps of torch's. torch's float32 sum drifts further as the number of elements grows (100 to 170 ulps
+    /// for 10⁶ random elements with torch 1.13); a sum in double stays far inside one float32 ulp.
     /// </para>
     /// <para>
     /// Non-finite gradients: with <paramref name="errorIfNonFinite"/> false (the default, as torch's

@@ -43,6 +43,12 @@ namespace Optimizers;
 /// torch.optim: equals <c>torch.optim.SGD(params, lr, momentum, dampening, weight_decay, nesterov, maximize)</c>.
 /// Keras' <c>SGD(momentum=…)</c> uses the textbook velocity form instead.
 /// </para>
+/// <para>
+/// Single precision (<c>Momentum&lt;float&gt;</c>): α, μ, 1 − τ and λ are formed in double and rounded to float32 once
+/// per step, as torch's <c>alpha=</c> and <c>mul_</c> scalars are; the buffer b lives in float32. Against torch 1.13's
+/// float32 traces: at most 6.1e-8 of a trace's largest |value| (one ulp element by element, from torch's fused
+/// multiply-adds).
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
 public class Momentum<T> : ElementwiseOptimizer<T>

@@ -43,6 +43,12 @@ namespace Optimizers;
 /// root (<c>γ·g/√(v + ε)</c>) and keeps its momentum in parameter units (γ inside the buffer); Optax's
 /// <c>rmsprop</c> defaults to decay 0.9 and also puts ε inside the root unless <c>eps_in_sqrt=False</c>.
 /// </para>
+/// <para>
+/// Single precision (<c>RMSProp&lt;float&gt;</c>): γ, α, 1 − α, ε, μ and λ are formed in double and rounded to float32
+/// once per step, as torch's scalars are; v, ḡ and b live in float32. Against torch 1.13's float32 traces: at most
+/// 6.7e-8 of a trace's largest |value| (one ulp of it, from torch's fused multiply-adds; four ulps element by element
+/// on small values that carry the rounding of larger ones).
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
 public class RMSProp<T> : ElementwiseOptimizer<T>

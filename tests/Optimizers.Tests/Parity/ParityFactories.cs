@@ -1,25 +1,30 @@
+using System.Numerics;
+
 namespace Optimizers.Tests.Parity;
 
 /// <summary>
 /// Builds the optimizer a parity fixture names, from the fixture's options, with the constructor's named
-/// arguments. Every fallback is the constructor's default (a test checks this by reflection), so a fixture
-/// that leaves an option out exercises the C# default against torch's.
+/// arguments, over parameters of element type <typeparamref name="T"/> (the float64 fixtures run the double rules,
+/// the float32 fixtures the float rules, through the same map). Every fallback is the constructor's default (a test
+/// checks this by reflection), so a fixture that leaves an option out exercises the C# default against torch's.
 /// </summary>
 /// <remarks>
-/// Fixtures whose optimizer has no entry here are reported as skipped by <see cref="ParityTests"/>.
+/// A fixture whose optimizer has no entry here fails <see cref="ParityTests{T}.EveryFixtureHasAFactoryAndEveryFactoryHasFixtures"/>.
 /// </remarks>
-internal static class ParityFactories
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+internal static class ParityFactories<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Optimizer class name → factory.</summary>
-    public static IReadOnlyDictionary<string, Func<IReadOnlyList<Parameter>, ParityOptions, IOptimizer>> All { get; } =
-        new Dictionary<string, Func<IReadOnlyList<Parameter>, ParityOptions, IOptimizer>>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, Func<IReadOnlyList<Parameter<T>>, ParityOptions, Optimizer<T>>> All { get; } =
+        new Dictionary<string, Func<IReadOnlyList<Parameter<T>>, ParityOptions, Optimizer<T>>>(StringComparer.Ordinal)
         {
-            ["GradientDescent"] = (p, o) => new GradientDescent(p,
+            ["GradientDescent"] = (p, o) => new GradientDescent<T>(p,
                 learningRate: o.Required("learningRate"),
                 weightDecay: o.Double("weightDecay", 0),
                 maximize: o.Bool("maximize", false)),
 
-            ["Momentum"] = (p, o) => new Momentum(p,
+            ["Momentum"] = (p, o) => new Momentum<T>(p,
                 learningRate: o.Required("learningRate"),
                 momentum: o.Double("momentum", 0.9),
                 dampening: o.Double("dampening", 0),
@@ -27,7 +32,7 @@ internal static class ParityFactories
                 weightDecay: o.Double("weightDecay", 0),
                 maximize: o.Bool("maximize", false)),
 
-            ["AdaGrad"] = (p, o) => new AdaGrad(p,
+            ["AdaGrad"] = (p, o) => new AdaGrad<T>(p,
                 learningRate: o.Double("learningRate", 0.01),
                 lrDecay: o.Double("lrDecay", 0),
                 weightDecay: o.Double("weightDecay", 0),
@@ -35,7 +40,7 @@ internal static class ParityFactories
                 epsilon: o.Double("epsilon", 1e-10),
                 maximize: o.Bool("maximize", false)),
 
-            ["RMSProp"] = (p, o) => new RMSProp(p,
+            ["RMSProp"] = (p, o) => new RMSProp<T>(p,
                 learningRate: o.Double("learningRate", 0.01),
                 alpha: o.Double("alpha", 0.99),
                 epsilon: o.Double("epsilon", 1e-8),
@@ -44,14 +49,14 @@ internal static class ParityFactories
                 centered: o.Bool("centered", false),
                 maximize: o.Bool("maximize", false)),
 
-            ["AdaDelta"] = (p, o) => new AdaDelta(p,
+            ["AdaDelta"] = (p, o) => new AdaDelta<T>(p,
                 learningRate: o.Double("learningRate", 1.0),
                 rho: o.Double("rho", 0.9),
                 epsilon: o.Double("epsilon", 1e-6),
                 weightDecay: o.Double("weightDecay", 0),
                 maximize: o.Bool("maximize", false)),
 
-            ["Adam"] = (p, o) => new Adam(p,
+            ["Adam"] = (p, o) => new Adam<T>(p,
                 learningRate: o.Double("learningRate", 0.001),
                 beta1: o.Double("beta1", 0.9),
                 beta2: o.Double("beta2", 0.999),
@@ -60,7 +65,7 @@ internal static class ParityFactories
                 amsgrad: o.Bool("amsgrad", false),
                 maximize: o.Bool("maximize", false)),
 
-            ["AdamW"] = (p, o) => new AdamW(p,
+            ["AdamW"] = (p, o) => new AdamW<T>(p,
                 learningRate: o.Double("learningRate", 0.001),
                 beta1: o.Double("beta1", 0.9),
                 beta2: o.Double("beta2", 0.999),
@@ -69,7 +74,7 @@ internal static class ParityFactories
                 amsgrad: o.Bool("amsgrad", false),
                 maximize: o.Bool("maximize", false)),
 
-            ["Adamax"] = (p, o) => new Adamax(p,
+            ["Adamax"] = (p, o) => new Adamax<T>(p,
                 learningRate: o.Double("learningRate", 0.002),
                 beta1: o.Double("beta1", 0.9),
                 beta2: o.Double("beta2", 0.999),
@@ -77,7 +82,7 @@ internal static class ParityFactories
                 weightDecay: o.Double("weightDecay", 0),
                 maximize: o.Bool("maximize", false)),
 
-            ["NAdam"] = (p, o) => new NAdam(p,
+            ["NAdam"] = (p, o) => new NAdam<T>(p,
                 learningRate: o.Double("learningRate", 0.002),
                 beta1: o.Double("beta1", 0.9),
                 beta2: o.Double("beta2", 0.999),
@@ -86,7 +91,7 @@ internal static class ParityFactories
                 momentumDecay: o.Double("momentumDecay", 0.004),
                 maximize: o.Bool("maximize", false)),
 
-            ["RAdam"] = (p, o) => new RAdam(p,
+            ["RAdam"] = (p, o) => new RAdam<T>(p,
                 learningRate: o.Double("learningRate", 0.001),
                 beta1: o.Double("beta1", 0.9),
                 beta2: o.Double("beta2", 0.999),

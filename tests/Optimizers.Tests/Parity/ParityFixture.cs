@@ -6,11 +6,13 @@ namespace Optimizers.Tests.Parity;
 /// One parity trace written by generate_traces.py: an optimizer with its options, the initial values of
 /// its parameters, and per step the learning rate, the gradients fed and the values torch.optim produced.
 /// </summary>
+/// <remarks>
+/// float64 traces live in Parity/Fixtures, float32 traces in Parity/Fixtures32 (see README.md there). The numbers
+/// are read as doubles in both: a float32 fixture writes each value as the double it equals exactly, so
+/// <c>(float)value</c> gives back torch's float32 bit for bit.
+/// </remarks>
 internal sealed class ParityFixture
 {
-    /// <summary>The folder the fixtures are copied to at build time (see Optimizers.Tests.csproj).</summary>
-    public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "Parity", "Fixtures");
-
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>The C# class name of the optimizer, for example "Adam".</summary>
@@ -22,6 +24,9 @@ internal sealed class ParityFixture
     /// <summary>How torch was called (for the reader).</summary>
     public required string Source { get; init; }
 
+    /// <summary>"float32" or "float64" (a fixture without the entry is float64).</summary>
+    public string Dtype { get; init; } = "float64";
+
     /// <summary>The constructor arguments under their C# names; absent ones take the C# default.</summary>
     public required JsonElement Options { get; init; }
 
@@ -31,33 +36,55 @@ internal sealed class ParityFixture
     /// <summary>The steps, in order.</summary>
     public required IReadOnlyList<ParityStep> Steps { get; init; }
 
-    /// <summary>The file names (without folder) of every fixture, sorted.</summary>
-    public static IReadOnlyList<string> FileNames()
+    /// <summary>float32 only: max |torch − the script's float32 reference| / max |torch| over the trace.</summary>
+    public double? ReferenceMaxScaledDifference { get; init; }
+
+    /// <summary>float32 only: the same disagreement in float32 ulps, element by element.</summary>
+    public int? ReferenceMaxUlps { get; init; }
+
+    /// <summary>float32 only, rules with ε: how far the reference moves when ε is halved (scaled as above).</summary>
+    public double? EpsilonHalvedScaledDifference { get; init; }
+
+    /// <summary>float32 sub-half-ulp cases only: what the script measured about them.</summary>
+    public SubHalfUlpRecord? SubHalfUlp { get; init; }
+
+    /// <summary>The largest |expected value| over the whole trace (every step, every parameter).</summary>
+    public double LargestExpectedMagnitude =>
+        Steps.SelectMany(s => s.Expected).SelectMany(v => v).Max(Math.Abs);
+
+    /// <summary>The folder the fixtures of <typeparamref name="T"/> are copied to at build time (see Optimizers.Tests.csproj).</summary>
+    public static string DirectoryOf<T>() => Path.Combine(AppContext.BaseDirectory, "Parity",
+        typeof(T) == typeof(float) ? "Fixtures32" : typeof(T) == typeof(double) ? "Fixtures"
+        : throw new NotSupportedException($"No parity fixtures for {typeof(T).Name}."));
+
+    /// <summary>The file names (without folder) of every fixture of <typeparamref name="T"/>, sorted.</summary>
+    public static IReadOnlyList<string> FileNames<T>()
     {
-        if (!System.IO.Directory.Exists(Directory))
+        string directory = DirectoryOf<T>();
+        if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException(
-                $"The parity fixtures were not copied to the test output: {Directory} does not exist.");
+                $"The parity fixtures were not copied to the test output: {directory} does not exist.");
         }
 
-        return System.IO.Directory.EnumerateFiles(Directory, "*.json")
+        return Directory.EnumerateFiles(directory, "*.json")
             .Select(f => Path.GetFileName(f))
             .Order(StringComparer.Ordinal)
             .ToArray();
     }
 
-    /// <summary>Reads the fixture <paramref name="fileName"/> from <see cref="Directory"/>.</summary>
-    public static ParityFixture Load(string fileName)
+    /// <summary>Reads the fixture <paramref name="fileName"/> of <typeparamref name="T"/>.</summary>
+    public static ParityFixture Load<T>(string fileName)
     {
-        using var stream = File.OpenRead(Path.Combine(Directory, fileName));
+        using var stream = File.OpenRead(Path.Combine(DirectoryOf<T>(), fileName));
         return JsonSerializer.Deserialize<ParityFixture>(stream, Json)
                ?? throw new InvalidDataException($"{fileName} holds no fixture.");
     }
 
     /// <summary>Reads only the optimizer name of <paramref name="fileName"/>.</summary>
-    public static string OptimizerOf(string fileName)
+    public static string OptimizerOf<T>(string fileName)
     {
-        using var stream = File.OpenRead(Path.Combine(Directory, fileName));
+        using var stream = File.OpenRead(Path.Combine(DirectoryOf<T>(), fileName));
         using var document = JsonDocument.Parse(stream);
         return document.RootElement.GetProperty("optimizer").GetString()
                ?? throw new InvalidDataException($"{fileName} names no optimizer.");
@@ -70,3 +97,11 @@ internal sealed record ParityParameter(string Name, double[] Initial);
 /// <summary>One step of a fixture: the learning rate set before it, the gradients fed (one array per
 /// parameter) and the values expected after it (one array per parameter).</summary>
 internal sealed record ParityStep(double LearningRate, double[][] Gradients, double[][] Expected);
+
+/// <summary>
+/// What generate_traces.py measured about a sub-half-ulp case: half an ulp of θ, the largest step of the same
+/// trajectory in float64, that torch's float32 θ never changed, and by how many float32 ulps (least, most) the
+/// float64 trajectory rounded to float32 at the end has moved the elements.
+/// </summary>
+internal sealed record SubHalfUlpRecord(double HalfUlpOfTheta, double LargestStepInFloat64,
+                                        bool Float32ParametersNeverChange, int[] Float64RoundedAtTheEndMovesUlps);

@@ -5,7 +5,7 @@ namespace Optimizers.Tests.Parity;
 /// <summary>
 /// A fixture's options as the factories read them: <c>o.Double("beta1", 0.9)</c> returns the fixture's value
 /// or, when the fixture leaves the option out, the fallback, which must be the constructor's default
-/// (checked by <see cref="ParityTests.FactoryFallbacksAreTheConstructorDefaults"/>).
+/// (checked by <see cref="ParityTests{T}.FactoryFallbacksAreTheConstructorDefaults"/>).
 /// </summary>
 /// <remarks>
 /// It remembers which options were read and which fallbacks were used, so that a test can insist that a
@@ -18,14 +18,15 @@ internal sealed class ParityOptions
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private readonly Dictionary<string, object> _fallbacks = new(StringComparer.Ordinal);
     private readonly double? _requiredStandIn;
+    private readonly (string Name, double Factor)? _scaling;
 
     /// <summary>Wraps the "options" object of a fixture.</summary>
     public ParityOptions(JsonElement options)
-        : this(options, requiredStandIn: null)
+        : this(options, requiredStandIn: null, scaling: null)
     {
     }
 
-    private ParityOptions(JsonElement options, double? requiredStandIn)
+    private ParityOptions(JsonElement options, double? requiredStandIn, (string Name, double Factor)? scaling)
     {
         if (options.ValueKind != JsonValueKind.Object)
         {
@@ -34,6 +35,7 @@ internal sealed class ParityOptions
 
         _options = options;
         _requiredStandIn = requiredStandIn;
+        _scaling = scaling;
     }
 
     /// <summary>
@@ -43,8 +45,14 @@ internal sealed class ParityOptions
     public static ParityOptions Empty(double requiredStandIn)
     {
         using var document = JsonDocument.Parse("{}");
-        return new ParityOptions(document.RootElement.Clone(), requiredStandIn);
+        return new ParityOptions(document.RootElement.Clone(), requiredStandIn, scaling: null);
     }
+
+    /// <summary>
+    /// The same options with the real-valued option <paramref name="name"/> multiplied by <paramref name="factor"/>,
+    /// whether the fixture gives it or the fallback supplies it (for example ε halved, to show a replay notices it).
+    /// </summary>
+    public ParityOptions Scaling(string name, double factor) => new(_options, _requiredStandIn, (name, factor));
 
     /// <summary>The option names read so far (given or not).</summary>
     public IReadOnlyCollection<string> NamesRead => _read;
@@ -72,15 +80,16 @@ internal sealed class ParityOptions
     public double Double(string name, double fallback)
     {
         _read.Add(name);
+        double factor = _scaling is { } s && s.Name == name ? s.Factor : 1;
         if (_options.TryGetProperty(name, out var value))
         {
             return value.ValueKind == JsonValueKind.Number
-                ? value.GetDouble()
+                ? factor * value.GetDouble()
                 : throw new InvalidDataException($"Option '{name}' should be a number; got {value}.");
         }
 
         _fallbacks[name] = fallback;
-        return fallback;
+        return factor * fallback;
     }
 
     /// <summary>A Boolean option, or <paramref name="fallback"/> (the constructor's default) when absent.</summary>
@@ -102,5 +111,6 @@ internal sealed class ParityOptions
     }
 
     /// <inheritdoc />
-    public override string ToString() => _options.ToString() ?? string.Empty;
+    public override string ToString() =>
+        (_options.ToString() ?? string.Empty) + (_scaling is { } s ? $" with {s.Name} × {s.Factor}" : string.Empty);
 }

@@ -1,58 +1,78 @@
 using System.Globalization;
+using System.Numerics;
 using System.Reflection;
-using MathNet.Numerics.LinearAlgebra;
+using System.Text;
 using Xunit.Abstractions;
 
 namespace Optimizers.Tests.Parity;
 
 /// <summary>
-/// Replays the torch.optim traces in Parity/Fixtures (made by generate_traces.py, see README.md there):
-/// the same initial values, gradients and learning rates must give the same parameter values after every
-/// step, within 1e-12 relative.
+/// Replays the torch.optim traces of one precision (made by generate_traces.py, see README.md here) through the rules
+/// over parameters of <typeparamref name="T"/>: the same initial values, gradients and learning rates must give the
+/// same parameter values after every step, within <see cref="ToleranceFor"/> the rule. <see cref="Float64ParityTests"/>
+/// runs the float64 fixtures, <see cref="Float32ParityTests"/> the float32 ones, with the same code.
 /// </summary>
-public sealed class ParityTests
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public abstract class ParityTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>|actual − expected| ≤ RelativeTolerance · max(|expected|, Tiny).</summary>
-    private const double RelativeTolerance = 1e-12;
-
-    /// <summary>Only guards a zero expectation; the generator keeps every expected |value| ≥ 0.02.</summary>
-    private const double Tiny = 1e-300;
+    /// <summary>
+    /// How far below its tolerance each rule's measured agreement must stay: the tolerances are chosen from the
+    /// measurement with this margin (see README.md), and <see cref="MeasuredAgreementWithTorchPerRule"/> keeps that true.
+    /// </summary>
+    private const double Margin = 5;
 
     /// <summary>Every optimizer the fixtures must cover.</summary>
     private static readonly string[] AllOptimizers =
         ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"];
 
-    private readonly ITestOutputHelper _output;
+    private protected ParityTests(ITestOutputHelper output) => Output = output;
 
-    public ParityTests(ITestOutputHelper output) => _output = output;
+    public static TheoryData<string> AllFixtures => new(ParityFixture.FileNames<T>());
 
-    public static TheoryData<string> AllFixtures => new(ParityFixture.FileNames());
+    /// <summary>The rules with an ε.</summary>
+    public static TheoryData<string> RulesWithEpsilon => new(
+        AllOptimizers.Where(name => Factories[name](TwoParameters(), ParityOptions.Empty(requiredStandIn: 0.01))
+                                        .GetType().GetProperty("Epsilon") is not null));
+
+    private protected ITestOutputHelper Output { get; }
+
+    private protected static IReadOnlyDictionary<string, Func<IReadOnlyList<Parameter<T>>, ParityOptions, Optimizer<T>>> Factories
+        => ParityFactories<T>.All;
+
+    /// <summary>How close each value of a trace of <paramref name="rule"/> must be to torch's.</summary>
+    private protected abstract ParityTolerance ToleranceFor(string rule);
 
     [Theory]
     [MemberData(nameof(AllFixtures))]
     public void ReplaysTheTorchTrace(string fixtureFile)
     {
-        var fixture = ParityFixture.Load(fixtureFile);
+        var fixture = ParityFixture.Load<T>(fixtureFile);
         var options = new ParityOptions(fixture.Options);
 
-        string? failure = Replay(fixture, ParityFactories.All[fixture.Optimizer], options);
+        var tolerance = ToleranceFor(fixture.Optimizer);
+        var replay = ParityReplay.Run(fixture, Factories[fixture.Optimizer], options, tolerance);
 
+        Output.WriteLine($"{fixture.Optimizer}.{fixture.Case} ({fixture.Dtype}): worst |ours − torch| = " +
+                         $"{replay.WorstScaled:E2} of the trace's largest |value| ({replay.UlpsOfLargest:F1} ulps of it), " +
+                         $"{replay.WorstRelative:E2} relative and {replay.WorstUlps} ulps element by element; tolerance {tolerance}.");
         options.Unread().Should().BeEmpty(
             "the factory for {0} must pass every option of {1} to the constructor", fixture.Optimizer, fixtureFile);
-        if (failure is not null)
+        if (replay.Failure is not null)
         {
-            Assert.Fail(failure);
+            Assert.Fail(replay.Failure);
         }
     }
 
     [Fact]
     public void FixturesCoverAllTenOptimizersWithLongTraces()
     {
-        var fixtures = ParityFixture.FileNames().Select(ParityFixture.Load).ToArray();
+        var fixtures = ParityFixture.FileNames<T>().Select(ParityFixture.Load<T>).ToArray();
 
         fixtures.Select(f => f.Optimizer).Distinct().Should().BeEquivalentTo(AllOptimizers);
         foreach (var f in fixtures)
         {
+            f.Dtype.Should().Be(typeof(T) == typeof(float) ? "float32" : "float64", "{0}.{1} is in the folder of that precision", f.Optimizer, f.Case);
             f.Steps.Should().HaveCountGreaterThanOrEqualTo(60, "{0}.{1} should be a long trace", f.Optimizer, f.Case);
             f.Parameters.Should().HaveCount(2);
             f.Parameters[0].Initial.Length.Should().NotBe(f.Parameters[1].Initial.Length,
@@ -69,27 +89,26 @@ public sealed class ParityTests
     [Fact]
     public void EveryFixtureHasAFactoryAndEveryFactoryHasFixtures()
     {
-        var inFixtures = ParityFixture.FileNames().Select(ParityFixture.OptimizerOf).ToHashSet(StringComparer.Ordinal);
-        var withoutFactory = inFixtures.Where(n => !ParityFactories.All.ContainsKey(n)).Order(StringComparer.Ordinal).ToArray();
-        _output.WriteLine($"{inFixtures.Count} optimizers in the fixtures; without a factory: {withoutFactory.Length}.");
+        var inFixtures = ParityFixture.FileNames<T>().Select(ParityFixture.OptimizerOf<T>).ToHashSet(StringComparer.Ordinal);
+        var withoutFactory = inFixtures.Where(n => !Factories.ContainsKey(n)).Order(StringComparer.Ordinal).ToArray();
+        Output.WriteLine($"{inFixtures.Count} optimizers in the fixtures; without a factory: {withoutFactory.Length}.");
 
         withoutFactory.Should().BeEmpty("every traced optimizer must be replayed, none skipped");
-        ParityFactories.All.Keys.Should().BeSubsetOf(inFixtures, "every factory should have fixtures to replay");
+        Factories.Keys.Should().BeSubsetOf(inFixtures, "every factory should have fixtures to replay");
     }
 
     [Fact]
     public void FactoryFallbacksAreTheConstructorDefaults()
     {
-        foreach (var (name, factory) in ParityFactories.All)
+        foreach (var (name, factory) in Factories)
         {
             var options = ParityOptions.Empty(requiredStandIn: 0.01);
             var optimizer = factory(TwoParameters(), options);
 
-            optimizer.GetType().Name.Should().Be(name);
-            var constructor = optimizer.GetType().GetConstructors()
-                .Single(c => c.GetParameters().Length > 0 &&
-                             c.GetParameters()[0].ParameterType == typeof(IEnumerable<Parameter<double>>));
-            var arguments = constructor.GetParameters().Skip(1).ToArray();
+            var type = optimizer.GetType();
+            type.IsGenericType.Should().BeTrue();
+            type.GetGenericTypeDefinition().Name.Should().Be(name + "`1");
+            var arguments = ConstructorArguments(type);
 
             options.NamesRead.Should().BeEquivalentTo(arguments.Select(a => a.Name),
                 "the {0} factory should read exactly the constructor's options", name);
@@ -100,71 +119,96 @@ public sealed class ParityTests
                 options.FallbacksUsed[argument.Name!].Should().Be(argument.DefaultValue,
                     "the {0} factory's fallback for '{1}' should be the constructor's default", name, argument.Name);
             }
+
+            // The double rule under its short name (new Adam(…)) is the one users call: same options, same defaults.
+            var shortName = typeof(Optimizer).Assembly.GetType($"Optimizers.{name}", throwOnError: true)!;
+            ConstructorArguments(shortName).Select(a => (a.Name, a.ParameterType, a.HasDefaultValue, a.DefaultValue))
+                .Should().Equal(ConstructorArguments(typeof(Optimizer).Assembly.GetType($"Optimizers.{name}`1")!
+                                                         .MakeGenericType(typeof(double)))
+                                    .Select(a => (a.Name, a.ParameterType, a.HasDefaultValue, a.DefaultValue)),
+                                "{0} and {0}<double> should take the same options with the same defaults", name);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(RulesWithEpsilon))]
+    public void HalvingEpsilonFailsTheReplayOfSomeCase(string rule)
+    {
+        // ε added in the wrong place (inside or outside a root, before or after a maximum) moves a trace about as much
+        // as halving it; at least one trace of every rule with ε must notice.
+        var failing = new List<string>();
+        foreach (var fixture in ParityFixture.FileNames<T>().Select(ParityFixture.Load<T>).Where(f => f.Optimizer == rule))
+        {
+            var replay = ParityReplay.Run(fixture, Factories[rule], new ParityOptions(fixture.Options).Scaling("epsilon", 0.5),
+                                          ToleranceFor(rule));
+            string recorded = fixture.EpsilonHalvedScaledDifference is { } moved
+                ? string.Create(CultureInfo.InvariantCulture, $"; the generator's reference moves {moved:E2} of the largest |value|")
+                : string.Empty;
+            Output.WriteLine($"{rule}.{fixture.Case} with ε/2: {(replay.Failure is null ? "passes" : "fails")}, " +
+                             $"worst {replay.WorstScaled:E2} of the largest |value|{recorded}.");
+            if (replay.Failure is not null)
+            {
+                failing.Add(fixture.Case);
+            }
+        }
+
+        failing.Should().NotBeEmpty("some {0} trace must tell ε from ε/2 at tolerance {1}", rule, ToleranceFor(rule));
     }
 
     [Fact]
-    public void ReplayNoticesAMomentumOffByOnePartInAMillion()
+    public void MeasuredAgreementWithTorchPerRule()
     {
-        // The harness itself must be able to fail: the same trace with μ = 0.9·(1 + 1e-6) instead of 0.9.
-        var fixture = ParityFixture.Load("Momentum.defaults.json");
-        var options = new ParityOptions(fixture.Options);
-
-        string? failure = Replay(fixture, (p, o) => new Momentum(p, o.Required("learningRate"), momentum: 0.9 * (1 + 1e-6)), options);
-
-        _output.WriteLine(failure ?? "(no failure)");
-        failure.Should().NotBeNull().And.Contain("Momentum").And.Contain("step 2 of 64");
-    }
-
-    /// <summary>Runs <paramref name="fixture"/> through the optimizer <paramref name="factory"/> builds;
-    /// returns a description of the first value off by more than the tolerance, or null.</summary>
-    private static string? Replay(ParityFixture fixture, Func<IReadOnlyList<Parameter>, ParityOptions, IOptimizer> factory,
-                                  ParityOptions options)
-    {
-        var parameters = fixture.Parameters
-            .Select(p => new Parameter(p.Name, Vector<double>.Build.Dense((double[])p.Initial.Clone())))
+        // The measurement the tolerances were chosen from, per rule (the worst over its traces) and per trace; each
+        // rule must stay Margin times inside its tolerance, in the tolerance's own measure.
+        var rows = ParityFixture.FileNames<T>().Select(ParityFixture.Load<T>)
+            .Select(f => (Fixture: f, Replay: ParityReplay.Run(f, Factories[f.Optimizer], new ParityOptions(f.Options),
+                                                               ToleranceFor(f.Optimizer))))
             .ToArray();
-        var optimizer = factory(parameters, options);
 
-        for (int t = 0; t < fixture.Steps.Count; t++)
+        var table = new StringBuilder();
+        table.AppendLine($"{ElementName}: worst |ours − torch| per rule; scaled = relative to the trace's largest |value|");
+        table.AppendLine("rule             scaled    ulps of largest  relative  max ulps | torch vs reference: scaled  max ulps | tolerance");
+        var tooClose = new List<string>();
+        foreach (var rule in rows.GroupBy(r => r.Fixture.Optimizer))
         {
-            var step = fixture.Steps[t];
-            optimizer.LearningRate = step.LearningRate;
-            for (int k = 0; k < parameters.Length; k++)
+            var tolerance = ToleranceFor(rule.Key);
+            double worst = rule.Max(r => tolerance.PerElement ? r.Replay.WorstRelative : r.Replay.WorstScaled);
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{rule.Key,-16} {rule.Max(r => r.Replay.WorstScaled),8:E2} {rule.Max(r => r.Replay.UlpsOfLargest),16:F1} " +
+                $"{rule.Max(r => r.Replay.WorstRelative),9:E2} {rule.Max(r => r.Replay.WorstUlps),9} | " +
+                $"{rule.Max(r => r.Fixture.ReferenceMaxScaledDifference ?? 0),26:E2} {rule.Max(r => r.Fixture.ReferenceMaxUlps ?? 0),9} | {tolerance}"));
+            if (!(worst * Margin <= tolerance.Bound))
             {
-                step.Gradients[k].Should().HaveCount(parameters[k].Length);
-                for (int i = 0; i < parameters[k].Length; i++)
-                {
-                    parameters[k].Gradient[i] = step.Gradients[k][i];
-                }
-            }
-
-            optimizer.Step();
-
-            for (int k = 0; k < parameters.Length; k++)
-            {
-                for (int i = 0; i < parameters[k].Length; i++)
-                {
-                    double actual = parameters[k].Value[i];
-                    double expected = step.Expected[k][i];
-                    double difference = Math.Abs(actual - expected);
-                    double scale = Math.Max(Math.Abs(expected), Tiny);
-                    if (!(difference <= RelativeTolerance * scale))
-                    {
-                        return $"{fixture.Optimizer} case '{fixture.Case}': step {t + 1} of {fixture.Steps.Count} " +
-                               $"(learning rate {R(step.LearningRate)}), parameter '{parameters[k].Name}' [{i}]: " +
-                               $"expected {R(expected)} (torch), got {R(actual)}; |difference| {difference:E3}, " +
-                               $"relative {difference / scale:E3} > {RelativeTolerance:E0}. Options: {options}.";
-                    }
-                }
+                tooClose.Add($"{rule.Key}: worst {worst:E2} is not {Margin} times inside {tolerance}");
             }
         }
 
-        return null;
+        foreach (var (fixture, replay) in rows)
+        {
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {fixture.Optimizer}.{fixture.Case}: scaled {replay.WorstScaled:E2} ({replay.UlpsOfLargest:F1} ulps of the largest), " +
+                $"relative {replay.WorstRelative:E2}, {replay.WorstUlps} ulps"));
+        }
+
+        Output.WriteLine(table.ToString());
+        rows.Select(r => r.Replay.Failure).OfType<string>().Should().BeEmpty();
+        tooClose.Should().BeEmpty("the tolerances keep a margin of {0} over the measured agreement (Parity/README.md)", Margin);
     }
 
-    private static Parameter[] TwoParameters() =>
-        [new Parameter("w", Vector<double>.Build.Dense(3, 0.5)), new Parameter("b", Vector<double>.Build.Dense(2, -0.5))];
+    private static string ElementName => typeof(T) == typeof(float) ? "float32" : "float64";
 
-    private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    private static ParameterInfo[] ConstructorArguments(Type type)
+    {
+        var constructor = type.GetConstructors().Single(c =>
+        {
+            var p = c.GetParameters();
+            return p.Length > 0 && p[0].ParameterType.IsGenericType &&
+                   p[0].ParameterType.GetGenericTypeDefinition() == typeof(IEnumerable<>);
+        });
+        return constructor.GetParameters().Skip(1).ToArray();
+    }
+
+    private protected static Parameter<T>[] TwoParameters() =>
+        [new("w", [T.CreateTruncating(0.5), T.CreateTruncating(0.5), T.CreateTruncating(0.5)]),
+         new("b", [T.CreateTruncating(-0.5), T.CreateTruncating(-0.5)])];
 }
