@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Optimizers;
 
 /// <summary>
@@ -18,7 +20,9 @@ namespace Optimizers;
 /// </para>
 /// <para>
 /// Thread safety: instances are not thread-safe. Distinct optimizers over distinct parameters may be stepped from
-/// different threads concurrently.
+/// different threads concurrently. A <see cref="Step"/> or <see cref="TryStep"/> entered while another step of the same
+/// instance is running (on another thread, or from inside the step) throws <see cref="InvalidOperationException"/> and
+/// changes nothing, instead of corrupting the state; the other members are not guarded.
 /// </para>
 /// </remarks>
 public abstract class Optimizer : IOptimizer
@@ -29,6 +33,7 @@ public abstract class Optimizer : IOptimizer
     private NonFiniteGradientPolicy _nonFiniteGradients = NonFiniteGradientPolicy.Throw;
     private int _maxDegreeOfParallelism = 1;
     private int _minimumPartLength = DefaultMinimumPartLength;
+    private int _stepping;
 
     /// <summary>Validates and stores the learning rate (the parameters are validated by <see cref="Optimizer{T}"/>).</summary>
     private protected Optimizer(double learningRate)
@@ -137,7 +142,10 @@ public abstract class Optimizer : IOptimizer
     /// A gradient holds NaN or ±∞ and <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>
     /// (nothing was modified).
     /// </exception>
-    /// <exception cref="InvalidOperationException">This optimizer is a group of a parameter-groups optimizer.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// This optimizer is a group of a parameter-groups optimizer, or another step of it is running (see
+    /// <see cref="TryStep"/>).
+    /// </exception>
     public void Step() => TryStep();
 
     /// <summary>
@@ -150,7 +158,10 @@ public abstract class Optimizer : IOptimizer
     /// A gradient holds NaN or ±∞ and <see cref="NonFiniteGradients"/> is <see cref="NonFiniteGradientPolicy.Throw"/>
     /// (nothing was modified): the policy decides, not the method.
     /// </exception>
-    /// <exception cref="InvalidOperationException">This optimizer is a group of a parameter-groups optimizer.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// This optimizer is a group of a parameter-groups optimizer, or another step of it is running: on another thread,
+    /// or this call comes from inside a step. The call changes nothing, and the running step goes on undisturbed.
+    /// </exception>
     public bool TryStep()
     {
         if (Owner is not null)
@@ -159,14 +170,22 @@ public abstract class Optimizer : IOptimizer
                 $"This {RuleName} is a group of a ParameterGroups; step the ParameterGroups, which steps every group together.");
         }
 
-        if (!GradientsPass(_nonFiniteGradients))
+        EnterStep(ref _stepping, this);
+        try
         {
-            SkippedStepCount++;
-            return false;
-        }
+            if (!GradientsPass(_nonFiniteGradients))
+            {
+                SkippedStepCount++;
+                return false;
+            }
 
-        Update();
-        return true;
+            Update();
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _stepping, 0);
+        }
     }
 
     /// <inheritdoc />
@@ -223,6 +242,24 @@ public abstract class Optimizer : IOptimizer
     /// <param name="value">The flag.</param>
     /// <exception cref="ArgumentException">The name is empty or already recorded.</exception>
     protected void RecordHyperparameter(string name, bool value) => RecordHyperparameter(name, value ? 1.0 : 0.0);
+
+    /// <summary>
+    /// Sets <paramref name="stepping"/> from 0 to 1 atomically (one interlocked exchange, no allocation), or throws if
+    /// it was 1 already: a step of <paramref name="stepped"/> is running. The caller resets it to 0 when its step ends.
+    /// </summary>
+    internal static void EnterStep(ref int stepping, object stepped)
+    {
+        if (Interlocked.Exchange(ref stepping, 1) != 0)
+        {
+            ThrowStepRunning(stepped);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowStepRunning(object stepped) => throw new InvalidOperationException(
+        $"Step() or TryStep() of this {(stepped is Optimizer o ? o.RuleName : RuleNameOf(stepped.GetType()))} was called while " +
+        "another step of it is running (on another thread, or from inside the step); it is stepped by one thread at a " +
+        "time. This call changed nothing.");
 
     /// <summary>A type's name without the arity suffix of a generic type (<c>Adam`1</c> → <c>Adam</c>).</summary>
     internal static string RuleNameOf(Type type)

@@ -28,7 +28,8 @@ namespace Optimizers;
 /// </para>
 /// <para>
 /// Thread safety: instances are not thread-safe. Distinct optimizers over distinct parameters may be
-/// stepped from different threads concurrently.
+/// stepped from different threads concurrently; a step entered while another step of the same instance is running
+/// throws <see cref="InvalidOperationException"/> (see <see cref="Optimizer.TryStep"/>).
 /// </para>
 /// </remarks>
 public abstract class Optimizer<T> : Optimizer, IOptimizer<T>
@@ -40,10 +41,14 @@ public abstract class Optimizer<T> : Optimizer, IOptimizer<T>
     private GuardWork? _guard;
 
     /// <summary>Validates and stores the parameters and the learning rate.</summary>
-    /// <param name="parameters">The parameters to update: at least one, none null, none repeated.</param>
+    /// <param name="parameters">The parameters to update: at least one, none null, none repeated, each over its own array.</param>
     /// <param name="learningRate">The learning rate α: finite and ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
-    /// <exception cref="ArgumentException">The list is empty, holds null or holds the same parameter twice.</exception>
+    /// <exception cref="ArgumentException">
+    /// The list is empty, holds null, holds the same parameter twice, or holds two parameters over the same array (two
+    /// <see cref="Parameter{T}"/> objects built over one array or over vectors that wrap it, or one built over another's
+    /// <see cref="Parameter{T}.Gradient"/>).
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative.</exception>
 #pragma warning disable RS0022 // by design: Optimizer's protected members (RecordHyperparameter) are for rules derived from Optimizer<T>
     protected Optimizer(IEnumerable<Parameter<T>> parameters, double learningRate)
@@ -66,13 +71,15 @@ public abstract class Optimizer<T> : Optimizer, IOptimizer<T>
     /// <param name="name">One of <see cref="Optimizer.StateNames"/> that is a vector.</param>
     /// <param name="index">The parameter's position in <see cref="Parameters"/>.</param>
     /// <exception cref="KeyNotFoundException">This rule keeps no vector state of that name.</exception>
-    public ReadOnlySpan<T> GetState(string name, int index) => _state.Vector(name, RuleName)[index];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not less than the number of parameters.</exception>
+    public ReadOnlySpan<T> GetState(string name, int index) => _state.Vector(name, RuleName)[ParameterIndex(index)];
 
     /// <summary>The scalar state <paramref name="name"/> of the parameter at <paramref name="index"/>.</summary>
     /// <param name="name">One of <see cref="Optimizer.StateNames"/> that is a scalar.</param>
     /// <param name="index">The parameter's position in <see cref="Parameters"/>.</param>
     /// <exception cref="KeyNotFoundException">This rule keeps no scalar state of that name.</exception>
-    public T GetScalarState(string name, int index) => _state.Scalar(name, RuleName)[index];
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not less than the number of parameters.</exception>
+    public T GetScalarState(string name, int index) => _state.Scalar(name, RuleName)[ParameterIndex(index)];
 
     /// <inheritdoc />
     public sealed override void ZeroGrad()
@@ -170,6 +177,13 @@ public abstract class Optimizer<T> : Optimizer, IOptimizer<T>
     internal virtual bool UpdateInParts(StepPartition partition, long step) => false;
 
     private protected sealed override void PartitionChanged() => _partition = null;
+
+    /// <summary><paramref name="index"/> if it is a position in <see cref="Parameters"/>; otherwise throws naming it.</summary>
+    private int ParameterIndex(int index) => (uint)index < (uint)_parameters.Length
+        ? index
+        : throw new ArgumentOutOfRangeException(
+            nameof(index), index,
+            $"index must be the position of a parameter in Parameters, 0 to {_parameters.Length - 1} for this {RuleName}; got {index}.");
 
     /// <summary>
     /// Finds the first NaN or ±∞ among all gradients (in parameter order), part by part on the worker pool when

@@ -29,7 +29,10 @@ namespace Optimizers;
 /// directly throws <see cref="InvalidOperationException"/>. Setting a group's <see cref="IOptimizer.LearningRate"/>
 /// directly is allowed (that is how a schedule drives groups, see <see cref="IGroupedOptimizer"/>).
 /// </para>
-/// <para>Thread safety: as for <see cref="Optimizer"/>; not thread-safe.</para>
+/// <para>
+/// Thread safety: as for <see cref="Optimizer"/>; not thread-safe, and a <see cref="Step"/> or <see cref="TryStep"/>
+/// entered while another step of this object is running throws <see cref="InvalidOperationException"/>.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">The element type of every group's parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
 public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
@@ -37,11 +40,13 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
 {
     private readonly Optimizer<T>[] _groups;
     private NonFiniteGradientPolicy _nonFiniteGradients = NonFiniteGradientPolicy.Throw;
+    private int _stepping;
 
     /// <summary>Combines <paramref name="groups"/> into one optimizer.</summary>
     /// <param name="groups">
     /// At least one optimizer, all of the same rule type, none stepped yet, none already a group of another
-    /// <see cref="ParameterGroups"/>, no <see cref="Parameter"/> in two of them.
+    /// <see cref="ParameterGroups"/>, no <see cref="Parameter"/> in two of them and no two parameters of different
+    /// groups over the same array.
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is null.</exception>
     /// <exception cref="ArgumentException">Any of the conditions above is not met; nothing is changed.</exception>
@@ -53,7 +58,8 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
     /// <summary>Combines <paramref name="groups"/> into one optimizer.</summary>
     /// <param name="groups">
     /// At least one optimizer, all of the same rule type, none stepped yet, none already a group of another
-    /// <see cref="ParameterGroups"/>, no <see cref="Parameter"/> in two of them.
+    /// <see cref="ParameterGroups"/>, no <see cref="Parameter"/> in two of them and no two parameters of different
+    /// groups over the same array.
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="groups"/> is null.</exception>
     /// <exception cref="ArgumentException">Any of the conditions above is not met; nothing is changed.</exception>
@@ -68,6 +74,7 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
 
         var seenGroups = new HashSet<Optimizer<T>>(ReferenceEqualityComparer.Instance);
         var seenParameters = new Dictionary<Parameter<T>, int>(ReferenceEqualityComparer.Instance);
+        var storage = new StorageOwners<T>(nameof(groups));
         for (int g = 0; g < list.Length; g++)
         {
             var group = list[g] ?? throw new ArgumentException($"The group at index {g} is null.", nameof(groups));
@@ -95,14 +102,17 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
                     nameof(groups));
             }
 
-            foreach (var parameter in group.Parameters)
+            for (int i = 0; i < group.ParameterArray.Length; i++)
             {
+                var parameter = group.ParameterArray[i];
                 if (!seenParameters.TryAdd(parameter, g))
                 {
                     throw new ArgumentException(
                         $"Parameter '{parameter.Name}' is in group {seenParameters[parameter]} and again in group {g}; a parameter may belong to one group only.",
                         nameof(groups));
                 }
+
+                storage.Claim(parameter, i, g);
             }
         }
 
@@ -168,6 +178,7 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
     /// <exception cref="NonFiniteGradientException">
     /// A gradient in any group holds NaN or ±∞ under <see cref="NonFiniteGradientPolicy.Throw"/>; no group was modified.
     /// </exception>
+    /// <exception cref="InvalidOperationException">Another step of this object is running (see <see cref="TryStep"/>).</exception>
     public void Step() => TryStep();
 
     /// <summary>
@@ -179,27 +190,39 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
     /// <exception cref="NonFiniteGradientException">
     /// A gradient in any group holds NaN or ±∞ under <see cref="NonFiniteGradientPolicy.Throw"/>; no group was modified.
     /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// Another step of this object is running: on another thread, or this call comes from inside a step. The call
+    /// changes nothing, and the running step goes on undisturbed.
+    /// </exception>
     public bool TryStep()
     {
-        foreach (var group in _groups)
+        Optimizer.EnterStep(ref _stepping, this);
+        try
         {
-            if (!group.GradientsPass(_nonFiniteGradients))
+            foreach (var group in _groups)
             {
-                foreach (var g in _groups)
+                if (!group.GradientsPass(_nonFiniteGradients))
                 {
-                    g.SkippedStepCount++;
+                    foreach (var g in _groups)
+                    {
+                        g.SkippedStepCount++;
+                    }
+
+                    return false;
                 }
-
-                return false;
             }
-        }
 
-        foreach (var group in _groups)
+            foreach (var group in _groups)
+            {
+                group.Update();
+            }
+
+            return true;
+        }
+        finally
         {
-            group.Update();
+            Volatile.Write(ref _stepping, 0);
         }
-
-        return true;
     }
 
     /// <inheritdoc />

@@ -6,6 +6,10 @@ namespace Optimizers;
 /// <summary>Argument checks shared by the constructors; each names the argument and the problem.</summary>
 internal static class Check
 {
+    /// <summary>
+    /// The parameters as an array: at least one, none null, none given twice, no two over the same memory (see
+    /// <see cref="StorageOwners{T}"/>).
+    /// </summary>
     public static Parameter<T>[] Parameters<T>(IEnumerable<Parameter<T>> parameters, string name)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -30,6 +34,12 @@ internal static class Check
                     $"Parameter '{list[i].Name}' appears more than once (again at index {i}); each parameter may be given once.",
                     name);
             }
+        }
+
+        var storage = new StorageOwners<T>(name);
+        for (int i = 0; i < list.Length; i++)
+        {
+            storage.Claim(list[i], i);
         }
 
         return list;

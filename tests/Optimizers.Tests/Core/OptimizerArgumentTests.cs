@@ -167,6 +167,71 @@ public sealed class OptimizerArgumentTests : OptimizerTestBase
         FluentActions.Invoking(() => optimizer.GetScalarState("step", 0)).Should().Throw<KeyNotFoundException>();
     }
 
+    /// <summary>Every rule that keeps state (all but GradientDescent), with each element type.</summary>
+    public static TheoryData<string, string> StatefulRulesAndTypes()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (rule, type) in EitherType.RulesAndTypes().Select(row => ((string)row[0], (string)row[1])).Where(r => r.Item1 != "GradientDescent"))
+        {
+            data.Add(rule, type);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StatefulRulesAndTypes))]
+    public void A_state_index_that_is_not_a_parameter_position_is_rejected_naming_index(string rule, string type)
+    {
+        if (type == "float32")
+        {
+            StateIndexIsChecked<float>(rule);
+        }
+        else
+        {
+            StateIndexIsChecked<double>(rule);
+        }
+    }
+
+    private static void StateIndexIsChecked<T>(string rule)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        Parameter<T>[] parameters = [EitherType.Param<T>("a", 1, -2, 3), EitherType.Param<T>("b", 0.5, 0.25)];
+        var optimizer = EitherType.Create(rule, parameters);
+        optimizer.Step();
+        string before = string.Concat(parameters.Select(EitherType.Bits));
+        optimizer.StateNames.Should().NotBeEmpty();
+
+        foreach (int bad in new[] { -1, 2, int.MinValue, int.MaxValue })
+        {
+            foreach (var name in optimizer.VectorStates.Keys)
+            {
+                Rejected(() => optimizer.GetState(name, bad), bad, $"GetState(\"{name}\", {bad})");
+            }
+
+            foreach (var name in optimizer.ScalarStates.Keys)
+            {
+                Rejected(() => optimizer.GetScalarState(name, bad), bad, $"GetScalarState(\"{name}\", {bad})");
+            }
+        }
+
+        foreach (var name in optimizer.VectorStates.Keys)
+        {
+            optimizer.GetState(name, 1).Length.Should().Be(2, "index 1 is the second parameter");
+        }
+
+        string.Concat(parameters.Select(EitherType.Bits)).Should().Be(before);
+        optimizer.StepCount.Should().Be(1);
+
+        void Rejected(Action call, int index, string what)
+        {
+            var e = FluentActions.Invoking(call).Should().ThrowExactly<ArgumentOutOfRangeException>(what).Which;
+            e.ParamName.Should().Be("index");
+            e.ActualValue.Should().Be(index);
+            e.Message.Should().Contain($"0 to 1 for this {rule}; got {index}");
+        }
+    }
+
     /// <summary>Two parameters and an optimizer over them after two steps, so that values, gradients and state are all non-trivial.</summary>
     private static (Parameter[] Parameters, Optimizer<double> Optimizer) Trained(string rule)
     {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Optimizers.Tests.Checkpoints;
 
 namespace Optimizers.Tests.Groups;
@@ -177,10 +178,135 @@ public sealed class ParameterGroupsTests
         a.StepCount.Should().Be(1, "a failed construction does not claim the groups");
     }
 
+    [Theory]
+    [InlineData("float32")]
+    [InlineData("float64")]
+    public void Parameters_of_two_groups_over_one_array_are_rejected_naming_groups(string type)
+    {
+        if (type == "float32")
+        {
+            SharedStorageAcrossGroups<float>();
+        }
+        else
+        {
+            SharedStorageAcrossGroups<double>();
+        }
+    }
+
+    [Theory]
+    [InlineData("float32")]
+    [InlineData("float64")]
+    public void A_step_entered_while_a_step_runs_throws_and_the_running_step_completes(string type)
+    {
+        if (type == "float32")
+        {
+            Reentered<float>();
+        }
+        else
+        {
+            Reentered<double>();
+        }
+    }
+
+    [Theory]
+    [InlineData("float32")]
+    [InlineData("float64")]
+    public void Step_allocates_nothing_on_one_thread(string type)
+    {
+        if (type == "float32")
+        {
+            AllocatesNothing<float>();
+        }
+        else
+        {
+            AllocatesNothing<double>();
+        }
+    }
+
     [Fact]
     public void A_null_list_throws_ArgumentNullException()
     {
         var create = () => new ParameterGroups((IEnumerable<Optimizer<double>>)null!);
         create.Should().Throw<ArgumentNullException>().WithParameterName("groups");
+    }
+
+    private static void SharedStorageAcrossGroups<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = EitherType.Param<T>("a", 1, 2);
+        var b = EitherType.Param<T>("b", 3);
+        var first = new Adam<T>([a, b]);
+        var cases = new (Optimizer<T>[] Groups, string Message)[]
+        {
+            ([first, new Adam<T>([new Parameter<T>("alias", b.Value)])],
+             "Parameter 'alias' (group 1, index 0) holds its values in the array that holds the values of parameter 'b' (group 0, index 1)*"),
+            ([new Adam<T>([new Parameter<T>("alias", a.Value.AsArray())]), first],
+             "Parameter 'a' (group 1, index 0) holds its values in the array that holds the values of parameter 'alias' (group 0, index 0)*"),
+            ([first, new Adam<T>([EitherType.Param<T>("c", 0), new Parameter<T>("alias", a.Gradient)])],
+             "Parameter 'alias' (group 1, index 1) holds its values in the array that holds the gradient of parameter 'a' (group 0, index 0)*"),
+        };
+        string before = EitherType.Bits(a) + EitherType.Bits(b);
+
+        foreach (var (groups, message) in cases)
+        {
+            FluentActions.Invoking(() => new ParameterGroups<T>(groups)).Should().ThrowExactly<ArgumentException>()
+                         .WithParameterName("groups").WithMessage(message);
+        }
+
+        (EitherType.Bits(a) + EitherType.Bits(b)).Should().Be(before);
+        first.Step();
+        first.StepCount.Should().Be(1, "a failed construction does not claim the groups");
+    }
+
+    private static void Reentered<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var p = new[] { EitherType.Param<T>("a", 1), EitherType.Param<T>("b", 2) };
+        var inner = new HookedRule<T>([p[1]]);
+        var optimizer = new ParameterGroups<T>(new HookedRule<T>([p[0]]), inner);
+        var rejected = new List<Exception>();
+        inner.During = () =>
+        {
+            inner.During = null;   // once: if a nested step were let in, it must not nest again
+            foreach (var call in new Action[] { optimizer.Step, () => optimizer.TryStep() })
+            {
+                try
+                {
+                    call();
+                }
+                catch (InvalidOperationException e)
+                {
+                    rejected.Add(e);
+                }
+            }
+        };
+
+        optimizer.Step();
+
+        rejected.Should().HaveCount(2);
+        rejected[0].Message.Should().Contain("ParameterGroups").And.Contain("another step of it is running");
+        optimizer.StepCount.Should().Be(1);
+        p.Select(x => x.Value[0]).Should().Equal(T.CreateTruncating(1 - 0.5 / 8), T.CreateTruncating(2 - 0.5 / 8));
+        optimizer.TryStep().Should().BeTrue("the guard is released when the step ends");
+    }
+
+    private static void AllocatesNothing<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var p = new[] { EitherType.Param<T>("a", 1, 2, 3), EitherType.Param<T>("b", 4, 5) };
+        var optimizer = new ParameterGroups<T>(new Adam<T>([p[0]]), new Adam<T>([p[1]], weightDecay: 0.1));
+        for (int s = 0; s < 50; s++)
+        {
+            optimizer.Step();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int s = 0; s < 500; s++)
+        {
+            optimizer.Step();
+            optimizer.TryStep();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
     }
 }

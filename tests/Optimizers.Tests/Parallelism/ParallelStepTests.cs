@@ -81,28 +81,73 @@ public sealed class ParallelStepTests
         var split = AllOptimizers.Create(name, RandomParameters.Create(5, lengths));
         split.MaxDegreeOfParallelism = 5;
         split.MinimumPartLength = 64;
+        split.Partition.Parts.Should().Be(5);
         single.Step();
         split.Step();
 
-        foreach (var optimizer in new[] { single, split })
+        // Bad elements in three of the five parts, none in part 0: the first in parameter order is the earlier of two
+        // in part 1; parts 2 and 4 (the very last element) find their own, which must lose to part 1's.
+        var partition = split.Partition;
+        var first = SlicesOf(partition, 1)[0];
+        var last = SlicesOf(partition, 1)[^1];
+        var third = SlicesOf(partition, 2)[0];
+        var end = SlicesOf(partition, 4)[^1];
+        var planted = new (int Part, int Parameter, int Index, double Value)[]
         {
-            optimizer.Parameters[1].Gradient[4200] = double.PositiveInfinity;   // in a late part
-            optimizer.Parameters[1].Gradient[4500] = double.NaN;
-            optimizer.Parameters[3].Gradient[10] = double.NaN;
+            (1, first.Index, first.Start + first.Length / 2, double.PositiveInfinity),
+            (1, last.Index, last.Start + last.Length - 1, double.NaN),
+            (2, third.Index, third.Start, double.NegativeInfinity),
+            (4, end.Index, end.Start + end.Length - 1, double.NaN),
+        };
+        foreach (var (part, parameter, index, value) in planted)
+        {
+            PartOf(partition, parameter, index).Should().Be(part, $"element {index} of p{parameter} is planted in part {part}");
+            single.Parameters[parameter].Gradient[index] = value;
+            split.Parameters[parameter].Gradient[index] = value;
         }
+
+        (planted[0].Parameter * 100_000L + planted[0].Index).Should().BeLessThan(planted[1].Parameter * 100_000L + planted[1].Index);
 
         var before = split.Parameters.Select(p => p.Value.ToArray()).ToArray();
         var expected = single.Invoking(o => o.Step()).Should().Throw<NonFiniteGradientException>().Which;
         var actual = split.Invoking(o => o.Step()).Should().Throw<NonFiniteGradientException>().Which;
 
-        actual.ParameterName.Should().Be(expected.ParameterName).And.Be("p1");
-        actual.Index.Should().Be(expected.Index).And.Be(4200);
+        actual.ParameterName.Should().Be(expected.ParameterName).And.Be($"p{planted[0].Parameter}");
+        actual.Index.Should().Be(expected.Index).And.Be(planted[0].Index);
         actual.Value.Should().Be(double.PositiveInfinity);
         split.StepCount.Should().Be(1);
         for (int i = 0; i < lengths.Length; i++)
         {
             split.Parameters[i].Value.ToArray().Should().Equal(before[i]);
         }
+    }
+
+    private static List<StepPartition.Slice> SlicesOf(StepPartition partition, int part)
+    {
+        var slices = new List<StepPartition.Slice>();
+        foreach (var slice in partition.Slices(part))
+        {
+            slices.Add(slice);
+        }
+
+        return slices;
+    }
+
+    /// <summary>The part whose slices hold element <paramref name="index"/> of parameter <paramref name="parameter"/>.</summary>
+    private static int PartOf(StepPartition partition, int parameter, int index)
+    {
+        for (int part = 0; part < partition.Parts; part++)
+        {
+            foreach (var slice in partition.Slices(part))
+            {
+                if (slice.Index == parameter && index >= slice.Start && index < slice.Start + slice.Length)
+                {
+                    return part;
+                }
+            }
+        }
+
+        return -1;
     }
 
     [Fact]

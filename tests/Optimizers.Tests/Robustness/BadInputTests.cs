@@ -1,18 +1,24 @@
-using MathNet.Numerics.LinearAlgebra;
+using System.Globalization;
+using System.Numerics;
 using MathNet.Numerics.LinearAlgebra.Double;
 using Optimizers.Checkpoints;
 using Optimizers.Clipping;
 using Optimizers.Networks;
 using Optimizers.Schedules;
+using Optimizers.Tests.Readme;
 using Xunit.Abstractions;
 
 namespace Optimizers.Tests.Robustness;
+
+// Inside the namespace, so that Vector<T> below is MathNet's (these usings are searched before System.Numerics).
+using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
 /// Every public entry point with every kind of invalid argument: each call throws an <see cref="ArgumentException"/>
 /// (or a subclass) whose <see cref="ArgumentException.ParamName"/> is the argument's name, and leaves every value,
 /// gradient, state, step count, learning rate, setting, stream and random generator of a fresh
-/// <see cref="BadInputWorld"/> exactly as it was. The cases are counted and the counts written to the test output.
+/// <see cref="BadInputWorld"/> exactly as it was. The cases are counted, the counts written to the test output and
+/// compared with the ones docs/robustness.md quotes.
 /// </summary>
 public sealed class BadInputTests(ITestOutputHelper output)
 {
@@ -41,7 +47,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     };
 
     /// <summary>A rule's constructor with named overrides, and the kind of each numeric hyperparameter.</summary>
-    private sealed record RuleConstructor(string Rule, Func<IEnumerable<Parameter>, IReadOnlyDictionary<string, double>, Optimizer<double>> Create,
+    private sealed record RuleConstructor(string Rule, Func<IEnumerable<Parameter<double>>, IReadOnlyDictionary<string, double>, Optimizer<double>> Create,
                                           (string Name, Kind Kind)[] Hyperparameters);
 
     private static double H(IReadOnlyDictionary<string, double> h, string name, double fallback) => h.TryGetValue(name, out var v) ? v : fallback;
@@ -94,25 +100,32 @@ public sealed class BadInputTests(ITestOutputHelper output)
             yield return new(area, "parameters empty", "parameters", _ => () => ctor.Create([], NoOverrides));
             yield return new(area, "parameters hold null", "parameters", w => () => ctor.Create([w.P[0], null!], NoOverrides));
             yield return new(area, "parameters repeated", "parameters", w => () => ctor.Create([w.P[0], w.P[1], w.P[0]], NoOverrides));
-
-            // Setters of a live, stepped instance of this rule.
-            Func<BadInputWorld, Optimizer<double>> live = w =>
+            foreach (var alias in SharedStorageCases(area, w => w.P, p => ctor.Create(p, NoOverrides)))
             {
-                var o = ctor.Create(w.P, NoOverrides);
-                w.Existing.Parameters[0].Gradient[0] = 0.25;
-                return o;
-            };
+                yield return alias;
+            }
+
+            // Setters of a stepped instance of this rule that the snapshot records, every setting away from its default.
+            Func<BadInputWorld, Optimizer<double>> stepped = w => w.Stepped<double>(p => ctor.Create(p, NoOverrides));
             foreach (double bad in NotNonNegativeFinite)
             {
-                yield return new(area, $"LearningRate = {bad}", "LearningRate", w => { var o = live(w); return () => o.LearningRate = bad; });
+                yield return new(area, $"LearningRate = {bad}", "LearningRate", w => { var o = stepped(w); return () => o.LearningRate = bad; });
             }
 
             yield return new(area, "NonFiniteGradients undefined", "NonFiniteGradients",
-                w => { var o = live(w); return () => o.NonFiniteGradients = (NonFiniteGradientPolicy)99; });
+                w => { var o = stepped(w); return () => o.NonFiniteGradients = (NonFiniteGradientPolicy)99; });
             foreach (int bad in new[] { 0, -1, int.MinValue })
             {
                 yield return new(area, $"MaxDegreeOfParallelism = {bad}", "MaxDegreeOfParallelism",
-                    w => { var o = live(w); return () => o.MaxDegreeOfParallelism = bad; });
+                    w => { var o = stepped(w); return () => o.MaxDegreeOfParallelism = bad; });
+            }
+        }
+
+        foreach (var rule in EitherType.Rules)
+        {
+            foreach (var alias in SharedStorageCases($"optimizers (float32)", w => w.P32, p => EitherType.Create<float>(rule, p), $"{rule}: "))
+            {
+                yield return alias;
             }
         }
 
@@ -121,6 +134,61 @@ public sealed class BadInputTests(ITestOutputHelper output)
         foreach (double bad in NotNonNegativeFinite)
         {
             yield return new("optimizers: setters of the stepped Adam", $"LearningRate = {bad}", "LearningRate", w => () => w.Existing.LearningRate = bad);
+        }
+    }
+
+    /// <summary>
+    /// Parameter lists with two parameters over one array, built over the world's parameters <paramref name="p"/>:
+    /// over another's vector, over a second vector that wraps another's array, over another's array, and over
+    /// another's gradient.
+    /// </summary>
+    private static IEnumerable<BadCase> SharedStorageCases<T>(string area, Func<BadInputWorld, Parameter<T>[]> p,
+                                                              Func<IEnumerable<Parameter<T>>, Optimizer<T>> create, string prefix = "")
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        yield return new(area, $"{prefix}a parameter over another's vector", "parameters",
+            w => { var q = p(w); var alias = new Parameter<T>("alias", q[0].Value); return () => create([q[0], q[1], alias]); });
+        yield return new(area, $"{prefix}a parameter over a second vector that wraps another's array", "parameters",
+            w => { var q = p(w); var alias = new Parameter<T>("alias", Vector<T>.Build.Dense(q[1].Value.AsArray())); return () => create([q[0], alias, q[1]]); });
+        yield return new(area, $"{prefix}a parameter over another's array", "parameters",
+            w => { var q = p(w); var alias = new Parameter<T>("alias", q[1].Value.AsArray()); return () => create([alias, q[0], q[1]]); });
+        yield return new(area, $"{prefix}a parameter over another's gradient", "parameters",
+            w => { var q = p(w); var alias = new Parameter<T>("alias", q[0].Gradient); return () => create([q[0], alias]); });
+    }
+
+    /// <summary>
+    /// <see cref="Optimizer{T}.GetState"/> and <see cref="Optimizer{T}.GetScalarState"/> with an index that is not a
+    /// parameter's position, on a stepped optimizer of every rule that keeps such state, in both element types.
+    /// </summary>
+    private static IEnumerable<BadCase> StateIndexCases()
+    {
+        const string area = "GetState, GetScalarState";
+        foreach (var rule in EitherType.Rules)
+        {
+            foreach (var c in Of<double>("float64").Concat(Of<float>("float32")))
+            {
+                yield return c;
+            }
+
+            IEnumerable<BadCase> Of<T>(string type)
+                where T : unmanaged, IFloatingPointIeee754<T>
+            {
+                var probe = EitherType.Create<T>(rule, [new Parameter<T>("probe", new T[1])]);
+                foreach (int bad in new[] { -1, 2, int.MinValue })   // a stepped optimizer has two parameters
+                {
+                    foreach (var name in probe.VectorStates.Keys)
+                    {
+                        yield return new(area, $"{rule} ({type}): GetState(\"{name}\", {bad})", "index",
+                            w => { var o = w.Stepped<T>(p => EitherType.Create<T>(rule, p)); return () => o.GetState(name, bad); });
+                    }
+
+                    foreach (var name in probe.ScalarStates.Keys)
+                    {
+                        yield return new(area, $"{rule} ({type}): GetScalarState(\"{name}\", {bad})", "index",
+                            w => { var o = w.Stepped<T>(p => EitherType.Create<T>(rule, p)); return () => o.GetScalarState(name, bad); });
+                    }
+                }
+            }
         }
     }
 
@@ -149,6 +217,12 @@ public sealed class BadInputTests(ITestOutputHelper output)
         yield return new(area, "a stepped group", "groups", w => () => new ParameterGroups(w.Loose1, w.Steppable));
         yield return new(area, "a parameter in two groups", "groups",
             w => { var twin = new Momentum(w.Loose1.Parameters, 0.1); return () => new ParameterGroups(w.Loose2, w.Loose1, twin); });
+        yield return new(area, "parameters of two groups over one array", "groups",
+            w => { var alias = new Momentum([new Parameter("alias", w.Loose1.Parameters[0].Value.AsArray())], 0.1); return () => new ParameterGroups(w.Loose2, w.Loose1, alias); });
+        yield return new(area, "a parameter over another group's gradient", "groups",
+            w => { var alias = new Momentum([new Parameter("alias", w.Loose2.Parameters[0].Gradient)], 0.1); return () => new ParameterGroups(alias, w.Loose2); });
+        yield return new(area, "float32: parameters of two groups over one vector", "groups",
+            w => { var alias = new Momentum<float>([new Parameter<float>("alias", w.Loose32.Parameters[0].Value)], 0.1); return () => new ParameterGroups<float>(w.Loose32, alias); });
         foreach (double bad in NotNonNegativeFinite)
         {
             yield return new(area, $"LearningRate = {bad}", "LearningRate", w => () => w.Grouped.LearningRate = bad);
@@ -369,7 +443,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     }
 
     private static IEnumerable<BadCase> AllCases() =>
-        OptimizerCases().Concat(ParameterCases()).Concat(ParameterGroupsCases()).Concat(NetworkCases())
+        OptimizerCases().Concat(StateIndexCases()).Concat(ParameterCases()).Concat(ParameterGroupsCases()).Concat(NetworkCases())
                         .Concat(ClippingCases()).Concat(ScheduleCases()).Concat(CheckpointCases());
 
     [Fact]
@@ -423,7 +497,37 @@ public sealed class BadInputTests(ITestOutputHelper output)
 
         output.WriteLine($"{counts.Values.Sum(),4}  bad calls in total, {counts.Count} areas");
         failures.Should().BeEmpty();
-        counts.Values.Sum().Should().BeGreaterThan(400);
+
+        // docs/robustness.md quotes these counts; they must be the ones made here.
+        var rows = counts.GroupBy(c => Row(c.Key)).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
+        DocumentedRows().Should().Equal(rows, "the table in docs/robustness.md counts the bad calls this test makes");
+        int total = counts.Values.Sum();
+        Documents.Read(Document).Should().Contain($"`BadInputTests` makes **{total} bad calls in {counts.Count} areas**")
+                 .And.Contain($"All {total} pass.");
+    }
+
+    private const string Document = "docs/robustness.md";
+
+    /// <summary>The row of the table in <see cref="Document"/> that counts an area's calls.</summary>
+    private static string Row(string area) => area switch
+    {
+        _ when area.StartsWith("optimizers: ", StringComparison.Ordinal) => "optimizer constructors and setters, float64",
+        "optimizers (float32)" => "optimizer constructors, float32: parameters over shared memory",
+        "GetState, GetScalarState" => "GetState, GetScalarState, float64 and float32",
+        _ when area.StartsWith("Network.", StringComparison.Ordinal) || area == "MiniBatchTraining.TrainEpoch" => "Network and TrainEpoch",
+        _ when area.StartsWith("GradientClipping.", StringComparison.Ordinal) => "GradientClipping",
+        _ => area,
+    };
+
+    /// <summary>The rows <c>| label | count |</c> of the table under "| area | calls |" in <see cref="Document"/>.</summary>
+    private static Dictionary<string, int> DocumentedRows()
+    {
+        var lines = Documents.Read(Document).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        int header = lines.IndexOf("| area | calls |");
+        header.Should().BeGreaterThanOrEqualTo(0, $"{Document} has a table headed '| area | calls |'");
+        return lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|'))
+                    .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+                    .ToDictionary(cells => cells[1], cells => int.Parse(cells[2], NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
     }
 
     /// <summary>An IOptimizer that checkpoints cannot hold.</summary>

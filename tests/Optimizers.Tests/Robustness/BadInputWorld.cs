@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using Optimizers.Checkpoints;
 using Optimizers.Networks;
@@ -8,7 +10,8 @@ namespace Optimizers.Tests.Robustness;
 /// <summary>
 /// Everything a bad call could damage, made fresh for each case: parameters with values and gradients, optimizers
 /// with state (stepped), loose optimizers that bad <see cref="ParameterGroups"/> calls must leave ungrouped, a network
-/// with its optimizer, a batch, a seeded <see cref="Random"/> and a stream holding a valid checkpoint.
+/// with its optimizer, a batch, a seeded <see cref="Random"/>, a stream holding a valid checkpoint, single-precision
+/// parameters and optimizers, and any optimizer a case builds with <see cref="Stepped{T}"/>.
 /// <see cref="Snapshot"/> records all of it bit for bit.
 /// </summary>
 internal sealed class BadInputWorld
@@ -39,6 +42,12 @@ internal sealed class BadInputWorld
 
         Checkpoint.Save(Stored, Existing, P);
         Stored.Position = 0;
+
+        P32 = [Filled<float>("w32", 7, random), Filled<float>("b32", 3, random)];
+        Existing32 = new Adam<float>(P32, 0.01);
+        StepTwice(Existing32, random);
+        Loose32 = new Momentum<float>([Filled<float>("l32", 4, random)], 0.1);
+        _optimizers.AddRange([("Existing32", Existing32), ("Loose32", Loose32)]);
     }
 
     public Parameter[] P { get; }
@@ -71,27 +80,53 @@ internal sealed class BadInputWorld
     /// <summary>An empty stream to save into.</summary>
     public MemoryStream Sink { get; } = new();
 
-    private IEnumerable<(string Name, Optimizer<double> Optimizer)> Optimizers =>
-        [("Existing", Existing), ("NetOptimizer", NetOptimizer), ("Loose1", Loose1), ("Loose2", Loose2), ("Steppable", Steppable),
-         ("Grouped.0", Grouped.Groups[0]), ("Grouped.1", Grouped.Groups[1])];
+    /// <summary>Single-precision parameters, the parameters of <see cref="Existing32"/>.</summary>
+    public Parameter<float>[] P32 { get; }
+
+    /// <summary>A stepped single-precision Adam over <see cref="P32"/>.</summary>
+    public Optimizer<float> Existing32 { get; }
+
+    /// <summary>A fresh single-precision optimizer that must still be free to join a group after a rejected ParameterGroups.</summary>
+    public Optimizer<float> Loose32 { get; }
+
+    private readonly List<(string Name, Optimizer Optimizer)> _optimizers = [];
+
+    /// <summary>
+    /// An optimizer made by <paramref name="create"/> over two new parameters of its own, stepped twice, with every
+    /// setting away from its default (learning rate ×0.5, <see cref="Optimizer.MaxDegreeOfParallelism"/> 3,
+    /// <see cref="NonFiniteGradientPolicy.Skip"/>), and recorded by <see cref="Snapshot"/> from now on: a setter that
+    /// changed any setting before it threw would show. Call it while arranging a case.
+    /// </summary>
+    public Optimizer<T> Stepped<T>(Func<Parameter<T>[], Optimizer<T>> create)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(9 + _optimizers.Count);
+        var optimizer = create([Filled<T>("s0", 7, random), Filled<T>("s1", 3, random)]);
+        optimizer.LearningRate *= 0.5;
+        optimizer.MaxDegreeOfParallelism = 3;
+        optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Skip;
+        StepTwice(optimizer, random);
+        _optimizers.Add(($"Stepped{_optimizers.Count}", optimizer));
+        return optimizer;
+    }
 
     /// <summary>Every number and setting of the world, one line each, with exact bits.</summary>
     public List<string> Snapshot()
     {
         var lines = new List<string>();
-        foreach (var (name, o) in Optimizers)
+        Add(lines, "Existing", Existing);
+        Add(lines, "NetOptimizer", NetOptimizer);
+        Add(lines, "Loose1", Loose1);
+        Add(lines, "Loose2", Loose2);
+        Add(lines, "Steppable", Steppable);
+        Add(lines, "Grouped.0", Grouped.Groups[0]);
+        Add(lines, "Grouped.1", Grouped.Groups[1]);
+        foreach (var (name, optimizer) in _optimizers)
         {
-            lines.Add($"{name}: {o.GetType().Name} lr={Bits(o.LearningRate)} t={o.StepCount} skipped={o.SkippedStepCount} " +
-                      $"policy={o.NonFiniteGradients} dop={o.MaxDegreeOfParallelism} grouped={o.Owner is not null} params={o.Parameters.Count}");
-            foreach (var (state, index, values) in RuleSetups.States(o))
+            switch (optimizer)
             {
-                lines.Add($"{name}.{state}[{index}] = {string.Join(" ", values.Select(Bits))}");
-            }
-
-            foreach (var p in o.Parameters)
-            {
-                lines.Add($"{name}.{p.Name}.value = {string.Join(" ", p.Value.Select(Bits))}");
-                lines.Add($"{name}.{p.Name}.gradient = {string.Join(" ", p.Gradient.Select(Bits))}");
+                case Optimizer<double> o: Add(lines, name, o); break;
+                case Optimizer<float> o: Add(lines, name, o); break;
             }
         }
 
@@ -107,18 +142,52 @@ internal sealed class BadInputWorld
 
     private static string Bits(double x) => BitConverter.DoubleToInt64Bits(x).ToString("X16", CultureInfo.InvariantCulture);
 
-    private static Parameter Filled(string name, int length, Random random)
+    /// <summary>The exact bits of <paramref name="values"/>, in memory order.</summary>
+    private static string Bits<T>(ReadOnlySpan<T> values)
+        where T : unmanaged => Convert.ToHexString(MemoryMarshal.AsBytes(values));
+
+    /// <summary>One optimizer's settings, counts, state, values and gradients.</summary>
+    private static void Add<T>(List<string> lines, string name, Optimizer<T> o)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var parameter = new Parameter(name, Enumerable.Range(0, length).Select(_ => random.NextDouble() * 2 - 1).ToArray());
+        lines.Add($"{name}: {o.GetType().Name} lr={Bits(o.LearningRate)} t={o.StepCount} skipped={o.SkippedStepCount} " +
+                  $"policy={o.NonFiniteGradients} dop={o.MaxDegreeOfParallelism} grouped={o.Owner is not null} params={o.Parameters.Count}");
+        foreach (var (state, vectors) in o.VectorStates)
+        {
+            for (int i = 0; i < vectors.Length; i++)
+            {
+                lines.Add($"{name}.{state}[{i}] = {Bits<T>(vectors[i])}");
+            }
+        }
+
+        foreach (var (state, scalars) in o.ScalarStates)
+        {
+            lines.Add($"{name}.{state} = {Bits<T>(scalars)}");
+        }
+
+        foreach (var p in o.Parameters)
+        {
+            lines.Add($"{name}.{p.Name}.value = {Bits<T>(p.Value.AsArray())}");
+            lines.Add($"{name}.{p.Name}.gradient = {Bits<T>(p.Gradient.AsArray())}");
+        }
+    }
+
+    private static Parameter<T> Filled<T>(string name, int length, Random random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var parameter = Parameter<T>.Over(name, Enumerable.Range(0, length).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray());
         for (int i = 0; i < length; i++)
         {
-            parameter.Gradient[i] = random.NextDouble() - 0.5;
+            parameter.Gradient[i] = T.CreateTruncating(random.NextDouble() - 0.5);
         }
 
         return parameter;
     }
 
-    private static void StepTwice(Optimizer<double> optimizer, Random random)
+    private static Parameter Filled(string name, int length, Random random) => (Parameter)Filled<double>(name, length, random);
+
+    private static void StepTwice<T>(Optimizer<T> optimizer, Random random)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int step = 0; step < 2; step++)
         {
@@ -127,7 +196,7 @@ internal sealed class BadInputWorld
             {
                 for (int i = 0; i < p.Length; i++)
                 {
-                    p.Gradient[i] = random.NextDouble() - 0.5;
+                    p.Gradient[i] = T.CreateTruncating(random.NextDouble() - 0.5);
                 }
             }
         }

@@ -174,6 +174,21 @@ public class ScheduleHandWorkedTests
     }
 
     [Fact]
+    public void SequentialLR_takes_the_base_from_the_schedule_built_first_even_when_it_runs_second()
+    {
+        var optimizer = ScheduleTraces.Optimizer(1.0);
+        var warmUp = new LinearLR(optimizer, startFactor: 0.5, endFactor: 1, totalIters: 2);   // built first, at η = 1; sets 0.5
+        var decay = new ExponentialLR(optimizer, gamma: 0.5);                                  // built second, at η = 0.5
+        var schedule = new SequentialLR(optimizer, [decay, warmUp], [2]);                        // runs first
+        schedule.BaseLearningRate.Should().Be(1, "η₀ is the learning rate before the first-built schedule changed it");
+        decay.BaseLearningRate.Should().Be(1);
+        // t=0: ExponentialLR restarts from η₀ = 1;  t=1: 0.5
+        // t=2 (milestone): LinearLR restarts, closed form 1·0.5 = 0.5;  t=3: 0.5·(1 + 0.5/(2·0.5)) = 0.75;
+        // t=4: 0.75·(1 + 0.5/(2·0.5 + 0.5)) = 1.  (With η₀ from the schedule listed first, 0.5, every value would halve.)
+        Trace(schedule, optimizer, 4).Should().Equal(1, 0.5, 0.5, 0.75, 1);
+    }
+
+    [Fact]
     public void Recursive_forms_carry_a_manual_change_forward_as_in_torch()
     {
         var optimizer = ScheduleTraces.Optimizer(1.0);
