@@ -80,8 +80,9 @@ public static class DemoApp
         var batch = Options.OptionalInt("--batch-size", "Rows per step", "full batch", 1);
         var target = Options.PositiveNumber("--target-loss", "The loss whose first crossing the table counts", 0.1);
         var seed = Options.Seed();
+        var precision = Options.Precision();
         var output = Options.Out();
-        foreach (var o in new Option[] { dataset, points, epochs, hidden, activation, batch, target, seed, output })
+        foreach (var o in new Option[] { dataset, points, epochs, hidden, activation, batch, target, seed, precision, output })
         {
             root.Options.Add(o);
         }
@@ -89,7 +90,7 @@ public static class DemoApp
         root.SetAction(p => CompareCommand.Execute(
             new CompareSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), p.GetValue(epochs), p.GetValue(hidden)!.ToArray(),
                                 Options.ParseActivation(p.GetValue(activation)!), p.GetValue(batch), p.GetValue(target),
-                                p.GetValue(seed), p.GetValue(output)!),
+                                p.GetValue(seed), Precisions.Parse(p.GetValue(precision)!), p.GetValue(output)!),
             console));
 
         root.Subcommands.Add(TrajectoriesCommandLine(console));
@@ -122,13 +123,15 @@ public static class DemoApp
         };
         string defaultSteps = string.Join(", ", TestFunction.All.Select(f => $"{f.Steps} on {f.Key}"));
         var steps = Options.OptionalInt("--steps", "Steps per path", defaultSteps, 1);
+        var precision = Options.Precision();
         var output = Options.Out();
         command.Options.Add(functions);
         command.Options.Add(steps);
+        command.Options.Add(precision);
         command.Options.Add(output);
         command.SetAction(p => TrajectoriesCommand.Execute(
             new TrajectoriesSettings(TestFunction.All.Where(f => p.GetValue(functions) is not { Length: > 0 } chosen || chosen.Contains(f.Key)).ToArray(),
-                                     p.GetValue(steps), p.GetValue(output)!),
+                                     p.GetValue(steps), Precisions.Parse(p.GetValue(precision)!), p.GetValue(output)!),
             console));
         return command;
     }
@@ -137,7 +140,8 @@ public static class DemoApp
     {
         var command = new Command("train",
             "Trains one network on one data set with one optimizer and its hyperparameters, reports training and held-out "
-            + "loss and accuracy, and writes their curves per epoch (and for moons/spiral the decision boundary) as PNG files.");
+            + "loss (and accuracy for a classifier), and writes their curves per epoch as a PNG file, with the decision boundary "
+            + "for moons/spiral or the fitted curve for sine (a regression: the noisy sin x on [−3, 3], trained with the mean squared error).");
         var dataset = Options.Choice("--dataset", "Data set", "moons", DataSets.Names);
         var optimizerNames = OptimizerCatalog.All.Select(e => e.Name.ToLowerInvariant()).ToArray();
         var optimizer = Options.Choice("--optimizer", "Optimizer (case-insensitive)", "momentum", optimizerNames);
@@ -148,13 +152,14 @@ public static class DemoApp
         var batch = Options.Int("--batch-size", "Rows per step (shuffled anew each epoch)", 32, 1);
         var hidden = Options.Hidden(32, 32);
         var activation = Options.Activation();
-        var points = Options.Int("--points", "Samples generated for moons and spiral", 400, 4);
+        var points = Options.Int("--points", "Samples generated for moons, spiral and sine", 400, 4);
         var testFraction = Options.Number("--test-fraction", "Share of rows held out for the test loss and accuracy", 0.2,
                                           v => v is > 0 and < 1 ? null : "must be between 0 and 1");
         var seed = Options.Seed();
+        var precision = Options.Precision();
         var output = Options.Out();
         foreach (var o in new Option[] { dataset, optimizer, lr }.Concat(hyper.Select(h => h.Option))
-                     .Concat([epochs, batch, hidden, activation, points, testFraction, seed, output]))
+                     .Concat([epochs, batch, hidden, activation, points, testFraction, seed, precision, output]))
         {
             command.Options.Add(o);
         }
@@ -180,7 +185,8 @@ public static class DemoApp
             return TrainCommand.Execute(
                 new TrainSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), OptimizerCatalog.Find(p.GetValue(optimizer)!)!,
                                   p.GetValue(lr), given, p.GetValue(epochs), p.GetValue(batch), p.GetValue(hidden)!.ToArray(),
-                                  Options.ParseActivation(p.GetValue(activation)!), p.GetValue(testFraction), p.GetValue(seed), p.GetValue(output)!),
+                                  Options.ParseActivation(p.GetValue(activation)!), p.GetValue(testFraction), p.GetValue(seed),
+                                  Precisions.Parse(p.GetValue(precision)!), p.GetValue(output)!),
                 console);
         });
         return command;

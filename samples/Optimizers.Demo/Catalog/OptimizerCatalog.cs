@@ -1,42 +1,59 @@
+using System.Numerics;
 using static Optimizers.Demo.Catalog.Hyperparameter;
 
 namespace Optimizers.Demo.Catalog;
 
 /// <summary>
-/// Every optimizer the demo knows, in the order of its tables and legends. This is the one place to add an
-/// optimizer to the demo: one line with its demo learning rate, its hyperparameter options (with the library's
-/// defaults) and its constructor call. The <c>train</c> command's options are made from these declarations.
+/// Every optimizer the demo knows, in the order of its tables and legends, built over parameters of element type
+/// <typeparamref name="T"/>. This is the one place to add an optimizer to the demo: one line with its demo learning
+/// rate, its hyperparameter options (with the library's defaults) and its constructor call, written once for both
+/// element types. The <c>train</c> command's options are made from these declarations (see <see cref="OptimizerCatalog"/>).
+/// </summary>
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public static class OptimizerCatalog<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The optimizers, in display order.</summary>
+    public static IReadOnlyList<OptimizerEntry<T>> All { get; } =
+    [
+        new("GradientDescent", 0.3, [WeightDecay()],
+            (p, lr, h) => new GradientDescent<T>(p, lr, h["weight-decay"])),
+        new("Momentum", 0.1, [Number("momentum", 0.9, "μ, momentum factor"), Number("dampening", 0, "τ, dampening of the gradient added to the buffer"), Flag("nesterov", "use Nesterov momentum"), WeightDecay()],
+            (p, lr, h) => new Momentum<T>(p, lr, h["momentum"], h["dampening"], h.Flag("nesterov"), h["weight-decay"])),
+        new("AdaGrad", 0.1, [Number("lr-decay", 0, "learning-rate decay per step"), WeightDecay(), Number("initial-accumulator", 0, "initial value of the squared-gradient sum"), Epsilon(1e-10)],
+            (p, lr, h) => new AdaGrad<T>(p, lr, lrDecay: h["lr-decay"], weightDecay: h["weight-decay"], initialAccumulatorValue: h["initial-accumulator"], epsilon: h["eps"])),
+        new("RMSProp", 0.01, [Number("alpha", 0.99, "α, decay of the squared gradient's running mean"), Epsilon(1e-8), WeightDecay(), Number("momentum", 0, "μ, momentum factor"), Flag("centered", "divide by the centred variance")],
+            (p, lr, h) => new RMSProp<T>(p, lr, alpha: h["alpha"], epsilon: h["eps"], weightDecay: h["weight-decay"], momentum: h["momentum"], centered: h.Flag("centered"))),
+        new("AdaDelta", 1.0, [Number("rho", 0.9, "ρ, decay of the running averages"), Epsilon(1e-6), WeightDecay()],
+            (p, lr, h) => new AdaDelta<T>(p, lr, rho: h["rho"], epsilon: h["eps"], weightDecay: h["weight-decay"])),
+        new("Adam", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(), Amsgrad()],
+            (p, lr, h) => new Adam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], h.Flag("amsgrad"))),
+        new("AdamW", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(0.01), Amsgrad()],
+            (p, lr, h) => new AdamW<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], h.Flag("amsgrad"))),
+        new("Adamax", 0.02, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay()],
+            (p, lr, h) => new Adamax<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"])),
+        new("NAdam", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(), Number("momentum-decay", 0.004, "ψ, momentum decay")],
+            (p, lr, h) => new NAdam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], momentumDecay: h["momentum-decay"])),
+        new("RAdam", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay()],
+            (p, lr, h) => new RAdam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"])),
+    ];
+
+    /// <summary>The entry named <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static OptimizerEntry<T>? Find(string name)
+        => All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// The optimizers of <see cref="OptimizerCatalog{T}"/> as names, demo learning rates and options, which are the same
+/// for every element type (read from the double catalog): what the command line and the tables need.
 /// </summary>
 public static class OptimizerCatalog
 {
     /// <summary>The optimizers, in display order.</summary>
-    public static IReadOnlyList<OptimizerEntry> All { get; } =
-    [
-        new("GradientDescent", 0.3, [WeightDecay()],
-            (p, lr, h) => new GradientDescent(p, lr, h["weight-decay"])),
-        new("Momentum", 0.1, [Number("momentum", 0.9, "μ, momentum factor"), Number("dampening", 0, "τ, dampening of the gradient added to the buffer"), Flag("nesterov", "use Nesterov momentum"), WeightDecay()],
-            (p, lr, h) => new Momentum(p, lr, h["momentum"], h["dampening"], h.Flag("nesterov"), h["weight-decay"])),
-        new("AdaGrad", 0.1, [Number("lr-decay", 0, "learning-rate decay per step"), WeightDecay(), Number("initial-accumulator", 0, "initial value of the squared-gradient sum"), Epsilon(1e-10)],
-            (p, lr, h) => new AdaGrad(p, lr, lrDecay: h["lr-decay"], weightDecay: h["weight-decay"], initialAccumulatorValue: h["initial-accumulator"], epsilon: h["eps"])),
-        new("RMSProp", 0.01, [Number("alpha", 0.99, "α, decay of the squared gradient's running mean"), Epsilon(1e-8), WeightDecay(), Number("momentum", 0, "μ, momentum factor"), Flag("centered", "divide by the centred variance")],
-            (p, lr, h) => new RMSProp(p, lr, alpha: h["alpha"], epsilon: h["eps"], weightDecay: h["weight-decay"], momentum: h["momentum"], centered: h.Flag("centered"))),
-        new("AdaDelta", 1.0, [Number("rho", 0.9, "ρ, decay of the running averages"), Epsilon(1e-6), WeightDecay()],
-            (p, lr, h) => new AdaDelta(p, lr, rho: h["rho"], epsilon: h["eps"], weightDecay: h["weight-decay"])),
-        new("Adam", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(), Amsgrad()],
-            (p, lr, h) => new Adam(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], h.Flag("amsgrad"))),
-        new("AdamW", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(0.01), Amsgrad()],
-            (p, lr, h) => new AdamW(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], h.Flag("amsgrad"))),
-        new("Adamax", 0.02, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay()],
-            (p, lr, h) => new Adamax(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"])),
-        new("NAdam", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(), Number("momentum-decay", 0.004, "ψ, momentum decay")],
-            (p, lr, h) => new NAdam(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], momentumDecay: h["momentum-decay"])),
-        new("RAdam", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay()],
-            (p, lr, h) => new RAdam(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"])),
-    ];
+    public static IReadOnlyList<OptimizerEntry> All => OptimizerCatalog<double>.All;
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive), or null.</summary>
-    public static OptimizerEntry? Find(string name)
-        => All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+    public static OptimizerEntry? Find(string name) => OptimizerCatalog<double>.Find(name);
 
     /// <summary>The names of all entries, comma-separated, for messages.</summary>
     public static string Names => string.Join(", ", All.Select(e => e.Name));

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Optimizers.Datasets;
+using System.Numerics;
 using Optimizers.Demo.Catalog;
 using Optimizers.Demo.Formatting;
 using Optimizers.Demo.Plotting;
@@ -18,10 +18,11 @@ namespace Optimizers.Demo.Commands;
 /// <param name="BatchSize">Rows per step; null for full batch.</param>
 /// <param name="TargetLoss">The loss whose first crossing is counted.</param>
 /// <param name="Seed">Seeds the data, the weights and the batch order (the same for every optimizer).</param>
+/// <param name="Precision">The element type of the networks, the data and the optimizers.</param>
 /// <param name="OutputFolder">Where the PNG files go.</param>
 public sealed record CompareSettings(
     string Dataset, int Points, int Epochs, int[] Hidden, Activation Activation, int? BatchSize,
-    double TargetLoss, int Seed, string OutputFolder);
+    double TargetLoss, int Seed, Precision Precision, string OutputFolder);
 
 /// <summary>
 /// Trains the same network (same data, seed and epochs) with every optimizer of the <see cref="OptimizerCatalog"/>,
@@ -36,24 +37,30 @@ public static class CompareCommand
     /// <summary>The file name of the decision-boundary chart.</summary>
     public const string BoundaryFile = "decision-boundary.png";
 
-    /// <summary>Runs the comparison and returns the exit code (0).</summary>
+    /// <summary>Runs the comparison in the element type <see cref="CompareSettings.Precision"/> names and returns the exit code (0).</summary>
     public static int Execute(CompareSettings settings, IAnsiConsole console)
+        => settings.Precision == Precision.Single ? Execute<float>(settings, console) : Execute<double>(settings, console);
+
+    private static int Execute<T>(CompareSettings settings, IAnsiConsole console)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = DataSets.Load(settings.Dataset, settings.Points, settings.Seed);
+        var samples = Samples.Of<T>(data);
         int[] sizes = [data.FeatureCount, .. settings.Hidden, data.ClassCount];
         int batchSize = settings.BatchSize ?? data.Count;
         string batchText = batchSize >= data.Count ? "full batch" : $"batches of {batchSize}";
         console.MarkupLine($"[bold]{data.Name}[/]: {data.Count} points, network {string.Join("-", sizes)} ({settings.Activation.ToString().ToLowerInvariant()}), "
-                           + $"{batchText}, {settings.Epochs} epochs, seed {settings.Seed}; every optimizer at its demo learning rate.");
+                           + $"{batchText}, {settings.Epochs} epochs, seed {settings.Seed}, {Precisions.Describe(settings.Precision)}; "
+                           + "every optimizer at its demo learning rate.");
 
-        WarmUp(data, sizes, settings.Activation);
-        var results = new TrainingResult[OptimizerCatalog.All.Count];
-        TrainingResult RunOne(int i, Action<int, double>? onEpoch)
+        WarmUp(samples, sizes, settings.Activation);
+        var results = new TrainingResult<T>[OptimizerCatalog<T>.All.Count];
+        TrainingResult<T> RunOne(int i, Action<int, double>? onEpoch)
         {
-            var entry = OptimizerCatalog.All[i];
-            var network = Network.Mlp(sizes, settings.Activation, settings.Seed);
+            var entry = OptimizerCatalog<T>.All[i];
+            var network = Network.Mlp<T>(sizes, settings.Activation, settings.Seed);
             var optimizer = entry.CreateDefault(network.Parameters, entry.DemoLearningRate);
-            return TrainingRun.Run(entry.Name, network, optimizer, data, null, settings.Epochs, batchSize, settings.Seed, settings.TargetLoss, onEpoch);
+            return TrainingRun.Run(entry.Name, network, optimizer, samples, null, settings.Epochs, batchSize, settings.Seed, settings.TargetLoss, onEpoch);
         }
 
         if (!DemoApp.ShowsLiveProgress(console))
@@ -114,7 +121,8 @@ public static class CompareCommand
     }
 
     /// <summary>The summary table: one row per optimizer, the best in bold.</summary>
-    internal static Table ResultTable(IReadOnlyList<TrainingResult> results, TrainingResult? best, double targetLoss)
+    internal static Table ResultTable<T>(IReadOnlyList<TrainingResult<T>> results, TrainingResult<T>? best, double targetLoss)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var table = new Table().RoundedBorder()
             .AddColumn("optimizer")
@@ -128,7 +136,7 @@ public static class CompareCommand
             table.AddRow(
                 $"[{style}]{Markup.Escape(r.Optimizer)}[/]",
                 r.Diverged ? "[red]diverged[/]" : NumberFormat.Significant(r.FinalLoss),
-                r.Diverged ? "–" : NumberFormat.Percent(r.Accuracy),
+                r.Diverged || r.Accuracy is not double accuracy ? "–" : NumberFormat.Percent(accuracy),
                 r.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "not reached",
                 NumberFormat.Duration(r.Time));
         }
@@ -140,12 +148,13 @@ public static class CompareCommand
     /// Runs a few steps of every optimizer on a throw-away network, so that the first optimizer's time does not
     /// include the JIT compilation of the shared training code.
     /// </summary>
-    private static void WarmUp(Dataset data, int[] sizes, Activation activation)
+    private static void WarmUp<T>(Samples<T> data, int[] sizes, Activation activation)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var rows = data.Subset(Enumerable.Range(0, Math.Min(data.Count, 32)).ToArray());
-        foreach (var entry in OptimizerCatalog.All)
+        var rows = data.First(32);
+        foreach (var entry in OptimizerCatalog<T>.All)
         {
-            var network = Network.Mlp(sizes, activation, seed: 0);
+            var network = Network.Mlp<T>(sizes, activation, seed: 0);
             var optimizer = entry.CreateDefault(network.Parameters, learningRate: 0);
             TrainingRun.Run(entry.Name, network, optimizer, rows, null, epochs: 2, batchSize: rows.Count, seed: 0, targetLoss: 0);
         }
@@ -155,7 +164,8 @@ public static class CompareCommand
         => loss is double l ? $"{Markup.Escape(name),-16} loss {NumberFormat.Significant(l)}" : $"{Markup.Escape(name),-16} waiting";
 
     /// <summary>The plain line printed for a finished run when progress bars cannot be drawn (output redirected).</summary>
-    internal static string Finished(TrainingResult r)
+    internal static string Finished<T>(TrainingResult<T> r)
+        where T : unmanaged, IFloatingPointIeee754<T>
         => r.Diverged
             ? $"{r.Optimizer,-16} diverged after {r.Losses.Count} epochs, {NumberFormat.Duration(r.Time)}"
             : $"{r.Optimizer,-16} final loss {NumberFormat.Significant(r.FinalLoss)} after {r.Losses.Count} epochs, {NumberFormat.Duration(r.Time)}";

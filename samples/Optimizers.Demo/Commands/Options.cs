@@ -100,6 +100,10 @@ internal static class Options
 
     public static Activation ParseActivation(string value) => Enum.Parse<Activation>(value, ignoreCase: true);
 
+    /// <summary>--precision single|double: the element type the command computes in.</summary>
+    public static Option<string> Precision()
+        => Choice("--precision", "Element type of the weights, data, gradients and optimizer state", "double", Precisions.Names);
+
     /// <summary>--hidden 64,32: the hidden layer widths, input side first.</summary>
     public static Option<LayerWidths> Hidden(params int[] defaultWidths) => new("--hidden")
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Optimizers.Demo.Catalog;
 using Optimizers.Demo.Formatting;
 using Optimizers.Demo.Functions;
@@ -10,8 +11,9 @@ namespace Optimizers.Demo.Commands;
 /// <summary>The settings of <c>trajectories</c>.</summary>
 /// <param name="Functions">The test functions to draw.</param>
 /// <param name="Steps">Steps per path; null for each function's own count.</param>
+/// <param name="Precision">The element type of the point and the optimizers' state.</param>
 /// <param name="OutputFolder">Where the PNG files go.</param>
-public sealed record TrajectoriesSettings(IReadOnlyList<TestFunction> Functions, int? Steps, string OutputFolder);
+public sealed record TrajectoriesSettings(IReadOnlyList<TestFunction> Functions, int? Steps, Precision Precision, string OutputFolder);
 
 /// <summary>
 /// For each 2-D test function, runs every optimizer of the <see cref="OptimizerCatalog"/> from the same start,
@@ -23,15 +25,20 @@ public static class TrajectoriesCommand
     /// <summary>The PNG file name for <paramref name="function"/>.</summary>
     public static string FileName(TestFunction function) => $"trajectories-{function.Key}.png";
 
-    /// <summary>Draws the paths and returns the exit code (0).</summary>
+    /// <summary>Draws the paths in the element type <see cref="TrajectoriesSettings.Precision"/> names and returns the exit code (0).</summary>
     public static int Execute(TrajectoriesSettings settings, IAnsiConsole console)
+        => settings.Precision == Precision.Single ? Execute<float>(settings, console) : Execute<double>(settings, console);
+
+    private static int Execute<T>(TrajectoriesSettings settings, IAnsiConsole console)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        console.MarkupLine($"Every optimizer's point and state in {Precisions.Describe(settings.Precision)}; f and ∇f evaluated in double.");
         var results = new List<(TestFunction Function, OptimizerPath[] Paths)>();
         if (!DemoApp.ShowsLiveProgress(console))
         {
             foreach (var function in settings.Functions)
             {
-                var paths = OptimizerCatalog.All.Select(e => PathFinder.Best(function, e, settings.Steps)).ToArray();
+                var paths = OptimizerCatalog<T>.All.Select(e => PathFinder.Best(function, e, settings.Steps)).ToArray();
                 console.WriteLine($"{function.Key}: best path of each of {paths.Length} optimizers found");
                 results.Add((function, paths));
             }
@@ -47,11 +54,11 @@ public static class TrajectoriesCommand
                     for (int i = 0; i < settings.Functions.Count; i++)
                     {
                         var function = settings.Functions[i];
-                        var paths = new OptimizerPath[OptimizerCatalog.All.Count];
+                        var paths = new OptimizerPath[OptimizerCatalog<T>.All.Count];
                         for (int j = 0; j < paths.Length; j++)
                         {
-                            tasks[i].Description = $"{function.Key}: {Markup.Escape(OptimizerCatalog.All[j].Name)}";
-                            paths[j] = PathFinder.Best(function, OptimizerCatalog.All[j], settings.Steps);
+                            tasks[i].Description = $"{function.Key}: {Markup.Escape(OptimizerCatalog<T>.All[j].Name)}";
+                            paths[j] = PathFinder.Best(function, OptimizerCatalog<T>.All[j], settings.Steps);
                             tasks[i].Increment(1);
                         }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Optimizers.Demo.Catalog;
 
 namespace Optimizers.Demo.Functions;
@@ -9,7 +10,11 @@ namespace Optimizers.Demo.Functions;
 /// <param name="FinalValue">f at the last point (+∞ if the path left the chart's window, climbed above f at the start, or overflowed).</param>
 public sealed record OptimizerPath(string Optimizer, double LearningRate, IReadOnlyList<(double X, double Y)> Points, double FinalValue);
 
-/// <summary>Runs optimizers on a two-variable function, the point (x, y) being one <see cref="Parameter"/> of length 2.</summary>
+/// <summary>
+/// Runs optimizers on a two-variable function, the point (x, y) being one <see cref="Parameter{T}"/> of length 2. In
+/// float the point and the optimizer's state are float; f and ∇f are evaluated in double at the point, and the
+/// gradient is rounded to float once.
+/// </summary>
 public static class PathFinder
 {
     /// <summary>The learning rates tried for each optimizer: 1, 2 and 5 per decade from 10⁻⁴ to 5.</summary>
@@ -20,25 +25,26 @@ public static class PathFinder
     /// Follows <paramref name="entry"/> (hyperparameters at their defaults) from the function's start for its
     /// number of steps with learning rate <paramref name="learningRate"/>.
     /// </summary>
-    public static OptimizerPath Follow(TestFunction function, OptimizerEntry entry, double learningRate, int? steps = null)
+    public static OptimizerPath Follow<T>(TestFunction function, OptimizerEntry<T> entry, double learningRate, int? steps = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var point = new Parameter("xy", new[] { function.Start.X, function.Start.Y });
+        var point = new Parameter<T>("xy", [T.CreateTruncating(function.Start.X), T.CreateTruncating(function.Start.Y)]);
         var optimizer = entry.CreateDefault([point], learningRate);
-        var points = new List<(double X, double Y)> { function.Start };
-        double ceiling = function.Value(function.Start.X, function.Start.Y);
+        var points = new List<(double X, double Y)> { (double.CreateTruncating(point.Value[0]), double.CreateTruncating(point.Value[1])) };
+        double ceiling = function.Value(points[0].X, points[0].Y);
         for (int t = 0; t < (steps ?? function.Steps); t++)
         {
             optimizer.ZeroGrad();
-            var (dx, dy) = function.Gradient(point.Value[0], point.Value[1]);
+            var (dx, dy) = function.Gradient(double.CreateTruncating(point.Value[0]), double.CreateTruncating(point.Value[1]));
             if (!double.IsFinite(dx) || !double.IsFinite(dy))
             {
                 return new OptimizerPath(entry.Name, learningRate, points, double.PositiveInfinity);
             }
 
-            point.Gradient[0] = dx;
-            point.Gradient[1] = dy;
+            point.Gradient[0] = T.CreateTruncating(dx);
+            point.Gradient[1] = T.CreateTruncating(dy);
             optimizer.Step();
-            var p = (point.Value[0], point.Value[1]);
+            var p = (double.CreateTruncating(point.Value[0]), double.CreateTruncating(point.Value[1]));
             points.Add(p);
             if (!Inside(function, p) || !(function.Value(p.Item1, p.Item2) <= ceiling))
             {
@@ -55,7 +61,8 @@ public static class PathFinder
     /// chart and never climbing above the starting value, so that each optimizer is shown at its best stable rate
     /// rather than at one rate that suits only some.
     /// </summary>
-    public static OptimizerPath Best(TestFunction function, OptimizerEntry entry, int? steps = null)
+    public static OptimizerPath Best<T>(TestFunction function, OptimizerEntry<T> entry, int? steps = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         OptimizerPath? best = null;
         foreach (double lr in LearningRateGrid)

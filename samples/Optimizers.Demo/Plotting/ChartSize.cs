@@ -21,6 +21,12 @@ public static class ChartSize
     /// <summary>Height of the decision-boundary chart.</summary>
     public const int BoundaryHeight = 620;
 
+    /// <summary>Width of a regressor's fit chart.</summary>
+    public const int FitWidth = 900;
+
+    /// <summary>Height of a regressor's fit chart.</summary>
+    public const int FitHeight = 560;
+
     /// <summary>Width of a trajectory chart.</summary>
     public const int TrajectoryWidth = 1100;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using Optimizers.Datasets;
 using Optimizers.Demo.Formatting;
@@ -96,32 +97,9 @@ public static class Charts
     public static Multiplot TrainingCurvesPlot(IReadOnlyList<double> losses, HeldOutCurves heldOut, string title)
     {
         PlotFonts.Ensure();
-        var lossPlot = new Plot();
+        var lossPlot = LossPanel(losses, heldOut.Losses, title, "cross-entropy loss (log scale)");
         var accuracyPlot = new Plot();
         var xs = Enumerable.Range(1, losses.Count).Select(e => (double)e).ToArray();
-        var shown = new List<double>();
-        foreach (var (values, name, index) in new[] { (losses, "training (mean over the epoch's batches)", 0), (heldOut.Losses, "held-out (after the epoch)", 1) })
-        {
-            if (values.Count == 0)
-            {
-                continue;
-            }
-
-            var line = lossPlot.Add.ScatterLine(xs, values.Select(l => Math.Log10(Math.Clamp(l, 1e-12, 1e300))).ToArray(), SeriesColor(index));
-            line.LineWidth = 2;
-            line.LegendText = name;
-            shown.AddRange(values.Where(l => double.IsFinite(l) && l > 0));
-        }
-
-        if (shown.Count > 0)
-        {
-            lossPlot.Axes.Left.TickGenerator = LogTicks(Math.Max(shown.Min(), 1e-12), shown.Max());
-        }
-
-        lossPlot.Title(title);
-        lossPlot.YLabel("cross-entropy loss (log scale)");
-        lossPlot.ShowLegend(Alignment.UpperRight);
-        lossPlot.Legend.Padding = new PixelPadding(LegendPadding);
 
         if (heldOut.Accuracies.Count > 0)
         {
@@ -141,7 +119,6 @@ public static class Charts
         // The same left and right margins, so that both panels' epoch axes line up.
         lossPlot.Layout.Fixed(new PixelPadding(left: 95, right: 25, bottom: 30, top: 40));
         accuracyPlot.Layout.Fixed(new PixelPadding(left: 95, right: 25, bottom: 50, top: 10));
-        lossPlot.Axes.SetLimitsX(0.5, Math.Max(xs.Length, 1) + 0.5);
         accuracyPlot.Axes.SetLimitsX(0.5, Math.Max(xs.Length, 1) + 0.5);
 
         var multiplot = new Multiplot(lossPlot);
@@ -153,14 +130,130 @@ public static class Charts
     }
 
     /// <summary>
+    /// The curves of one regressor's training: the training loss (mean over each epoch's batches) and the held-out loss
+    /// (after each epoch) on a logarithmic axis.
+    /// </summary>
+    /// <param name="losses">The training loss of each epoch (epoch 1 first).</param>
+    /// <param name="heldOut">The held-out loss of each epoch.</param>
+    /// <param name="title">The chart title.</param>
+    /// <param name="path">The PNG file to write.</param>
+    public static void RegressionCurves(IReadOnlyList<double> losses, IReadOnlyList<double> heldOut, string title, string path)
+        => Save(RegressionCurvesPlot(losses, heldOut, title), path, ChartSize.LossWidth, ChartSize.LossHeight);
+
+    /// <summary>The chart of <see cref="RegressionCurves"/>, not yet drawn.</summary>
+    /// <param name="losses">The training loss of each epoch (epoch 1 first).</param>
+    /// <param name="heldOut">The held-out loss of each epoch.</param>
+    /// <param name="title">The chart title.</param>
+    public static Plot RegressionCurvesPlot(IReadOnlyList<double> losses, IReadOnlyList<double> heldOut, string title)
+    {
+        PlotFonts.Ensure();
+        var plot = LossPanel(losses, heldOut, title, "mean squared error (log scale)");
+        plot.XLabel("epoch");
+        return plot;
+    }
+
+    /// <summary>
+    /// A regressor's fit of one input to one output: the training and held-out samples as dots, the function they were
+    /// drawn from as a dashed line, and the network's output as a solid line over the samples' range.
+    /// </summary>
+    /// <typeparam name="T">The element type of the network.</typeparam>
+    /// <param name="network">A trained network with one input and one output.</param>
+    /// <param name="train">The training samples.</param>
+    /// <param name="test">The held-out samples.</param>
+    /// <param name="title">The chart title.</param>
+    /// <param name="path">The PNG file to write.</param>
+    public static void RegressionFit<T>(Network<T> network, RegressionData train, RegressionData test, string title, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Save(RegressionFitPlot(network, train, test, title), path, ChartSize.FitWidth, ChartSize.FitHeight);
+
+    /// <summary>The chart of <see cref="RegressionFit"/>, not yet drawn: the dots first, then the true function, the network's curve on top.</summary>
+    /// <typeparam name="T">The element type of the network.</typeparam>
+    /// <param name="network">A trained network with one input and one output.</param>
+    /// <param name="train">The training samples.</param>
+    /// <param name="test">The held-out samples.</param>
+    /// <param name="title">The chart title.</param>
+    public static Plot RegressionFitPlot<T>(Network<T> network, RegressionData train, RegressionData test, string title)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (network.InputSize != 1 || network.OutputSize != 1)
+        {
+            throw new ArgumentException("A fit can be drawn only for one input and one output.", nameof(network));
+        }
+
+        PlotFonts.Ensure();
+        var plot = new Plot();
+        foreach (var (data, name, index) in new[] { (train, "training samples", 0), (test, "held-out samples", 1) })
+        {
+            var dots = plot.Add.ScatterPoints(data.Inputs.Column(0).ToArray(), data.Targets.Column(0).ToArray(), SeriesColor(index));
+            dots.MarkerSize = 5;
+            dots.LegendText = $"{name} ({data.Count})";
+        }
+
+        double xMin = Math.Min(train.Inputs.Column(0).Minimum(), test.Inputs.Column(0).Minimum());
+        double xMax = Math.Max(train.Inputs.Column(0).Maximum(), test.Inputs.Column(0).Maximum());
+        const int points = 400;
+        var xs = Enumerable.Range(0, points).Select(i => xMin + (xMax - xMin) * i / (points - 1)).ToArray();
+        var truth = plot.Add.ScatterLine(xs, xs.Select(train.Truth).ToArray(), Colors.Black);
+        truth.LinePattern = LinePattern.Dashed;
+        truth.LineWidth = 2;
+        truth.LegendText = $"{train.TruthName} (the function without noise)";
+
+        var outputs = network.Predict(Matrix<T>.Build.Dense(points, 1, (i, _) => T.CreateTruncating(xs[i])));
+        var fit = plot.Add.ScatterLine(xs, Enumerable.Range(0, points).Select(i => double.CreateTruncating(outputs[i, 0])).ToArray(), SeriesColor(3));
+        fit.LineWidth = 3;
+        fit.LegendText = "the network's output";
+
+        plot.Title(title);
+        plot.XLabel("x");
+        plot.YLabel("y");
+        plot.ShowLegend(Alignment.LowerRight);   // empty there for the sine on [−3, 3], whose lowest values lie left
+        plot.Legend.Padding = new PixelPadding(LegendPadding);
+        return plot;
+    }
+
+    /// <summary>Training and held-out losses per epoch on a logarithmic axis (epoch 1 first), with the x axis fitted to the epochs.</summary>
+    private static Plot LossPanel(IReadOnlyList<double> losses, IReadOnlyList<double> heldOut, string title, string yLabel)
+    {
+        var plot = new Plot();
+        var xs = Enumerable.Range(1, losses.Count).Select(e => (double)e).ToArray();
+        var shown = new List<double>();
+        foreach (var (values, name, index) in new[] { (losses, "training (mean over the epoch's batches)", 0), (heldOut, "held-out (after the epoch)", 1) })
+        {
+            if (values.Count == 0)
+            {
+                continue;
+            }
+
+            var line = plot.Add.ScatterLine(xs[..values.Count], values.Select(l => Math.Log10(Math.Clamp(l, 1e-12, 1e300))).ToArray(), SeriesColor(index));
+            line.LineWidth = 2;
+            line.LegendText = name;
+            shown.AddRange(values.Where(l => double.IsFinite(l) && l > 0));
+        }
+
+        if (shown.Count > 0)
+        {
+            plot.Axes.Left.TickGenerator = LogTicks(Math.Max(shown.Min(), 1e-12), shown.Max());
+        }
+
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Legend.Padding = new PixelPadding(LegendPadding);
+        plot.Axes.SetLimitsX(0.5, Math.Max(xs.Length, 1) + 0.5);
+        return plot;
+    }
+
+    /// <summary>
     /// Shades the plane by the network's predicted class (deeper colour = more confident) and draws the data
     /// points over it, coloured by their true class.
     /// </summary>
+    /// <typeparam name="T">The element type of the network (the grid is rounded to it).</typeparam>
     /// <param name="network">A trained network with two inputs.</param>
     /// <param name="data">Two-feature data, drawn as points.</param>
     /// <param name="title">The chart title.</param>
     /// <param name="path">The PNG file to write.</param>
-    public static void DecisionBoundary(Network network, Dataset data, string title, string path)
+    public static void DecisionBoundary<T>(Network<T> network, Dataset data, string title, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (data.FeatureCount != 2 || network.InputSize != 2)
         {
@@ -172,12 +265,12 @@ public static class Charts
         double pad = 0.25;
         double xMin = data.Features.Column(0).Minimum() - pad, xMax = data.Features.Column(0).Maximum() + pad;
         double yMin = data.Features.Column(1).Minimum() - pad, yMax = data.Features.Column(1).Maximum() + pad;
-        var grid = Matrix<double>.Build.Dense(cells * cells, 2, (i, c) =>
+        var grid = Matrix<T>.Build.Dense(cells * cells, 2, (i, c) =>
         {
             int row = i / cells, col = i % cells;
-            return c == 0
+            return T.CreateTruncating(c == 0
                 ? xMin + (col + 0.5) * (xMax - xMin) / cells
-                : yMax - (row + 0.5) * (yMax - yMin) / cells;   // row 0 is the top of the heatmap
+                : yMax - (row + 0.5) * (yMax - yMin) / cells);   // row 0 is the top of the heatmap
         });
         var probabilities = network.Predict(grid);
         int k = network.ClassCount;
@@ -186,7 +279,7 @@ public static class Charts
         {
             var p = probabilities.Row(i);
             int best = p.MaximumIndex();
-            double confidence = (p[best] - 1.0 / k) / (1 - 1.0 / k);
+            double confidence = (double.CreateTruncating(p[best]) - 1.0 / k) / (1 - 1.0 / k);
             intensity[i / cells, i % cells] = best + Math.Clamp(confidence, 0, 0.999);
         }
 

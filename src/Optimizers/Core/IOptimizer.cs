@@ -7,7 +7,7 @@ namespace Optimizers;
 /// learning-rate schedule or a training loop needs.
 /// </summary>
 /// <remarks>
-/// A training loop is <c>ZeroGrad()</c>, compute gradients (for example <see cref="Networks.Network{T}.Backward"/>),
+/// A training loop is <c>ZeroGrad()</c>, compute gradients (for example <see cref="Networks.Network{T}.Backward(MathNet.Numerics.LinearAlgebra.Matrix{T}, IReadOnlyList{int})"/>),
 /// <c>Step()</c>. The parameters themselves are typed by element in <see cref="IOptimizer{T}"/>. Implementations are not
 /// thread-safe: one optimizer is driven from one thread at a time; distinct optimizers over distinct parameters may
 /// run on different threads.

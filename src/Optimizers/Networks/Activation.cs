@@ -9,6 +9,6 @@ public enum Activation
     /// <summary>tanh(z); tanh′(z) = 1 − tanh²(z). Weights start Xavier-uniform.</summary>
     Tanh,
 
-    /// <summary>max(0, z); derivative 1 for z &gt; 0, else 0. Weights start He-uniform.</summary>
+    /// <summary>max(0, z), NaN staying NaN (as <c>torch.relu</c>); derivative 1 for z &gt; 0, else 0. Weights start He-uniform.</summary>
     ReLU,
 }

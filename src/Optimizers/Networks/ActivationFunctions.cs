@@ -38,7 +38,9 @@ internal static class ActivationFunctions
             case Activation.ReLU:
                 for (int i = 0; i < input.Length; i++)
                 {
-                    output[i] = input[i] > T.Zero ? input[i] : T.Zero;
+                    // NaN passes through, as torch.relu lets it: a NaN input must show in the loss, not become 0.
+                    T x = input[i];
+                    output[i] = x > T.Zero || T.IsNaN(x) ? x : T.Zero;
                 }
 
                 break;
@@ -76,7 +78,7 @@ internal static class ActivationFunctions
             case Activation.ReLU:
                 for (int i = 0; i < g.Length; i++)
                 {
-                    result[i] = zs[i] > T.Zero ? g[i] : T.Zero;         // 1 for z > 0, else 0
+                    result[i] = zs[i] > T.Zero || T.IsNaN(zs[i]) ? g[i] : T.Zero;   // 1 for z > 0 (and NaN, as forward), else 0
                 }
 
                 break;

@@ -7,7 +7,7 @@ using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
 /// A fully connected layer: <c>Z = X·Wᵀ + 1·bᵀ</c>, then <c>A = f(Z)</c> for a hidden layer (the output layer
-/// is linear and feeds <see cref="SoftmaxCrossEntropy"/>).
+/// is linear: a classifier feeds it to <see cref="SoftmaxCrossEntropy"/>, a regressor compares it with its targets).
 /// </summary>
 /// <remarks>
 /// W has one row per output and one column per input, as in <c>torch.nn.Linear</c>. Its

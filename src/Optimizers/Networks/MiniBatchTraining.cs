@@ -6,19 +6,19 @@ namespace Optimizers.Networks;
 using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
-/// Mini-batch training of a <see cref="Network{T}"/>: one epoch visits every sample once, in a fresh seeded order,
-/// and takes one optimizer step per batch.
+/// Mini-batch training of a <see cref="Network{T}"/>, a classifier with class labels or a regressor with a matrix of
+/// targets: one epoch visits every sample once, in a fresh seeded order, and takes one optimizer step per batch.
 /// </summary>
 /// <remarks>
-/// Thread safety: <see cref="TrainEpoch{T}"/> writes the network's gradients and weights, the optimizer's state and the
+/// Thread safety: the <c>TrainEpoch</c> methods write the network's gradients and weights, the optimizer's state and the
 /// <see cref="Random"/>; do not use any of them from another thread during an epoch. Distinct networks with distinct
 /// optimizers and generators may train on different threads at once.
 /// </remarks>
 public static class MiniBatchTraining
 {
     /// <summary>
-    /// Trains <paramref name="network"/> for one epoch of mini-batch gradient steps and returns the mean loss
-    /// of the epoch.
+    /// Trains the classifier <paramref name="network"/> for one epoch of mini-batch gradient steps and returns the
+    /// mean loss of the epoch.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -36,10 +36,10 @@ public static class MiniBatchTraining
     /// <para>
     /// The returned value is the sample-weighted mean of the batch losses, Σ_B |B|·Jʙ / n, each measured before
     /// its batch's step (PyTorch users know it as the running "epoch loss"). With a zero learning rate it equals
-    /// <see cref="Network{T}.Loss"/> on all the rows.
+    /// <see cref="Network{T}.Loss(Matrix{T}, IReadOnlyList{int})"/> on all the rows.
     /// </para>
     /// </remarks>
-    /// <param name="network">The network whose parameters <paramref name="optimizer"/> updates.</param>
+    /// <param name="network">The classifier whose parameters <paramref name="optimizer"/> updates.</param>
     /// <param name="optimizer">An optimizer over <paramref name="network"/>'s <see cref="Network{T}.Parameters"/>.</param>
     /// <param name="inputs">One row per sample, <see cref="Network{T}.InputSize"/> columns; at least one row.</param>
     /// <param name="labels">One class index per row, each in [0, <see cref="Network{T}.ClassCount"/>).</param>
@@ -47,6 +47,9 @@ public static class MiniBatchTraining
     /// <param name="random">Source of the epoch's shuffle; advanced by one shuffle when there is more than one batch.</param>
     /// <returns>The mean training loss over the epoch's batches (weighted by batch size).</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// <paramref name="network"/> is a regressor (it takes a matrix of targets); nothing is changed.
+    /// </exception>
     /// <exception cref="ArgumentException">
     /// The column count is not the network's input size, the label count differs from the row count, or there
     /// are no rows; nothing is changed.
@@ -58,11 +61,63 @@ public static class MiniBatchTraining
                                        IReadOnlyList<int> labels, int batchSize, Random random)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        CheckNotNull(network, optimizer, inputs, random);
+        ArgumentNullException.ThrowIfNull(labels);
+        network.RequireClassifier("TrainEpoch with class labels");
+        CheckSizes(network, inputs, batchSize);
+        SoftmaxCrossEntropy.CheckLabels(labels, inputs.RowCount, network.OutputSize);
+        return Epoch(network, optimizer, inputs, batchSize, random,
+                     () => network.Backward(inputs, labels),
+                     rows => new LabelBatch<T>(rows, inputs.ColumnCount, labels));
+    }
+
+    /// <summary>
+    /// Trains the regressor <paramref name="network"/> for one epoch of mini-batch gradient steps and returns the
+    /// mean loss of the epoch: as <see cref="TrainEpoch{T}(Network{T}, IOptimizer, Matrix{T}, IReadOnlyList{int}, int, Random)"/>
+    /// (same shuffle, batches and mean), with the targets' rows taken along with the inputs'.
+    /// </summary>
+    /// <param name="network">The regressor whose parameters <paramref name="optimizer"/> updates.</param>
+    /// <param name="optimizer">An optimizer over <paramref name="network"/>'s <see cref="Network{T}.Parameters"/>.</param>
+    /// <param name="inputs">One row per sample, <see cref="Network{T}.InputSize"/> columns; at least one row.</param>
+    /// <param name="targets">One row per sample, <see cref="Network{T}.OutputSize"/> columns of real values.</param>
+    /// <param name="batchSize">Rows per optimizer step, ≥ 1.</param>
+    /// <param name="random">Source of the epoch's shuffle; advanced by one shuffle when there is more than one batch.</param>
+    /// <returns>The mean training loss over the epoch's batches (weighted by batch size).</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// <paramref name="network"/> is a classifier (it takes class labels); nothing is changed.
+    /// </exception>
+    /// <exception cref="ArgumentException">
+    /// The column count of <paramref name="inputs"/> is not the network's input size, <paramref name="targets"/> has
+    /// another row count or not <see cref="Network{T}.OutputSize"/> columns, or there are no rows; nothing is changed.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is below 1; nothing is changed.</exception>
+    public static double TrainEpoch<T>(this Network<T> network, IOptimizer optimizer, Matrix<T> inputs,
+                                       Matrix<T> targets, int batchSize, Random random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckNotNull(network, optimizer, inputs, random);
+        ArgumentNullException.ThrowIfNull(targets);
+        network.RequireRegressor("TrainEpoch with a matrix of targets");
+        CheckSizes(network, inputs, batchSize);
+        RegressionLosses.CheckTargets(targets, inputs.RowCount, network.OutputSize);
+        return Epoch(network, optimizer, inputs, batchSize, random,
+                     () => network.Backward(inputs, targets),
+                     rows => new TargetBatch<T>(rows, inputs.ColumnCount, targets));
+    }
+
+    private static void CheckNotNull<T>(Network<T> network, IOptimizer optimizer, Matrix<T> inputs, Random random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(random);
+    }
+
+    private static void CheckSizes<T>(Network<T> network, Matrix<T> inputs, int batchSize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (batchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be at least 1; got {batchSize}.");
@@ -72,14 +127,18 @@ public static class MiniBatchTraining
         {
             throw new ArgumentException($"inputs has {inputs.ColumnCount} columns; this network takes {network.InputSize} features.", nameof(inputs));
         }
+    }
 
-        SoftmaxCrossEntropy.CheckLabels(labels, inputs.RowCount, network.ClassCount);
-
+    /// <summary>One epoch over n = inputs.RowCount rows: one full-batch step, or shuffled batches made by <paramref name="newBatch"/>.</summary>
+    private static double Epoch<T>(Network<T> network, IOptimizer optimizer, Matrix<T> inputs, int batchSize, Random random,
+                                   Func<double> fullBatch, Func<int, Batch<T>> newBatch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int n = inputs.RowCount;
         if (batchSize >= n)
         {
             optimizer.ZeroGrad();
-            double loss = network.Backward(inputs, labels);
+            double loss = fullBatch();
             optimizer.Step();
             return loss;
         }
@@ -93,40 +152,37 @@ public static class MiniBatchTraining
         random.Shuffle(order);
 
         // Full batches reuse one buffer; only the remainder batch gets its own.
-        var fullBatch = new Batch<T>(batchSize, inputs.ColumnCount);
+        var full = newBatch(batchSize);
         double total = 0;
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
-            var batch = count == batchSize ? fullBatch : new Batch<T>(count, inputs.ColumnCount);
-            batch.Gather(inputs, labels, order.AsSpan(start, count));
+            var batch = count == batchSize ? full : newBatch(count);
+            batch.Gather(inputs, order.AsSpan(start, count));
             optimizer.ZeroGrad();
-            total += count * network.Backward(batch.Inputs, batch.Labels);
+            total += count * batch.Backward(network);
             optimizer.Step();
         }
 
         return total / n;
     }
 
-    /// <summary>A batch's inputs and labels over reusable storage.</summary>
-    private sealed class Batch<T>
+    /// <summary>A batch's inputs, and its targets in a subclass, over reusable storage.</summary>
+    private abstract class Batch<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         private readonly T[] _values;
 
-        public Batch(int rows, int columns)
+        protected Batch(int rows, int columns)
         {
             _values = new T[rows * columns];
             Inputs = Matrix<T>.Build.Dense(rows, columns, _values);
-            Labels = new int[rows];
         }
 
         public Matrix<T> Inputs { get; }
 
-        public int[] Labels { get; }
-
-        /// <summary>Copies the rows at <paramref name="rows"/> (column-major, as DenseMatrix stores them).</summary>
-        public void Gather(Matrix<T> inputs, IReadOnlyList<int> labels, ReadOnlySpan<int> rows)
+        /// <summary>Copies the rows at <paramref name="rows"/> (column-major, as DenseMatrix stores them), and their targets.</summary>
+        public void Gather(Matrix<T> inputs, ReadOnlySpan<int> rows)
         {
             int count = rows.Length;
             for (int c = 0; c < inputs.ColumnCount; c++)
@@ -138,9 +194,46 @@ public static class MiniBatchTraining
                 }
             }
 
-            for (int r = 0; r < count; r++)
+            GatherTargets(rows);
+        }
+
+        /// <summary>network.Backward on this batch.</summary>
+        public abstract double Backward(Network<T> network);
+
+        protected abstract void GatherTargets(ReadOnlySpan<int> rows);
+    }
+
+    private sealed class LabelBatch<T>(int rows, int columns, IReadOnlyList<int> labels) : Batch<T>(rows, columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly int[] _labels = new int[rows];
+
+        public override double Backward(Network<T> network) => network.Backward(Inputs, _labels);
+
+        protected override void GatherTargets(ReadOnlySpan<int> rows)
+        {
+            for (int r = 0; r < rows.Length; r++)
             {
-                Labels[r] = labels[rows[r]];
+                _labels[r] = labels[rows[r]];
+            }
+        }
+    }
+
+    private sealed class TargetBatch<T>(int rows, int columns, Matrix<T> targets) : Batch<T>(rows, columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly Matrix<T> _targets = Matrix<T>.Build.Dense(rows, targets.ColumnCount, new T[rows * targets.ColumnCount]);
+
+        public override double Backward(Network<T> network) => network.Backward(Inputs, _targets);
+
+        protected override void GatherTargets(ReadOnlySpan<int> rows)
+        {
+            for (int c = 0; c < targets.ColumnCount; c++)
+            {
+                for (int r = 0; r < rows.Length; r++)
+                {
+                    _targets.At(r, c, targets.At(rows[r], c));
+                }
             }
         }
     }

@@ -49,9 +49,10 @@ public class DemoCommandLineTests
     {
         var names = AllOptions().Select(o => $"{string.Join(' ', o.Path)} {o.Option.Name}".Trim()).ToArray();
 
-        names.Should().Contain(["--epochs", "--seed", "--target-loss", "--hidden", "trajectories --steps", "trajectories --functions",
-                                "train --lr", "train --beta2", "train --nesterov", "train --test-fraction", "train --out"]);
-        names.Should().HaveCountGreaterThan(35, "the comparison, trajectories and train with every hyperparameter of the catalog");
+        names.Should().Contain(["--epochs", "--seed", "--target-loss", "--hidden", "--precision", "trajectories --steps", "trajectories --functions",
+                                "trajectories --precision", "train --lr", "train --beta2", "train --nesterov", "train --test-fraction",
+                                "train --precision", "train --out"]);
+        names.Should().HaveCountGreaterThan(38, "the comparison, trajectories and train with every hyperparameter of the catalog");
     }
 
     [Theory]

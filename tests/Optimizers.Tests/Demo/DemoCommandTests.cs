@@ -76,10 +76,71 @@ public class DemoCommandTests
 
         code.Should().Be(0, demo.Error);
         demo.Console.Should().Contain("Momentum: lr 0.05, momentum 0.8, dampening 0, nesterov on, weight-decay 0.")
-            .And.Contain("held-out loss").And.Contain("held-out accuracy").And.Contain("network 2-8-4-2");
+            .And.Contain("held-out loss").And.Contain("held-out accuracy").And.Contain("Network 2-8-4-2 (tanh), cross-entropy loss");
         PngFile.ShouldBePng(demo.PathOf(TrainCommand.LossFile), ChartSize.TrainingWidth, ChartSize.TrainingHeight);
         PngFile.ShouldBePng(demo.PathOf(TrainCommand.BoundaryFile), ChartSize.BoundaryWidth, ChartSize.BoundaryHeight);
     }
+
+    [Theory]
+    [InlineData("double", "double precision (float64)")]
+    [InlineData("single", "single precision (float32)")]
+    public void Train_on_the_noisy_sine_reports_held_out_mse_and_draws_the_fit(string precision, string printed)
+    {
+        using var demo = new DemoRun();
+
+        int code = demo.Run("train", "--dataset", "sine", "--optimizer", "adam", "--epochs", "30", "--points", "200", "--hidden", "16",
+                            "--precision", precision, "--out", "{out}");
+
+        code.Should().Be(0, demo.Error);
+        demo.Console.Should().Contain("sine: 160 training and 40 held-out rows of y = sin x + noise (σ = 0.1)")
+            .And.Contain(printed).And.Contain("Network 1-16-1 (tanh), mean squared error")
+            .And.NotContain("accuracy", "a regressor has no classes");
+        var lines = demo.Console.Split(Environment.NewLine);
+        double heldOut = Number(lines.Single(l => l.Contains("held-out MSE ") && !l.Contains("itself")));
+        double noise = Number(lines.Single(l => l.Contains("held-out MSE of sin x itself (the noise)")));
+        noise.Should().BeInRange(0.004, 0.02, "the noise has σ = 0.1, so about 0.01");
+        heldOut.Should().BeLessThan(0.05, "30 epochs of Adam fit the sine well");
+        heldOut.Should().BeGreaterThan(noise / 2, "no fit beats the noise by much");
+        PngFile.ShouldBePng(demo.PathOf(TrainCommand.LossFile), ChartSize.LossWidth, ChartSize.LossHeight);
+        PngFile.ShouldBePng(demo.PathOf(TrainCommand.FitFile), ChartSize.FitWidth, ChartSize.FitHeight);
+        File.Exists(demo.PathOf(TrainCommand.BoundaryFile)).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("the comparison", new string[] { "--points", "40", "--epochs", "2", "--hidden", "4" })]
+    [InlineData("trajectories", new string[] { "trajectories", "--functions", "bowl", "--steps", "3" })]
+    [InlineData("train on moons", new string[] { "train", "--points", "40", "--epochs", "2", "--hidden", "4" })]
+    [InlineData("train on iris", new string[] { "train", "--dataset", "iris", "--epochs", "1" })]
+    public void Every_command_computes_in_the_precision_asked_for_and_says_which(string command, string[] args)
+    {
+        using var single = new DemoRun();
+        using var standard = new DemoRun();
+
+        single.Run([.. args, "--precision", "single", "--out", "{out}"]).Should().Be(0, single.Error);
+        standard.Run([.. args, "--out", "{out}"]).Should().Be(0, standard.Error);
+
+        single.Console.Should().Contain("single precision (float32)", command).And.NotContain("float64");
+        standard.Console.Should().Contain("double precision (float64)", $"double is the default for {command}").And.NotContain("float32");
+    }
+
+    [Fact]
+    public void Single_precision_gives_float_results_close_to_double()
+    {
+        // The same network, data and steps in float and in double: the losses agree to a few digits, not to all.
+        using var single = new DemoRun();
+        using var standard = new DemoRun();
+        string[] args = ["train", "--dataset", "moons", "--optimizer", "adam", "--points", "100", "--epochs", "5", "--hidden", "8", "--out", "{out}"];
+
+        single.Run([.. args, "--precision", "single"]).Should().Be(0, single.Error);
+        standard.Run(args).Should().Be(0, standard.Error);
+
+        double Loss(DemoRun run) => Number(run.Console.Split(Environment.NewLine).Single(l => l.Contains("final training loss")));
+        Loss(single).Should().BeApproximately(Loss(standard), 1e-3 * Loss(standard));
+    }
+
+    /// <summary>The number in the value column of a result table's row.</summary>
+    private static double Number(string tableRow)
+        => double.Parse(tableRow.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1], System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void Train_on_iris_writes_the_loss_curve_but_no_boundary()
@@ -145,6 +206,17 @@ public class DemoCommandTests
     }
 
     [Fact]
+    public void An_interactive_terminal_gets_a_live_progress_bar_for_the_regression_too()
+    {
+        using var demo = new DemoRun(interactive: true);
+
+        int code = demo.Run("train", "--dataset", "sine", "--points", "40", "--epochs", "3", "--hidden", "4", "--precision", "single", "--out", "{out}");
+
+        code.Should().Be(0, demo.Error);
+        demo.Console.Should().Contain("100%").And.Contain("━").And.Contain("held-out MSE");
+    }
+
+    [Fact]
     public void A_huge_loss_prints_in_four_significant_digits_with_an_exponent()
     {
         using var demo = new DemoRun();
@@ -193,7 +265,11 @@ public class DemoCommandTests
     [InlineData("--steps must be an integer; got 'x'.", "trajectories", "--steps", "x")]
     [InlineData("--target-loss must be a finite number > 0; got ∞.", "--target-loss", "1e999")]
     [InlineData("--dataset must be one of moons, spiral for the comparison; got 'iris'.", "--dataset", "iris")]
-    [InlineData("--dataset must be one of moons, spiral, iris, digits; got 'mnist'.", "train", "--dataset", "mnist")]
+    [InlineData("--dataset must be one of moons, spiral, iris, digits, sine; got 'mnist'.", "train", "--dataset", "mnist")]
+    [InlineData("--dataset must be one of moons, spiral for the comparison; got 'sine'.", "--dataset", "sine")]
+    [InlineData("--precision must be one of single, double; got 'half'.", "--precision", "half")]
+    [InlineData("--precision must be one of single, double; got 'float32'.", "trajectories", "--precision", "float32")]
+    [InlineData("--precision must be one of single, double; got '64'.", "train", "--precision", "64")]
     [InlineData("--optimizer must be one of gradientdescent, momentum, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam; got 'sgd'.", "train", "--optimizer", "sgd")]
     [InlineData("--hidden must be positive layer widths (at most 4096) separated by commas, such as 64,32; got '64,x'.", "train", "--hidden", "64,x")]
     [InlineData("--batch-size must be at least 1; got 0.", "train", "--batch-size", "0")]

@@ -22,29 +22,46 @@ public class OptimizerCatalogTests
         entry.DemoLearningRate.Should().BePositive();
         entry.Hyperparameters.Select(h => h.Name).Should().OnlyHaveUniqueItems().And.NotContain("lr");
 
-        var theta = new Parameter("theta", new[] { 3.0, -2.0 });
+        DescendsABowl(OptimizerCatalog<double>.Find(name)!);
+        DescendsABowl(OptimizerCatalog<float>.Find(name)!);
+    }
+
+    [Fact]
+    public void Both_precisions_list_the_same_optimizers_with_the_same_rates_and_options()
+    {
+        OptimizerCatalog<float>.All.Select(e => (e.Name, e.DemoLearningRate)).Should().Equal(OptimizerCatalog<double>.All.Select(e => (e.Name, e.DemoLearningRate)));
+        OptimizerCatalog<float>.All.Select(e => string.Join(" ", e.Hyperparameters))
+            .Should().Equal(OptimizerCatalog<double>.All.Select(e => string.Join(" ", e.Hyperparameters)));
+        OptimizerCatalog.All.Should().Equal(OptimizerCatalog<double>.All, "the names and options are read from the double catalog");
+    }
+
+    private static void DescendsABowl<T>(OptimizerEntry<T> entry)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var theta = new Parameter<T>("theta", [T.CreateTruncating(3.0), T.CreateTruncating(-2.0)]);
         var optimizer = entry.CreateDefault([theta], learningRate: entry.DemoLearningRate);
-        ((IOptimizer<double>)optimizer).Parameters.Should().ContainSingle().Which.Should().BeSameAs(theta);
+        var built = optimizer.Should().BeAssignableTo<Optimizer<T>>($"{entry.Name} computes in {typeof(T).Name}").Subject;
+        built.Parameters.Should().ContainSingle().Which.Should().BeSameAs(theta);
         for (int t = 0; t < 200; t++)
         {
             optimizer.ZeroGrad();
-            theta.Gradient[0] = 2 * theta.Value[0];   // ∇(x² + y²)
-            theta.Gradient[1] = 2 * theta.Value[1];
+            theta.Gradient[0] = T.CreateTruncating(2) * theta.Value[0];   // ∇(x² + y²)
+            theta.Gradient[1] = T.CreateTruncating(2) * theta.Value[1];
             optimizer.Step();
         }
 
         // Every rule at its demo rate must move toward the minimum; AdaDelta (unit-correcting steps that start
         // near √ε) moves slowest, so this only asks for a decrease, not a rate.
-        theta.Value.L2Norm().Should().BeLessThan(Math.Sqrt(13), "200 steps on x² + y² should move toward 0");
+        double.CreateTruncating(theta.Value.L2Norm()).Should().BeLessThan(Math.Sqrt(13), $"200 steps on x² + y² should move toward 0 ({typeof(T).Name})");
     }
 
     [Fact]
     public void Given_hyperparameters_override_the_declared_defaults()
     {
-        var entry = OptimizerCatalog.Find("Momentum")!;
+        var entry = OptimizerCatalog<double>.Find("Momentum")!;
         var values = new HyperparameterValues(entry, new Dictionary<string, double> { ["momentum"] = 0.5, ["nesterov"] = 1 });
 
-        var momentum = (Momentum)entry.Create([new Parameter("p", new double[2])], 0.1, values);
+        var momentum = (Momentum<double>)entry.Create([new Parameter("p", new double[2])], 0.1, values);
 
         momentum.MomentumFactor.Should().Be(0.5);
         momentum.Nesterov.Should().BeTrue();

@@ -11,7 +11,7 @@ public class PathFinderTests
         // f = x²/20 + y², ∇f = (x/10, 2y), start (−7, 2), α = 0.4:
         // step 1: x = −7 − 0.4·(−0.7) = −6.72,   y = 2 − 0.4·4 = 0.4
         // step 2: x = −6.72 − 0.4·(−0.672) = −6.4512,   y = 0.4 − 0.4·0.8 = 0.08
-        var path = PathFinder.Follow(TestFunction.Bowl, OptimizerCatalog.Find("GradientDescent")!, 0.4, steps: 2);
+        var path = PathFinder.Follow(TestFunction.Bowl, OptimizerCatalog<double>.Find("GradientDescent")!, 0.4, steps: 2);
 
         path.Points.Should().HaveCount(3);
         path.Points[0].Should().Be((-7.0, 2.0));
@@ -26,7 +26,7 @@ public class PathFinderTests
     public void A_step_that_climbs_above_the_start_makes_the_path_unstable()
     {
         // α = 1.5 on y: y ← y − 1.5·2y = −2y, so |y| doubles and f climbs at once.
-        var path = PathFinder.Follow(TestFunction.Bowl, OptimizerCatalog.Find("GradientDescent")!, 1.5, steps: 10);
+        var path = PathFinder.Follow(TestFunction.Bowl, OptimizerCatalog<double>.Find("GradientDescent")!, 1.5, steps: 10);
 
         path.FinalValue.Should().Be(double.PositiveInfinity);
         path.Points.Should().HaveCount(2, "the path stops at the first step that climbs");
@@ -52,16 +52,31 @@ public class PathFinderTests
     }
 
     [Fact]
-    public void The_best_path_of_every_optimizer_is_stable_and_descends()
+    public void The_best_path_of_every_optimizer_is_stable_and_descends_in_both_precisions()
     {
         foreach (var f in TestFunction.All)
         {
-            foreach (var entry in OptimizerCatalog.All)
+            foreach (var (double64, single) in OptimizerCatalog<double>.All.Zip(OptimizerCatalog<float>.All))
             {
-                var path = PathFinder.Best(f, entry, steps: 30);
-                path.FinalValue.Should().BeLessThan(f.Value(f.Start.X, f.Start.Y), $"{entry.Name} on {f.Key}");
-                PathFinder.LearningRateGrid.Should().Contain(path.LearningRate);
+                foreach (var path in new[] { PathFinder.Best(f, double64, steps: 30), PathFinder.Best(f, single, steps: 30) })
+                {
+                    path.FinalValue.Should().BeLessThan(f.Value(f.Start.X, f.Start.Y), $"{double64.Name} on {f.Key}");
+                    PathFinder.LearningRateGrid.Should().Contain(path.LearningRate);
+                }
             }
         }
+    }
+
+    [Fact]
+    public void A_single_precision_path_takes_the_same_steps_rounded_to_float()
+    {
+        // f = x²/20 + y², start (−7, 2), α = 0.4, as the hand-worked double path: every value on the way is a float.
+        // step 1: x = −7 − fl(0.4)·fl(−0.7), y = 2 − fl(0.4)·4, each rounded to float.
+        var path = PathFinder.Follow(TestFunction.Bowl, OptimizerCatalog<float>.Find("GradientDescent")!, 0.4, steps: 2);
+
+        float x1 = -7f - 0.4f * -0.7f, y1 = 2f - 0.4f * 4f;
+        path.Points[1].Should().Be(((double)x1, (double)y1));
+        path.Points.Should().OnlyContain(p => (double)(float)p.X == p.X && (double)(float)p.Y == p.Y, "the point is a float parameter");
+        path.Points[2].X.Should().BeApproximately(-6.4512, 1e-6);
     }
 }

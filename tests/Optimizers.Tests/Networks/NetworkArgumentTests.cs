@@ -67,7 +67,7 @@ public sealed class NetworkArgumentTests
     public void NullArgumentsAreNamed()
     {
         FluentActions.Invoking(() => _network.Backward(null!, _labels)).Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("inputs");
-        FluentActions.Invoking(() => _network.Backward(_inputs, null!)).Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("labels");
+        FluentActions.Invoking(() => _network.Backward(_inputs, (int[])null!)).Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("labels");
         FluentActions.Invoking(() => _network.Predict(null!)).Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("inputs");
     }
 
