@@ -25,7 +25,7 @@ namespace Optimizers.Schedules;
 public sealed class LinearLR : LearningRateSchedule
 {
     /// <summary>Creates the schedule and applies its epoch-0 value η₀·f₀.</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate becomes η₀.</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="startFactor">f₀, the factor at epoch 0: in (0, 1] (default 1/3).</param>
     /// <param name="endFactor">f₁, the factor from epoch N on: in [0, 1] (default 1).</param>
     /// <param name="totalIters">N, the number of epochs over which the factor moves: ≥ 1 (default 5).</param>
