@@ -160,13 +160,20 @@ public sealed class ScheduleCheckpointTests
         var (fresh, freshParameters, freshSchedule) = Build("StepLR", groups: false, seed: 999);
         ExpectFailure(stream.ToArray(), fresh, freshParameters, freshSchedule, CheckpointError.MissingSection);
 
-        // ... and a checkpoint with one still loads without it.
+        // ... and a checkpoint with one still loads without it: loading restores what it is given (documented on
+        // Checkpoint). Restoring only the weights for inference, or the optimizer to go on under a new schedule, are
+        // what a full checkpoint is also for; refusing them would force a second file per use.
         using var withSchedule = new MemoryStream();
         Checkpoint.Save(withSchedule, optimizer, parameters, schedule);
         withSchedule.Position = 0;
         Checkpoint.Load(withSchedule, fresh, freshParameters);
         freshSchedule.Epoch.Should().Be(0, "the schedule was not asked for");
         fresh.LearningRate.Should().Be(optimizer.LearningRate);
+
+        var weightsOnly = Parameters(seed: 5);
+        withSchedule.Position = 0;
+        Checkpoint.Load(withSchedule, parameters: weightsOnly);
+        StateSnapshot.Values(weightsOnly).Should().Equal(StateSnapshot.Values(parameters));
     }
 
     [Fact]
@@ -233,6 +240,23 @@ public sealed class ScheduleCheckpointTests
         byte[] rate = (byte[])bytes.Clone();
         BinaryPrimitives.WriteDoubleLittleEndian(rate.AsSpan(IndexOf(rate, Name("T_cur")) - 4 - 8), -0.1);
         ExpectFailure(Rehash(rate), fresh, freshParameters, freshSchedule, CheckpointError.Malformed);
+
+        // An epoch at int.MaxValue, whose next step could not be counted (like a step count at long.MaxValue); one
+        // below it loads, and the schedule steps once more.
+        int epochAt = IndexOf(bytes, Name("eta_min")) + Name("eta_min").Length + 8;
+        BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(epochAt)).Should().Be(5);
+        byte[] lastEpoch = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(lastEpoch.AsSpan(epochAt), int.MaxValue);
+        var (epochOptimizer, epochParameters, epochSchedule) = Build("CosineAnnealingWarmRestarts", groups: false, seed: 999);
+        var before = Snapshot(epochOptimizer, epochParameters, epochSchedule);
+        var load = () => Checkpoint.Load(new MemoryStream(Rehash(lastEpoch)), epochOptimizer, epochParameters, epochSchedule);
+        load.Should().Throw<CheckpointException>().Where(e => e.Error == CheckpointError.Malformed)
+            .WithMessage("CosineAnnealingWarmRestarts is at epoch 2147483647, the largest int32; no further epoch could be counted.*");
+        Snapshot(epochOptimizer, epochParameters, epochSchedule).Should().Equal(before);
+        BinaryPrimitives.WriteInt32LittleEndian(lastEpoch.AsSpan(epochAt), int.MaxValue - 1);
+        Checkpoint.Load(new MemoryStream(Rehash(lastEpoch)), epochOptimizer, epochParameters, epochSchedule);
+        ((ILearningRateSchedule)epochSchedule).Step();
+        epochSchedule.Epoch.Should().Be(int.MaxValue);
 
         // A renamed variable.
         byte[] renamed = (byte[])bytes.Clone();
