@@ -96,7 +96,13 @@ public sealed class CosineAnnealingWarmRestarts : LearningRateSchedule
     private protected override void ValidateVariables(ScheduleState saved)
     {
         int tI = saved.Counter("T_i", T0, int.MaxValue);
-        saved.Counter("T_cur", 0, tI - 1);
+        int tCur = saved.Counter("T_cur", 0, tI - 1);
+        if (tCur == tI - 1 && (long)tI * TMult > int.MaxValue)
+        {
+            // The next step would restart with a period T_i·T_mult that int32 cannot hold.
+            throw Checkpoints.PayloadReader.Malformed(
+                $"CosineAnnealingWarmRestarts is at the end of a period of {tI} epochs; the next, of {(long)tI * TMult}, could not be counted.");
+        }
     }
 
     private protected override void RestoreVariables(ScheduleState saved)

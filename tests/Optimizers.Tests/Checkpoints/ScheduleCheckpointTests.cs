@@ -258,6 +258,27 @@ public sealed class ScheduleCheckpointTests
         ((ILearningRateSchedule)epochSchedule).Step();
         epochSchedule.Epoch.Should().Be(int.MaxValue);
 
+        // At the end of a period whose successor (T_i·T_mult with T_mult = 2) int32 cannot hold: the next step could
+        // not restart. One epoch earlier it loads, and steps.
+        int tIAt = IndexOf(bytes, Name("T_i")) + Name("T_i").Length;
+        foreach (var (tCurValueNow, loads) in new[] { ((double)(1 << 30) + 4, false), ((double)(1 << 30) + 3, true) })
+        {
+            byte[] hugePeriod = (byte[])bytes.Clone();
+            BinaryPrimitives.WriteDoubleLittleEndian(hugePeriod.AsSpan(tIAt), (1 << 30) + 5);
+            BinaryPrimitives.WriteDoubleLittleEndian(hugePeriod.AsSpan(tCurValue), tCurValueNow);
+            if (loads)
+            {
+                var (o, p, restarts) = Build("CosineAnnealingWarmRestarts", groups: false, seed: 999);
+                Checkpoint.Load(new MemoryStream(Rehash(hugePeriod)), o, p, restarts);
+                ((ILearningRateSchedule)restarts).Step();
+                ((CosineAnnealingWarmRestarts)restarts).TCur.Should().Be((1 << 30) + 4);
+            }
+            else
+            {
+                ExpectFailure(Rehash(hugePeriod), fresh, freshParameters, freshSchedule, CheckpointError.Malformed);
+            }
+        }
+
         // A renamed variable.
         byte[] renamed = (byte[])bytes.Clone();
         renamed[IndexOf(renamed, Name("T_cur")) + 4] = (byte)'X';
