@@ -76,4 +76,30 @@ public sealed class ParameterNameTests
         FluentActions.Invoking(() => Checkpoint.Load(stream, parameters: other))
             .Should().Throw<CheckpointException>().Where(e => e.Error == CheckpointError.Mismatch, what);
     }
+
+    [Fact]
+    public void A_rule_that_records_a_name_UTF8_cannot_hold_cannot_be_saved_and_nothing_is_written()
+    {
+        // Parameter names are checked when built; a rule's own names are the rule author's, and the writer refuses a
+        // lone surrogate instead of storing U+FFFD (which would never match again).
+        var rule = new OddlyNamedRule([new Parameter("p", [1.0])]);
+        using var stream = new MemoryStream();
+        FluentActions.Invoking(() => Checkpoint.Save(stream, rule)).Should().Throw<ArgumentException>();
+        stream.Length.Should().Be(0);
+    }
+
+    private sealed class OddlyNamedRule : Optimizer<double>
+    {
+        public OddlyNamedRule(IEnumerable<Parameter<double>> parameters)
+            : base(parameters, 0.1)
+            => RecordHyperparameter("beta\uD835", 0.5);
+
+        protected override void UpdateParameter(int index, Span<double> value, ReadOnlySpan<double> gradient, long step)
+        {
+            for (int i = 0; i < value.Length; i++)
+            {
+                value[i] -= LearningRate * gradient[i];
+            }
+        }
+    }
 }
