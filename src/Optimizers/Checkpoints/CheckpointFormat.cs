@@ -48,7 +48,7 @@ internal static class CheckpointFormat
     /// </summary>
     /// <param name="name">The name to check (not null).</param>
     /// <param name="argumentName">The argument that holds it.</param>
-    /// <param name="what">What the name names, for the message ("A parameter name").</param>
+    /// <param name="what">What the name names, to begin the message ("The parameter name").</param>
     public static void CheckName(string name, string argumentName, string what)
     {
         for (int i = 0; i < name.Length; i++)

@@ -25,7 +25,8 @@ namespace Optimizers.Schedules;
 public sealed class CosineAnnealingWarmRestarts : LearningRateSchedule
 {
     /// <summary>Creates the schedule and applies its epoch-0 value (η_min + (η₀ − η_min)·2/2, which is η₀ up to rounding).</summary>
-    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="t0">T₀, the number of epochs until the first restart: ≥ 1.</param>
     /// <param name="tMult">T_mult, the factor by which the period grows after each restart: ≥ 1 (default 1).</param>
     /// <param name="etaMin">η_min, the lowest learning rate: finite and ≥ 0 (default 0).</param>

@@ -22,7 +22,8 @@ namespace Optimizers.Schedules;
 public sealed class StepLR : LearningRateSchedule
 {
     /// <summary>Creates the schedule and applies its epoch-0 value (η₀, unchanged).</summary>
-    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="stepSize">s, the number of epochs between decays: ≥ 1.</param>
     /// <param name="gamma">γ, the decay factor: finite and &gt; 0 (default 0.1).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
