@@ -8,9 +8,16 @@ internal static class AtomicFile
     /// the previous file (if any) is untouched and the temporary file is removed.
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
+    /// <param name="role">What the file is, for messages ("checkpoint file").</param>
     /// <param name="write">Writes the content to the stream it is given.</param>
     /// <param name="wrap">Tests only: wraps the temporary file's stream (for example to fail after n bytes).</param>
-    public static void Write(string path, Action<Stream> write, Func<Stream, Stream>? wrap = null)
+    /// <exception cref="IOException">
+    /// The file system refused: every error of creating, writing, flushing or renaming, whatever its type (a missing
+    /// directory; <see cref="UnauthorizedAccessException"/> for a read-only place; the
+    /// <see cref="ArgumentOutOfRangeException"/> .NET reports for a file-size limit), with the path and its role in the
+    /// message and the original as the inner exception.
+    /// </exception>
+    public static void Write(string path, string role, Action<Stream> write, Func<Stream, Stream>? wrap = null)
     {
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath)
@@ -27,6 +34,12 @@ internal static class AtomicFile
             }
 
             File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            TryDelete(temporary);
+            throw new IOException(
+                $"The {role} '{fullPath}' could not be written (through the temporary file '{Path.GetFileName(temporary)}' beside it): {e.Message}", e);
         }
         catch
         {

@@ -16,10 +16,13 @@ namespace Optimizers.Checkpoints;
 /// Checkpoint.LoadFromFile("run.ckpt", optimizer, network.Parameters, schedule);
 /// </code>
 /// <para>
-/// The optimizer's state is: its rule type, and for each parameter group the learning rate, <see cref="Optimizer.StepCount"/>,
-/// <see cref="Optimizer.SkippedStepCount"/>, the recorded hyperparameters, the parameters' names and lengths, and
-/// every registered state buffer, all doubles as their exact IEEE-754 bits. Settings that do not change the
-/// trajectory (<see cref="Optimizer.NonFiniteGradients"/>, parallelism) are not saved. Gradients are not saved.
+/// The optimizer's state is: its element type (float32 or float64), and for each parameter group the rule by name
+/// (<c>"Adam"</c>, the same for <see cref="Adam"/> and <c>Adam&lt;float&gt;</c>, never a .NET type name, so a checkpoint
+/// does not depend on the library's or the runtime's version), <see cref="Optimizer.StepCount"/>,
+/// <see cref="Optimizer.SkippedStepCount"/>, the recorded hyperparameters, the settings that may change between steps
+/// (the learning rate, and the base learning rate that schedules share, torch's <c>initial_lr</c>), the parameters'
+/// names and lengths, and every registered state buffer, all as their exact IEEE-754 bits. Settings that do not change
+/// the trajectory (<see cref="Optimizer.NonFiniteGradients"/>, parallelism) are not saved. Gradients are not saved.
 /// </para>
 /// <para>
 /// A schedule's position is: its type and constructor arguments, its epoch, its base and last learning rates per
@@ -31,12 +34,19 @@ namespace Optimizers.Checkpoints;
 /// </para>
 /// <para>
 /// Loading verifies before it changes anything: the format (signature, version, SHA-256 checksum, structure), then
-/// that the checkpoint fits: the same rule type and layout, the same number of groups, the same parameter names and
-/// lengths in the same order, the same hyperparameters (the learning rate excepted: it is restored, since schedules
-/// change it) and the same state names, and for a schedule the same type and arguments. Every failure throws
+/// that the checkpoint fits: the same rule and layout, the same element type (see <see cref="ElementConversion"/> for
+/// converting), the same number of groups, the same parameter names and lengths in the same order, the same
+/// hyperparameters bit for bit (the learning rates excepted: they are restored, since schedules change them) and the
+/// same state names, and for a schedule the same type and arguments. Every failure throws
 /// <see cref="CheckpointException"/> (its <see cref="CheckpointException.Error"/> says which kind) and leaves the
-/// optimizer, the parameters and the schedule exactly as they were; only the stream's position has moved. Errors of the stream itself (an <see cref="IOException"/> from
-/// the disk, a missing file) propagate unchanged. The format is described in docs/checkpoint-format.md.
+/// optimizer, the parameters and the schedule exactly as they were; only the stream's position has moved. Errors of
+/// the stream itself propagate unchanged; the file methods name the file in theirs. The format is described in
+/// docs/checkpoint-format.md; checkpoints of format version 1 (written before the element type became generic) still load.
+/// </para>
+/// <para>
+/// Loading restores what it is given and reads only those sections: a checkpoint of an optimizer, its parameters and a
+/// schedule can restore just the weights (for inference), or the optimizer without the schedule (to go on under a new
+/// schedule, which then starts from the restored shared base learning rate). To resume a run exactly, pass all three.
 /// </para>
 /// <para>Thread safety: do not step or change the optimizer, parameters or schedule while saving or loading them.</para>
 /// </remarks>
@@ -109,24 +119,26 @@ public static class Checkpoint
     /// and/or <paramref name="schedule"/>'s position: everything asked for, or (on any failure) nothing.
     /// </summary>
     /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
-    /// <param name="optimizer">The optimizer to restore, built like the one saved; null to restore no optimizer.</param>
+    /// <param name="optimizer">The optimizer to restore, built like the one saved (a whole <see cref="ParameterGroups"/>,
+    /// never one of its groups); null to restore no optimizer.</param>
     /// <param name="parameters">The parameters whose values to restore, in the saved order; null to restore none.</param>
     /// <param name="schedule">The schedule to restore, of the same type and built with the same arguments as the one
     /// saved (its own learning rates are restored; the optimizer's come from <paramref name="optimizer"/>); null to
     /// restore none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// All three are null, the stream is not readable, the optimizer type is not supported, or the schedule is a
-    /// custom implementation.
+    /// All three are null, the stream is not readable, the optimizer type is not supported, the optimizer is a group
+    /// of a <see cref="ParameterGroups"/>, or the schedule is a custom implementation.
     /// </exception>
     /// <exception cref="CheckpointException">
-    /// The checkpoint is unreadable, lacks a section asked for, or does not fit; nothing was changed.
+    /// The checkpoint is unreadable, lacks a section asked for, or does not fit (another rule, another element type,
+    /// other parameters); nothing was changed.
     /// </exception>
 #pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
     public static void Load(Stream source, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                             ISchedule? schedule = null)
 #pragma warning restore RS0026
-        => Load<double>(source, optimizer, parameters, schedule);
+        => DoLoad(source, optimizer, parameters, schedule, ElementConversion.None);
 
     /// <summary>
     /// Reads a checkpoint and restores <paramref name="optimizer"/>'s state, the values of <paramref name="parameters"/>
@@ -135,13 +147,14 @@ public static class Checkpoint
     /// </summary>
     /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
-    /// <param name="optimizer">The optimizer to restore, built like the one saved; null to restore no optimizer.</param>
+    /// <param name="optimizer">The optimizer to restore, built like the one saved (a whole <see cref="ParameterGroups{T}"/>,
+    /// never one of its groups); null to restore no optimizer.</param>
     /// <param name="parameters">The parameters whose values to restore, in the saved order; null to restore none.</param>
     /// <param name="schedule">The schedule to restore, built like the one saved; null to restore none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// All three are null, the stream is not readable, the optimizer type is not supported, or the schedule is a
-    /// custom implementation.
+    /// All three are null, the stream is not readable, the optimizer type is not supported, the optimizer is a group
+    /// of a <see cref="ParameterGroups{T}"/>, or the schedule is a custom implementation.
     /// </exception>
     /// <exception cref="CheckpointException">
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit (another rule, another element type,
@@ -152,54 +165,62 @@ public static class Checkpoint
                                ISchedule? schedule = null)
 #pragma warning restore RS0026
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        if (!source.CanRead)
-        {
-            throw new ArgumentException("The stream is not readable.", nameof(source));
-        }
+        => DoLoad(source, optimizer, parameters, schedule, ElementConversion.None);
 
-        var parameterList = Arguments(optimizer, parameters, schedule);
-        var sections = Envelope.Read(source);
+    /// <summary>
+    /// Reads a checkpoint as <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/> does,
+    /// converting state and values saved in the other element type when <paramref name="conversion"/> says so: for
+    /// example a float32 run continued in float64.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// Checkpoint.Load(stream, ElementConversion.RoundToNearest, adamOverDoubles, doubleParameters);   // a float32 checkpoint
+    /// </code>
+    /// A converted run does not continue the saved trajectory bit for bit (the arithmetic is in the other precision from
+    /// then on). Everything else is checked as without conversion.
+    /// </remarks>
+    /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
+    /// <param name="conversion">Whether and how to convert another element type (see <see cref="ElementConversion"/>).</param>
+    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
+    /// <exception cref="CheckpointException">
+    /// The checkpoint is unreadable, lacks a section asked for, or does not fit, or a value cannot be converted; nothing
+    /// was changed.
+    /// </exception>
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void Load(Stream source, ElementConversion conversion, IOptimizer? optimizer = null,
+                            IEnumerable<Parameter<double>>? parameters = null, ISchedule? schedule = null)
+#pragma warning restore RS0026
+        => DoLoad(source, optimizer, parameters, schedule, Defined(conversion));
 
-        // Parse and validate everything into temporaries first ...
-        OptimizerSection? optimizerState = null;
-        if (optimizer is not null)
-        {
-            optimizerState = OptimizerSection.Parse(Section(sections, CheckpointFormat.OptimizerSection, "optimizer state"));
-            optimizerState.Validate(optimizer);
-        }
-
-        ParametersSection? values = null;
-        if (parameterList is not null)
-        {
-            values = ParametersSection.Parse(Section(sections, CheckpointFormat.ParametersSection, "parameter values"));
-            values.Validate(parameterList);
-        }
-
-        ScheduleState? position = null;
-        if (schedule is not null)
-        {
-            position = ScheduleSection.Parse(Section(sections, CheckpointFormat.ScheduleSection, "schedule position"));
-            ScheduleSection.Checkpointable(schedule, nameof(schedule)).Validate(position, "");
-        }
-
-        // ... then commit: plain copies into arrays of checked lengths, which cannot fail.
-        if (optimizer is not null)
-        {
-            optimizerState!.Commit(optimizer);
-        }
-
-        if (parameterList is not null)
-        {
-            values!.Commit(parameterList);
-        }
-
-        if (schedule is not null)
-        {
-            ScheduleSection.Checkpointable(schedule, nameof(schedule)).Restore(position!);
-        }
-    }
+    /// <summary>
+    /// Reads a checkpoint as <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/> does,
+    /// converting state and values saved in the other element type when <paramref name="conversion"/> says so (see
+    /// <see cref="Load(Stream, ElementConversion, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).
+    /// </summary>
+    /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
+    /// <param name="conversion">Whether and how to convert another element type (see <see cref="ElementConversion"/>).</param>
+    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
+    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
+    /// <exception cref="CheckpointException">
+    /// The checkpoint is unreadable, lacks a section asked for, or does not fit, or a value cannot be converted; nothing
+    /// was changed.
+    /// </exception>
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void Load<T>(Stream source, ElementConversion conversion, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+                               ISchedule? schedule = null)
+#pragma warning restore RS0026
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => DoLoad(source, optimizer, parameters, schedule, Defined(conversion));
 
     /// <summary>Restores <paramref name="network"/>'s weights from a checkpoint that holds parameter values.</summary>
     /// <param name="source">A readable stream positioned at the checkpoint.</param>
@@ -225,7 +246,10 @@ public static class Checkpoint
     /// <param name="parameters">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
     /// <param name="schedule">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
     /// <exception cref="ArgumentException">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
-    /// <exception cref="IOException">The file system refused the write or the rename.</exception>
+    /// <exception cref="IOException">
+    /// The file system refused the write or the rename (a missing directory, no permission, a full disk, a file-size
+    /// limit): its message names the checkpoint file, and the original exception is the inner one.
+    /// </exception>
 #pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
     public static void SaveToFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                                   ISchedule? schedule = null)
@@ -240,7 +264,7 @@ public static class Checkpoint
     /// <param name="parameters">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
     /// <param name="schedule">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
     /// <exception cref="ArgumentException">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
-    /// <exception cref="IOException">The file system refused the write or the rename.</exception>
+    /// <exception cref="IOException">As in <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
 #pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
     public static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
                                      ISchedule? schedule = null)
@@ -252,7 +276,7 @@ public static class Checkpoint
     /// <param name="path">The file to create or replace.</param>
     /// <param name="network">The network whose weights to save.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
-    /// <exception cref="IOException">The file system refused the write or the rename.</exception>
+    /// <exception cref="IOException">As in <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
     /// <typeparam name="T">The network's element type.</typeparam>
     public static void SaveToFile<T>(string path, Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -266,13 +290,16 @@ public static class Checkpoint
     /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
     /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
     /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read (no permission, a directory, a disk error): its
+    /// message names the checkpoint file, and the original exception is the inner one.</exception>
 #pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
     public static void LoadFromFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                                     ISchedule? schedule = null)
 #pragma warning restore RS0026
-        => LoadFromFile<double>(path, optimizer, parameters, schedule);
+        => LoadFromFile(path, optimizer, parameters, schedule, ElementConversion.None);
 
     /// <summary>Loads a checkpoint file (see <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>).</summary>
     /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -280,25 +307,63 @@ public static class Checkpoint
     /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
     /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
     /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
+    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
 #pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
     public static void LoadFromFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
                                        ISchedule? schedule = null)
 #pragma warning restore RS0026
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        Load(file, optimizer, parameters, schedule);
-    }
+        => LoadFromFile(path, optimizer, parameters, schedule, ElementConversion.None);
+
+    /// <summary>Loads a checkpoint file, converting another element type when <paramref name="conversion"/> says so (see
+    /// <see cref="Load(Stream, ElementConversion, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="conversion">Whether and how to convert another element type (see <see cref="ElementConversion"/>).</param>
+    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
+    /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit, or a value cannot be converted; nothing was changed.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
+    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void LoadFromFile(string path, ElementConversion conversion, IOptimizer? optimizer = null,
+                                    IEnumerable<Parameter<double>>? parameters = null, ISchedule? schedule = null)
+#pragma warning restore RS0026
+        => LoadFromFile(path, optimizer, parameters, schedule, Defined(conversion));
+
+    /// <summary>Loads a checkpoint file with parameters of element type <typeparamref name="T"/>, converting another
+    /// element type when <paramref name="conversion"/> says so (see
+    /// <see cref="Load(Stream, ElementConversion, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
+    /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="conversion">Whether and how to convert another element type (see <see cref="ElementConversion"/>).</param>
+    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
+    /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit, or a value cannot be converted; nothing was changed.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
+    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+    public static void LoadFromFile<T>(string path, ElementConversion conversion, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+                                       ISchedule? schedule = null)
+#pragma warning restore RS0026
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => LoadFromFile(path, optimizer, parameters, schedule, Defined(conversion));
 
     /// <summary>Restores <paramref name="network"/>'s weights from a checkpoint file.</summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="network">A network of the same shape as the one saved.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
+    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
     /// <typeparam name="T">The network's element type.</typeparam>
     public static void LoadFromFile<T>(string path, Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -307,6 +372,95 @@ public static class Checkpoint
         LoadFromFile(path, null, network.Parameters);
     }
 
+    /// <summary>Everything <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/> and its overloads do.</summary>
+    private static void DoLoad<T>(Stream source, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+                                  ElementConversion conversion)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!source.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(source));
+        }
+
+        var parameterList = Arguments(optimizer, parameters, schedule);
+        if (optimizer is Optimizer { Owner: not null } group)
+        {
+            throw new ArgumentException(
+                $"This {group.RuleName} is a group of a ParameterGroups, whose groups share one step count; restoring it alone " +
+                "would set its step count apart from the others'. Load the ParameterGroups.", nameof(optimizer));
+        }
+
+        var sections = Envelope.Read(source);
+
+        // Parse and check everything into temporaries first (converted where asked) ...
+        OptimizerSection? optimizerState = null;
+        if (optimizer is not null)
+        {
+            optimizerState = OptimizerSection.Parse(Section(sections, CheckpointFormat.OptimizerSection, "optimizer state"))
+                .Fit(optimizer, conversion);
+        }
+
+        ParametersSection? values = null;
+        if (parameterList is not null)
+        {
+            values = ParametersSection.Parse(Section(sections, CheckpointFormat.ParametersSection, "parameter values"))
+                .Fit(parameterList, conversion);
+        }
+
+        ScheduleState? position = null;
+        if (schedule is not null)
+        {
+            position = ScheduleSection.Parse(Section(sections, CheckpointFormat.ScheduleSection, "schedule position"));
+            ScheduleSection.Checkpointable(schedule, nameof(schedule)).Validate(position, "");
+        }
+
+        // ... then commit: plain copies into arrays of checked lengths, which cannot fail.
+        optimizerState?.Commit(optimizer!);
+        values?.Commit(parameterList!);
+        if (position is not null)
+        {
+            ScheduleSection.Checkpointable(schedule!, nameof(schedule)).Restore(position);
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> and loads from it; the file system's errors name the checkpoint file.</summary>
+    private static void LoadFromFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+                                        ElementConversion conversion)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"The checkpoint file '{path}' does not exist: {e.Message}", path, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The checkpoint file '{path}' cannot be opened for reading: {e.Message}", e);
+        }
+
+        using (file)
+        {
+            try
+            {
+                DoLoad(file, optimizer, parameters, schedule, conversion);
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"The checkpoint file '{path}' cannot be read: {e.Message}", e);
+            }
+        }
+    }
+
+    private static ElementConversion Defined(ElementConversion conversion) => Enum.IsDefined(conversion)
+        ? conversion
+        : throw new ArgumentOutOfRangeException(nameof(conversion), conversion, "Unknown element conversion.");
+
     /// <summary>As the public overload; <paramref name="wrap"/> lets tests interrupt the write.</summary>
     internal static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                        Func<Stream, Stream>? wrap)
@@ -314,7 +468,7 @@ public static class Checkpoint
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var payload = BuildPayload(optimizer, parameters, schedule);
-        AtomicFile.Write(path, stream => Envelope.Write(stream, payload), wrap);
+        AtomicFile.Write(path, "checkpoint file", stream => Envelope.Write(stream, payload), wrap);
     }
 
     private static PayloadWriter BuildPayload<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule)

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Optimizers.Checkpoints;
 
 /// <summary>Constants of the checkpoint format, described in docs/checkpoint-format.md.</summary>
@@ -9,7 +11,10 @@ internal static class CheckpointFormat
     /// <summary>The format version this library writes.</summary>
     public const uint Version = 2;
 
-    /// <summary>The oldest format version this library still reads (version 1: double-precision state only).</summary>
+    /// <summary>
+    /// The oldest format version this library still reads. Version 1 (written until the element type became generic)
+    /// held double-precision state only and named the rule and the schedule by their .NET full names.
+    /// </summary>
     public const uint OldestReadableVersion = 1;
 
     /// <summary>Magic (8) + version (4) + payload length (8).</summary>
@@ -18,7 +23,7 @@ internal static class CheckpointFormat
     /// <summary>SHA-256 over header and payload.</summary>
     public const int HashLength = 32;
 
-    /// <summary>The longest name (section, type, parameter, state or hyperparameter), in UTF-8 bytes.</summary>
+    /// <summary>The longest name (section, rule, schedule, parameter, state, hyperparameter or setting), in UTF-8 bytes.</summary>
     public const int MaxNameBytes = 4096;
 
     /// <summary>Section holding an optimizer's complete state.</summary>
@@ -35,4 +40,43 @@ internal static class CheckpointFormat
 
     /// <summary>Optimizer layout byte: a <see cref="ParameterGroups"/> of optimizers.</summary>
     public const byte GroupsLayout = 1;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> (naming <paramref name="argumentName"/>) unless <paramref name="name"/>
+    /// can be written to a checkpoint and read back identical: well-formed UTF-16 (no lone surrogate, which UTF-8 cannot
+    /// encode) of at most <see cref="MaxNameBytes"/> UTF-8 bytes.
+    /// </summary>
+    /// <param name="name">The name to check (not null).</param>
+    /// <param name="argumentName">The argument that holds it.</param>
+    /// <param name="what">What the name names, to begin the message ("The parameter name").</param>
+    public static void CheckName(string name, string argumentName, string what)
+    {
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(name[i]))
+            {
+                throw new ArgumentException(
+                    $"{what} holds a lone surrogate (U+{(int)name[i]:X4} at index {i}), which has no UTF-8 form, so a " +
+                    "checkpoint could not store the name and read it back.", argumentName);
+            }
+        }
+
+        int bytes = Encoding.UTF8.GetByteCount(name);
+        if (bytes > MaxNameBytes)
+        {
+            throw new ArgumentException(
+                $"{what} is {bytes} bytes long in UTF-8; checkpoints hold names of up to {MaxNameBytes} bytes.", argumentName);
+        }
+    }
+
+    /// <summary>
+    /// A version-1 .NET full name without its namespace (<c>"Optimizers.Adam"</c> → <c>"Adam"</c>) when it is in
+    /// <paramref name="ns"/> itself; any other name unchanged, so that it matches nothing.
+    /// </summary>
+    public static string WithoutNamespace(string fullName, string ns)
+        => fullName.StartsWith(ns, StringComparison.Ordinal) && fullName.IndexOf('.', ns.Length) < 0 ? fullName[ns.Length..] : fullName;
 }

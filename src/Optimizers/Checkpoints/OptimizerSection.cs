@@ -4,7 +4,8 @@ namespace Optimizers.Checkpoints;
 /// The "optimizer" section: the layout (one optimizer or parameter groups), the element type and, per group, the
 /// rule, step counts, recorded hyperparameters, restorable settings (the learning rate), parameter names and lengths,
 /// and every registered state buffer. The same code for every rule derived from <see cref="Optimizer{T}"/>, of either
-/// element type; reads version 1 (double precision, one rule type per optimizer) and version 2.
+/// element type; reads version 1 (double precision, the rule as a .NET full name, the learning rate its only setting)
+/// and version 2.
 /// </summary>
 internal sealed class OptimizerSection
 {
@@ -34,9 +35,6 @@ internal sealed class OptimizerSection
             argumentName),
     };
 
-    /// <summary>The name of an element size in messages: "float32" or "float64".</summary>
-    public static string ElementTypeName(int elementSize) => elementSize == 4 ? "float32" : "float64";
-
     public static void Write(PayloadWriter writer, IOptimizer optimizer)
     {
         var (groups, layout) = Decompose(optimizer, nameof(optimizer));
@@ -50,7 +48,11 @@ internal sealed class OptimizerSection
             writer.WriteInt64(group.StepCount);
             writer.WriteInt64(group.SkippedStepCount);
             WriteNamed(writer, group.Hyperparameters);
-            WriteNamed(writer, group.Settings.Select(setting => new KeyValuePair<string, double>(setting.Name, setting.Get())).ToArray());
+            WriteNamed(writer, group.Settings
+                .Select(setting => (setting.Name, Value: setting.Get()))
+                .Where(setting => setting.Value is not null)
+                .Select(setting => new KeyValuePair<string, double>(setting.Name, setting.Value!.Value))
+                .ToArray());
 
             writer.WriteInt32(group.ParameterCount);
             for (int i = 0; i < group.ParameterCount; i++)
@@ -88,8 +90,7 @@ internal sealed class OptimizerSection
         {
             // Version 1: the rule as a .NET full name ("Optimizers.Adam"), double-precision state, the learning rate
             // before the step counts.
-            string typeName = reader.ReadString("the optimizer type");
-            v1Rule = typeName[(typeName.LastIndexOf('.') + 1)..];
+            v1Rule = CheckpointFormat.WithoutNamespace(reader.ReadString("the optimizer type"), "Optimizers.");
         }
 
         byte layout = reader.ReadByte();
@@ -124,15 +125,20 @@ internal sealed class OptimizerSection
         return new OptimizerSection(layout, elementSize, groups);
     }
 
-    /// <summary>Throws <see cref="CheckpointError.Mismatch"/> unless this state fits <paramref name="optimizer"/> exactly.</summary>
-    public void Validate(IOptimizer optimizer)
+    /// <summary>
+    /// Throws <see cref="CheckpointError.Mismatch"/> unless this state fits <paramref name="optimizer"/> exactly (its
+    /// element type too, unless <paramref name="conversion"/> allows converting), and returns the state to commit: this
+    /// one, or a copy converted to the optimizer's element type. Changes nothing.
+    /// </summary>
+    public OptimizerSection Fit(IOptimizer optimizer, ElementConversion conversion)
     {
         var (groups, layout) = Decompose(optimizer, nameof(optimizer));
         int liveSize = SizeOf(groups[0].ElementType);
-        if (ElementSize != liveSize)
+        if (ElementSize != liveSize && conversion == ElementConversion.None)
         {
-            throw Mismatch($"The checkpoint holds {ElementTypeName(ElementSize)} state of {Groups[0].Rule}; this optimizer is " +
-                           $"{groups[0].RuleName} over {ElementTypeName(liveSize)} parameters.");
+            throw Mismatch($"The checkpoint holds {ElementConverter.NameOf(ElementSize)} state of {Groups[0].Rule}; this optimizer is " +
+                           $"{groups[0].RuleName} over {ElementConverter.NameOf(liveSize)} parameters. Load with " +
+                           "ElementConversion.RoundToNearest to convert it.");
         }
 
         if (Layout != layout)
@@ -151,9 +157,13 @@ internal sealed class OptimizerSection
         {
             Groups[g].Validate(groups[g], Groups.Length > 1 ? $"group {g}: " : "");
         }
+
+        return ElementSize == liveSize
+            ? this
+            : new OptimizerSection(Layout, liveSize, Groups.Select((group, g) => group.ConvertedTo(ElementSize, liveSize, Groups.Length > 1 ? $"group {g}: " : "")).ToArray());
     }
 
-    /// <summary>Copies the validated state into <paramref name="optimizer"/>. Cannot fail after <see cref="Validate"/>.</summary>
+    /// <summary>Copies the state <see cref="Fit"/> returned into <paramref name="optimizer"/>. Cannot fail.</summary>
     public void Commit(IOptimizer optimizer)
     {
         var (groups, _) = Decompose(optimizer, nameof(optimizer));
@@ -189,9 +199,13 @@ internal sealed class OptimizerSection
     private static CheckpointException Mismatch(string message) => new(CheckpointError.Mismatch, message);
 
     /// <summary>One group's state, parsed into new arrays (state as raw elements in this machine's byte order).</summary>
-    internal sealed class GroupRecord
+    internal sealed record GroupRecord
     {
         public required string Rule { get; init; }
+
+        /// <summary>Whether a restorable setting absent from the record is unset on loading (version 2: the checkpoint
+        /// holds every setting that was set), or left as it is (version 1 knew only the learning rate).</summary>
+        public required bool UnsetsAbsentSettings { get; init; }
 
         public required long StepCount { get; init; }
 
@@ -305,6 +319,7 @@ internal sealed class OptimizerSection
             return new GroupRecord
             {
                 Rule = rule,
+                UnsetsAbsentSettings = v1Rule is null,
                 StepCount = stepCount,
                 SkippedStepCount = skipped,
                 Hyperparameters = hyperparameters,
@@ -347,9 +362,10 @@ internal sealed class OptimizerSection
 
             for (int i = 0; i < Hyperparameters.Length; i++)
             {
+                // Bit for bit: −0 is not 0 (a flag is exactly 0 or 1; a weight decay of −0 can round a sum differently).
                 double saved = Hyperparameters[i].Value;
                 double current = liveHyper[i].Value;
-                if (!(saved == current || (double.IsNaN(saved) && double.IsNaN(current))))
+                if (BitConverter.DoubleToInt64Bits(saved) != BitConverter.DoubleToInt64Bits(current))
                 {
                     throw Mismatch($"{where}hyperparameter '{Hyperparameters[i].Key}' is {saved:R} in the checkpoint but {current:R} in this optimizer.");
                 }
@@ -374,11 +390,32 @@ internal sealed class OptimizerSection
             }
         }
 
+        /// <summary>This record with its state converted from <paramref name="fromSize"/>-byte to <paramref name="toSize"/>-byte elements.</summary>
+        public GroupRecord ConvertedTo(int fromSize, int toSize, string where) => this with
+        {
+            VectorStates = VectorStates.ToDictionary(
+                state => state.Key,
+                state => state.Value.Select((buffer, i) => ElementConverter.Convert(buffer, fromSize, toSize, $"{where}state '{state.Key}' of parameter '{Parameters[i].Key}'")).ToArray(),
+                StringComparer.Ordinal),
+            ScalarStates = ScalarStates.ToDictionary(
+                state => state.Key,
+                state => ElementConverter.Convert(state.Value, fromSize, toSize, $"{where}scalar state '{state.Key}'"),
+                StringComparer.Ordinal),
+        };
+
         public void Commit(Optimizer live)
         {
-            foreach (var (name, value) in Settings)
+            foreach (var setting in live.Settings)
             {
-                live.Settings.First(s => s.Name == name).Set(value);
+                int saved = Array.FindIndex(Settings, s => s.Key == setting.Name);
+                if (saved >= 0)
+                {
+                    setting.Set(Settings[saved].Value);
+                }
+                else if (UnsetsAbsentSettings && setting.Optional)
+                {
+                    setting.Set(null);
+                }
             }
 
             live.StepCount = StepCount;

@@ -55,14 +55,20 @@ internal sealed class ParametersSection
         return new ParametersSection(elementSize, values);
     }
 
-    public void Validate<T>(IReadOnlyList<Parameter<T>> parameters)
+    /// <summary>
+    /// Throws <see cref="CheckpointError.Mismatch"/> unless these values fit <paramref name="parameters"/> (their element
+    /// type too, unless <paramref name="conversion"/> allows converting), and returns the values to commit: these, or a
+    /// copy converted to <typeparamref name="T"/>. Changes nothing.
+    /// </summary>
+    public ParametersSection Fit<T>(IReadOnlyList<Parameter<T>> parameters, ElementConversion conversion)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int elementSize = Unsafe.SizeOf<T>();
-        if (ElementSize != elementSize)
+        if (ElementSize != elementSize && conversion == ElementConversion.None)
         {
             throw new CheckpointException(CheckpointError.Mismatch,
-                $"The checkpoint holds {OptimizerSection.ElementTypeName(ElementSize)} parameter values; these parameters are {ElementTypes.NameOf<T>()}.");
+                $"The checkpoint holds {ElementConverter.NameOf(ElementSize)} parameter values; these parameters are {ElementTypes.NameOf<T>()}. " +
+                "Load with ElementConversion.RoundToNearest to convert them.");
         }
 
         if (Values.Length != parameters.Count)
@@ -81,8 +87,14 @@ internal sealed class ParametersSection
                     $"Parameter {i} is '{name}' of length {length} in the checkpoint but '{parameters[i].Name}' of length {parameters[i].Length} here.");
             }
         }
+
+        return ElementSize == elementSize
+            ? this
+            : new ParametersSection(elementSize, Values.Select(v => new KeyValuePair<string, byte[]>(
+                v.Key, ElementConverter.Convert(v.Value, ElementSize, elementSize, $"the values of parameter '{v.Key}'"))).ToArray());
     }
 
+    /// <summary>Copies the values <see cref="Fit"/> returned into <paramref name="parameters"/>. Cannot fail.</summary>
     public void Commit<T>(IReadOnlyList<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

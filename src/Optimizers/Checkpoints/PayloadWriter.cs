@@ -7,6 +7,9 @@ namespace Optimizers.Checkpoints;
 /// <summary>Appends little-endian primitives to a growing byte buffer.</summary>
 internal sealed class PayloadWriter
 {
+    /// <summary>Throws (an <see cref="EncoderFallbackException"/>, which is an <see cref="ArgumentException"/>) on a lone
+    /// surrogate instead of writing U+FFFD, so that no name is ever stored other than it is.</summary>
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private byte[] _buffer = new byte[4096];
     private int _length;
 
@@ -54,7 +57,7 @@ internal sealed class PayloadWriter
     /// <summary>A UTF-8 string prefixed by its byte count (int32).</summary>
     public void WriteString(string value)
     {
-        int count = Encoding.UTF8.GetByteCount(value);
+        int count = s_strictUtf8.GetByteCount(value);
         if (count > CheckpointFormat.MaxNameBytes)
         {
             throw new ArgumentException(
@@ -62,7 +65,7 @@ internal sealed class PayloadWriter
         }
 
         WriteInt32(count);
-        Encoding.UTF8.GetBytes(value, Reserve(count));
+        s_strictUtf8.GetBytes(value, Reserve(count));
     }
 
     /// <summary>Starts a section: its name and a placeholder for its length, patched by <see cref="EndSection"/>.</summary>

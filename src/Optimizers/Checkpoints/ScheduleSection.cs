@@ -46,6 +46,12 @@ internal static class ScheduleSection
     private static ScheduleState Parse(PayloadReader reader, int depth)
     {
         string typeName = reader.ReadString("the schedule type");
+        if (reader.Version == 1)
+        {
+            // Version 1 recorded the .NET full name ("Optimizers.Schedules.StepLR"); version 2 the class name.
+            typeName = CheckpointFormat.WithoutNamespace(typeName, "Optimizers.Schedules.");
+        }
+
         var configuration = ReadNamed(reader, "schedule settings");
         int epoch = reader.ReadInt32();
         var baseRates = reader.ReadDoubles(reader.ReadCount("base learning rates", minimumItemBytes: 8), "the base learning rates");

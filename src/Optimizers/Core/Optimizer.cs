@@ -39,7 +39,8 @@ public abstract class Optimizer : IOptimizer
     private protected Optimizer(double learningRate)
     {
         _learningRate = Check.NonNegativeFinite(learningRate, nameof(learningRate));
-        _settings.Add(new RestorableSetting("lr", () => LearningRate, v => LearningRate = v, v => double.IsFinite(v) && v >= 0));
+        _settings.Add(new RestorableSetting("lr", () => LearningRate, v => LearningRate = v!.Value, IsLearningRate));
+        _settings.Add(new RestorableSetting("initial_lr", () => InitialLearningRate, v => InitialLearningRate = v, IsLearningRate, Optional: true));
     }
 
     /// <inheritdoc />
@@ -202,9 +203,17 @@ public abstract class Optimizer : IOptimizer
 
     /// <summary>
     /// The settings that may change between steps and that checkpoints therefore save and restore instead of comparing:
-    /// the learning rate ("lr") always, in creation order.
+    /// the learning rate ("lr") always and <see cref="InitialLearningRate"/> ("initial_lr") once set, in creation order.
     /// </summary>
     internal IReadOnlyList<RestorableSetting> Settings => _settings;
+
+    /// <summary>
+    /// torch's <c>initial_lr</c>: the base learning rate η₀ that every schedule built on this optimizer (or on this
+    /// group) shares. The first schedule built sets it to the learning rate of that moment, later ones read it
+    /// (torch's <c>group.setdefault('initial_lr', group['lr'])</c>); <see cref="Schedules.OneCycleLR"/> replaces it.
+    /// Null until a schedule is built. Saved and restored by checkpoints.
+    /// </summary>
+    internal double? InitialLearningRate { get; set; }
 
     /// <summary>
     /// Applies <paramref name="policy"/> to every gradient without writing anything: true when the step may go
@@ -260,6 +269,8 @@ public abstract class Optimizer : IOptimizer
         $"Step() or TryStep() of this {(stepped is Optimizer o ? o.RuleName : RuleNameOf(stepped.GetType()))} was called while " +
         "another step of it is running (on another thread, or from inside the step); it is stepped by one thread at a " +
         "time. This call changed nothing.");
+
+    private static bool IsLearningRate(double value) => double.IsFinite(value) && value >= 0;
 
     /// <summary>A type's name without the arity suffix of a generic type (<c>Adam`1</c> → <c>Adam</c>).</summary>
     internal static string RuleNameOf(Type type)

@@ -35,13 +35,17 @@ public class Parameter<T>
     private readonly T[] _gradient;
 
     /// <summary>Creates a parameter over <paramref name="value"/> (not copied) with a zero gradient.</summary>
-    /// <param name="name">A non-empty name used in error messages and checkpoints.</param>
+    /// <param name="name">A non-empty name used in error messages and checkpoints: well-formed Unicode (no lone surrogate)
+    /// of at most 4,096 bytes in UTF-8, so that a checkpoint can hold it.</param>
     /// <param name="value">
     /// The trainable values; must be a dense vector (<c>Vector&lt;T&gt;.Build.Dense(…)</c>) because the
     /// optimizers update its storage in place.
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="value"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or <paramref name="value"/> is not dense.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="name"/> is empty or white space, holds a lone surrogate or is longer than 4,096 UTF-8 bytes, or
+    /// <paramref name="value"/> is not dense.
+    /// </exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither <see cref="float"/> nor <see cref="double"/>.</exception>
     public Parameter(string name, Vector<T> value)
     {
@@ -52,6 +56,8 @@ public class Parameter<T>
         {
             throw new ArgumentException("A parameter name must not be empty or white space.", nameof(name));
         }
+
+        Checkpoints.CheckpointFormat.CheckName(name, nameof(name), "The parameter name");
 
         if (value.Storage is not DenseVectorStorage<T> dense)
         {
@@ -68,10 +74,12 @@ public class Parameter<T>
     }
 
     /// <summary>Creates a parameter that wraps <paramref name="values"/> without copying.</summary>
-    /// <param name="name">A non-empty name used in error messages and checkpoints.</param>
+    /// <param name="name">A non-empty name used in error messages and checkpoints: well-formed Unicode (no lone surrogate)
+    /// of at most 4,096 bytes in UTF-8, so that a checkpoint can hold it.</param>
     /// <param name="values">The storage of the trainable values, shared with the caller.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="values"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space, holds a lone surrogate or is
+    /// longer than 4,096 UTF-8 bytes.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither <see cref="float"/> nor <see cref="double"/>.</exception>
     public Parameter(string name, T[] values)
         : this(name, Dense(values))

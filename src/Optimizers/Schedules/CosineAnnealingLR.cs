@@ -28,7 +28,8 @@ namespace Optimizers.Schedules;
 public sealed class CosineAnnealingLR : LearningRateSchedule
 {
     /// <summary>Creates the schedule and applies its epoch-0 value (η₀, unchanged).</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate becomes η₀.</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="tMax">T_max, the number of epochs of the half cosine: ≥ 1.</param>
     /// <param name="etaMin">η_min, the learning rate reached at T_max: finite and ≥ 0 (default 0).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>

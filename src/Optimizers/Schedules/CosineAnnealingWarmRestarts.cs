@@ -25,7 +25,8 @@ namespace Optimizers.Schedules;
 public sealed class CosineAnnealingWarmRestarts : LearningRateSchedule
 {
     /// <summary>Creates the schedule and applies its epoch-0 value (η_min + (η₀ − η_min)·2/2, which is η₀ up to rounding).</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate becomes η₀.</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="t0">T₀, the number of epochs until the first restart: ≥ 1.</param>
     /// <param name="tMult">T_mult, the factor by which the period grows after each restart: ≥ 1 (default 1).</param>
     /// <param name="etaMin">η_min, the lowest learning rate: finite and ≥ 0 (default 0).</param>
@@ -96,7 +97,13 @@ public sealed class CosineAnnealingWarmRestarts : LearningRateSchedule
     private protected override void ValidateVariables(ScheduleState saved)
     {
         int tI = saved.Counter("T_i", T0, int.MaxValue);
-        saved.Counter("T_cur", 0, tI - 1);
+        int tCur = saved.Counter("T_cur", 0, tI - 1);
+        if (tCur == tI - 1 && (long)tI * TMult > int.MaxValue)
+        {
+            // The next step would restart with a period T_i·T_mult that int32 cannot hold.
+            throw Checkpoints.PayloadReader.Malformed(
+                $"CosineAnnealingWarmRestarts is at the end of a period of {tI} epochs; the next, of {(long)tI * TMult}, could not be counted.");
+        }
     }
 
     private protected override void RestoreVariables(ScheduleState saved)

@@ -21,7 +21,8 @@ namespace Optimizers.Schedules;
 public sealed class ExponentialLR : LearningRateSchedule
 {
     /// <summary>Creates the schedule and applies its epoch-0 value (η₀, unchanged).</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate becomes η₀.</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="gamma">γ, the factor applied every epoch: finite and &gt; 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is not finite and positive.</exception>

@@ -12,9 +12,15 @@ namespace Optimizers.Schedules;
 /// <c>StepLR(stepSize: s, gamma: 0.5)</c> go to 0.05 and 0.005 at epoch s.
 /// </para>
 /// <para>
-/// Construction records each target's learning rate as its base learning rate η₀ (torch's <c>initial_lr</c>),
-/// then applies the epoch-0 value, exactly as torch's constructor does with its initial step. Each
-/// <see cref="Step"/> increments <see cref="Epoch"/> and computes the next learning rate of every target.
+/// Construction takes each target's base learning rate η₀ from the optimizer (torch's <c>initial_lr</c>), then
+/// applies the epoch-0 value, exactly as torch's constructor does with its initial step. η₀ is shared by every schedule
+/// built on the same optimizer or parameter group: the first one records the learning rate of that moment, later ones
+/// reuse it (torch's <c>group.setdefault('initial_lr', group['lr'])</c>), so a second schedule does not mistake the
+/// rate the first one has already scheduled for its base. For example on a learning rate of 0.1,
+/// <c>new LinearLR(o, startFactor: 0.5)</c> sets 0.05, and a <c>new CosineAnnealingWarmRestarts(o, t0: 10)</c> built
+/// next starts from η₀ = 0.1, as in torch. <see cref="OneCycleLR"/> replaces the shared η₀ with η_max / d, as torch
+/// does; <see cref="ReduceLROnPlateau"/> neither sets nor reads it. A checkpoint of the optimizer saves and restores it.
+/// Each <see cref="Step"/> increments <see cref="Epoch"/> and computes the next learning rate of every target.
 /// </para>
 /// <para>
 /// Floating point: torch 2.x computes each step with the <em>recursive</em> ("chainable") form of
@@ -48,7 +54,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
         ArgumentNullException.ThrowIfNull(optimizer);
         Optimizer = optimizer;
         _targets = ScheduleTargets.Of(optimizer);
-        _baseLearningRates = _targets.Select(t => t.LearningRate).ToArray();
+        _baseLearningRates = _targets.Select(ScheduleTargets.SharedInitialLearningRate).ToArray();
         _currentLearningRates = (double[])_baseLearningRates.Clone();
         BaseLearningRates = Array.AsReadOnly(_baseLearningRates);
         CurrentLearningRates = Array.AsReadOnly(_currentLearningRates);
@@ -60,7 +66,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
     public IOptimizer Optimizer { get; }
 
     /// <summary>
-    /// η₀ of the first target: the optimizer's (or group 0's) learning rate when the schedule was constructed
+    /// η₀ of the first target: the optimizer's (or group 0's) learning rate when the first schedule was built on it
     /// (torch's <c>initial_lr</c>). <see cref="OneCycleLR"/> uses maxLearningRate / divFactor instead, as torch does.
     /// </summary>
     public double BaseLearningRate => _baseLearningRates[0];
@@ -142,13 +148,20 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
     /// <summary>Marks the schedule as not started (epoch −1), as torch's <c>SequentialLR</c> does to later schedules.</summary>
     internal void Suspend() => Epoch = -1;
 
-    /// <summary>Replaces the base learning rate of every target (torch's shared <c>initial_lr</c> per group).</summary>
+    /// <summary>
+    /// Replaces the base learning rate of every target, in this schedule and as the optimizer's shared η₀ (torch's
+    /// <c>initial_lr</c> per group), so that schedules built later start from it too.
+    /// </summary>
     /// <param name="baseLearningRates">The new η₀ of each target.</param>
     internal void Rebase(IReadOnlyList<double> baseLearningRates)
     {
         for (int target = 0; target < _baseLearningRates.Length; target++)
         {
             _baseLearningRates[target] = baseLearningRates[target];
+            if (_targets[target] is Optimizers.Optimizer shared)
+            {
+                shared.InitialLearningRate = baseLearningRates[target];
+            }
         }
     }
 
@@ -206,7 +219,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
     /// <inheritdoc />
     ScheduleState ICheckpointableSchedule.Capture() => new()
     {
-        TypeName = GetType().FullName!,
+        TypeName = GetType().Name,
         Configuration = ScheduleState.Settings(Configuration().ToArray()),
         Epoch = Epoch,
         BaseLearningRates = (double[])_baseLearningRates.Clone(),

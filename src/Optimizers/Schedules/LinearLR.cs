@@ -24,8 +24,10 @@ namespace Optimizers.Schedules;
 /// </remarks>
 public sealed class LinearLR : LearningRateSchedule
 {
-    /// <summary>Creates the schedule and applies its epoch-0 value η₀·f₀.</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate becomes η₀.</param>
+    /// <summary>Creates the schedule and applies its epoch-0 value: the current learning rate times f₀ (torch's
+    /// recursive form), which is η₀·f₀ unless a schedule built earlier has already changed the rate.</summary>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="startFactor">f₀, the factor at epoch 0: in (0, 1] (default 1/3).</param>
     /// <param name="endFactor">f₁, the factor from epoch N on: in [0, 1] (default 1).</param>
     /// <param name="totalIters">N, the number of epochs over which the factor moves: ≥ 1 (default 5).</param>

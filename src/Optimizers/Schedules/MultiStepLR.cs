@@ -24,7 +24,8 @@ public sealed class MultiStepLR : LearningRateSchedule
     private readonly int[] _milestones;
 
     /// <summary>Creates the schedule and applies its epoch-0 value (η₀, unchanged).</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate becomes η₀.</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="milestones">The epochs at which to decay: at least one, each ≥ 1, in non-decreasing order.</param>
     /// <param name="gamma">γ, the decay factor: finite and &gt; 0 (default 0.1).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> or <paramref name="milestones"/> is null.</exception>

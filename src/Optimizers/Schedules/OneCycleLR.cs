@@ -24,7 +24,9 @@ namespace Optimizers.Schedules;
 /// </para>
 /// <para>
 /// Unlike the other schedules, the base learning rate is η_max / d, not the optimizer's learning rate: as in
-/// torch, the optimizer's learning rate at construction is ignored and replaced by the step-0 value.
+/// torch, the optimizer's learning rate at construction is ignored and replaced by the step-0 value, and the
+/// optimizer's shared η₀ (torch's <c>initial_lr</c>, see <see cref="LearningRateSchedule"/>) becomes η_max / d, so a
+/// schedule built on the optimizer afterwards starts from η_max / d, as in torch.
 /// Parameter groups: every group runs the cycle from the one <c>maxLearningRate</c> (torch's <c>max_lr</c> as a
 /// number), so all groups share η_max, η₀ and η_min and the optimizer's learning rates at construction, which torch
 /// ignores too, do not matter. torch also takes a list of peaks, one per group; this class does not offer that yet

@@ -23,7 +23,8 @@ namespace Optimizers.Schedules;
 public sealed class PolynomialLR : LearningRateSchedule
 {
     /// <summary>Creates the schedule and applies its epoch-0 value (η₀, unchanged).</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate becomes η₀.</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="totalIters">N, the number of epochs until the learning rate reaches zero: ≥ 1 (default 5).</param>
     /// <param name="power">p, the power of the polynomial: finite and &gt; 0 (default 1).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>

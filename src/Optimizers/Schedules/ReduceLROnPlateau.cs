@@ -207,7 +207,7 @@ public sealed class ReduceLROnPlateau : ISchedule, ICheckpointableSchedule
     /// <inheritdoc />
     ScheduleState ICheckpointableSchedule.Capture() => new()
     {
-        TypeName = GetType().FullName!,
+        TypeName = GetType().Name,
         Configuration = ScheduleState.Settings(
         [
             ("mode", (int)Mode), ("factor", Factor), ("patience", Patience), ("threshold", Threshold),

@@ -9,7 +9,8 @@ namespace Optimizers.Schedules;
 /// </summary>
 internal sealed class ScheduleState
 {
-    /// <summary>The .NET full name of the schedule's type.</summary>
+    /// <summary>The schedule's class name, which is torch's ("StepLR"); version-1 checkpoints held the .NET full name
+    /// ("Optimizers.Schedules.StepLR"), which the reader shortens.</summary>
     public required string TypeName { get; init; }
 
     /// <summary>The constructor arguments, by torch's names (milestones as "milestones[i]", enums and flags as numbers).</summary>
@@ -45,7 +46,7 @@ internal sealed class ScheduleState
 
         if (!Configuration.Select(c => c.Key).SequenceEqual(live.Configuration.Select(c => c.Key), StringComparer.Ordinal))
         {
-            throw Mismatch($"{where}the checkpoint's {Short(TypeName)} was configured with ({string.Join(", ", Configuration.Select(c => c.Key))}); " +
+            throw Mismatch($"{where}the checkpoint's {TypeName} was configured with ({string.Join(", ", Configuration.Select(c => c.Key))}); " +
                            $"this one with ({string.Join(", ", live.Configuration.Select(c => c.Key))}).");
         }
 
@@ -55,42 +56,48 @@ internal sealed class ScheduleState
             double current = live.Configuration[i].Value;
             if (BitConverter.DoubleToInt64Bits(saved) != BitConverter.DoubleToInt64Bits(current))
             {
-                throw Mismatch($"{where}{Short(TypeName)} setting '{Configuration[i].Key}' is {saved:R} in the checkpoint but {current:R} in this schedule.");
+                throw Mismatch($"{where}{TypeName} setting '{Configuration[i].Key}' is {saved:R} in the checkpoint but {current:R} in this schedule.");
             }
         }
 
         if (CurrentLearningRates.Length != live.CurrentLearningRates.Length)
         {
-            throw Mismatch($"{where}the checkpoint's {Short(TypeName)} drives {CurrentLearningRates.Length} parameter group(s); " +
+            throw Mismatch($"{where}the checkpoint's {TypeName} drives {CurrentLearningRates.Length} parameter group(s); " +
                            $"this one drives {live.CurrentLearningRates.Length}.");
         }
 
         if (BaseLearningRates.Length != live.BaseLearningRates.Length)
         {
-            throw PayloadReader.Malformed($"{where}{Short(TypeName)} has {BaseLearningRates.Length} base learning rates; it keeps {live.BaseLearningRates.Length}.");
+            throw PayloadReader.Malformed($"{where}{TypeName} has {BaseLearningRates.Length} base learning rates; it keeps {live.BaseLearningRates.Length}.");
         }
 
         if (!Variables.Select(v => v.Key).SequenceEqual(live.Variables.Select(v => v.Key), StringComparer.Ordinal))
         {
-            throw PayloadReader.Malformed($"{where}{Short(TypeName)} holds the variables ({string.Join(", ", Variables.Select(v => v.Key))}); " +
+            throw PayloadReader.Malformed($"{where}{TypeName} holds the variables ({string.Join(", ", Variables.Select(v => v.Key))}); " +
                                           $"it keeps ({string.Join(", ", live.Variables.Select(v => v.Key))}).");
         }
 
         if (Children.Length != live.Children.Length)
         {
-            throw Mismatch($"{where}the checkpoint's {Short(TypeName)} chains {Children.Length} schedules; this one chains {live.Children.Length}.");
+            throw Mismatch($"{where}the checkpoint's {TypeName} chains {Children.Length} schedules; this one chains {live.Children.Length}.");
         }
 
         if (Epoch < -1)
         {
-            throw PayloadReader.Malformed($"{where}{Short(TypeName)} is at epoch {Epoch}; an epoch is ≥ −1.");
+            throw PayloadReader.Malformed($"{where}{TypeName} is at epoch {Epoch}; an epoch is ≥ −1.");
+        }
+
+        if (Epoch == int.MaxValue)
+        {
+            // The next step would overflow the epoch counter.
+            throw PayloadReader.Malformed($"{where}{TypeName} is at epoch {Epoch}, the largest int32; no further epoch could be counted.");
         }
 
         foreach (double rate in BaseLearningRates.Concat(CurrentLearningRates))
         {
             if (!double.IsFinite(rate) || rate < 0)
             {
-                throw PayloadReader.Malformed($"{where}{Short(TypeName)} holds the learning rate {rate:R}; a learning rate is finite and ≥ 0.");
+                throw PayloadReader.Malformed($"{where}{TypeName} holds the learning rate {rate:R}; a learning rate is finite and ≥ 0.");
             }
         }
     }
@@ -101,7 +108,7 @@ internal sealed class ScheduleState
         double value = Variable(name);
         if (!(value >= min && value <= max && Math.Floor(value) == value))
         {
-            throw PayloadReader.Malformed($"{Short(TypeName)} variable '{name}' is {value:R}; it must be a whole number in [{min}, {max}].");
+            throw PayloadReader.Malformed($"{TypeName} variable '{name}' is {value:R}; it must be a whole number in [{min}, {max}].");
         }
 
         return (int)value;
@@ -117,8 +124,6 @@ internal sealed class ScheduleState
     /// <summary>A list setting as "name[0]", "name[1]", ….</summary>
     public static IEnumerable<(string Name, double Value)> Indexed(string name, IEnumerable<double> values)
         => values.Select((v, i) => ($"{name}[{i}]", v));
-
-    private static string Short(string typeName) => typeName[(typeName.LastIndexOf('.') + 1)..];
 
     private static CheckpointException Mismatch(string message) => new(CheckpointError.Mismatch, message);
 }

@@ -5,4 +5,13 @@ internal static class ScheduleTargets
 {
     public static IOptimizer[] Of(IOptimizer optimizer)
         => optimizer is IGroupedOptimizer grouped ? grouped.Groups.ToArray() : [optimizer];
+
+    /// <summary>
+    /// The base learning rate η₀ that every schedule on <paramref name="target"/> shares: the one recorded by the first
+    /// schedule built on it, or (for the first) its learning rate now, which is then recorded (torch's
+    /// <c>group.setdefault('initial_lr', group['lr'])</c>). A target that is not an <see cref="Optimizer"/> has no place
+    /// to record it; its learning rate now is used.
+    /// </summary>
+    public static double SharedInitialLearningRate(IOptimizer target)
+        => target is Optimizer optimizer ? optimizer.InitialLearningRate ??= optimizer.LearningRate : target.LearningRate;
 }

@@ -12,10 +12,9 @@ namespace Optimizers.Schedules;
 /// </code>
 /// <para>
 /// Construct the schedules on the same optimizer first, then pass them here; from then on step only this
-/// object. As in torch, all schedules share one base learning rate η₀ (torch's <c>initial_lr</c>, which the first
-/// schedule constructed on a parameter group records and later ones reuse): here that is the
-/// <see cref="LearningRateSchedule.BaseLearningRate"/> of the schedule constructed first, that is the optimizer's
-/// learning rate before any of them changed it. Construction resets the optimizer to η₀, marks every schedule as not
+/// object. As in torch, all schedules share one base learning rate η₀ per parameter group (torch's <c>initial_lr</c>,
+/// which the first schedule constructed on the optimizer records and later ones reuse, see
+/// <see cref="LearningRateSchedule"/>), that is the optimizer's learning rate before any of them changed it. Construction resets the optimizer to η₀, marks every schedule as not
 /// started (epoch −1) and starts the first one again, so the epoch-0 value is the first schedule's.
 /// </para>
 /// <para>
@@ -106,14 +105,20 @@ public sealed class SequentialLR : ILearningRateSchedule, ICheckpointableSchedul
         Schedules = _schedules.AsReadOnly();
         Milestones = _milestones.AsReadOnly();
 
-        _baseLearningRates = _schedules.MinBy(s => s.ConstructionOrder)!.BaseLearningRates.ToArray();
+        // torch resets every group to its initial_lr, which the chained schedules share. A target that is not an
+        // Optimizer has no place to keep it: the base of the schedule constructed first is its learning rate before any
+        // of them changed it.
+        var targets = ScheduleTargets.Of(optimizer);
+        var first = _schedules.MinBy(s => s.ConstructionOrder)!;
+        _baseLearningRates = targets.Select((target, i) => target is Optimizers.Optimizer { InitialLearningRate: double shared }
+            ? shared
+            : first.BaseLearningRates[i]).ToArray();
         foreach (var schedule in _schedules)
         {
             schedule.Rebase(_baseLearningRates);
             schedule.Suspend();
         }
 
-        var targets = ScheduleTargets.Of(optimizer);
         for (int target = 0; target < targets.Length; target++)
         {
             targets[target].LearningRate = _baseLearningRates[target];
@@ -177,7 +182,7 @@ public sealed class SequentialLR : ILearningRateSchedule, ICheckpointableSchedul
     /// <inheritdoc />
     ScheduleState ICheckpointableSchedule.Capture() => new()
     {
-        TypeName = GetType().FullName!,
+        TypeName = GetType().Name,
         Configuration = ScheduleState.Settings(ScheduleState.Indexed("milestones", _milestones.Select(m => (double)m)).ToArray()),
         Epoch = Epoch,
         BaseLearningRates = (double[])_baseLearningRates.Clone(),

@@ -10,8 +10,8 @@ namespace Optimizers.Schedules;
 /// recursive:    η₀ unchanged at construction;  ηₜ = ηₜ₋₁ · γ  if t mod s = 0,  else ηₜ = ηₜ₋₁
 /// </code>
 /// <para>
-/// Symbols: η₀ = <see cref="LearningRateSchedule.BaseLearningRate"/> (the optimizer's learning rate at
-/// construction), s = <see cref="StepSize"/>, γ = <see cref="Gamma"/> (default 0.1), t = <see cref="LearningRateSchedule.Epoch"/>.
+/// Symbols: η₀ = <see cref="LearningRateSchedule.BaseLearningRate"/> (the optimizer's learning rate when the first
+/// schedule was built on it), s = <see cref="StepSize"/>, γ = <see cref="Gamma"/> (default 0.1), t = <see cref="LearningRateSchedule.Epoch"/>.
 /// </para>
 /// <para>
 /// Each step uses the recursive form, as torch 2.x's <c>get_lr</c> does; <see cref="SequentialLR"/> uses the closed
@@ -22,7 +22,8 @@ namespace Optimizers.Schedules;
 public sealed class StepLR : LearningRateSchedule
 {
     /// <summary>Creates the schedule and applies its epoch-0 value (η₀, unchanged).</summary>
-    /// <param name="optimizer">The optimizer to drive; its current learning rate becomes η₀.</param>
+    /// <param name="optimizer">The optimizer to drive; η₀ is its learning rate now, or the one recorded by the first
+    /// schedule built on it (see <see cref="LearningRateSchedule"/>).</param>
     /// <param name="stepSize">s, the number of epochs between decays: ≥ 1.</param>
     /// <param name="gamma">γ, the decay factor: finite and &gt; 0 (default 0.1).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>

@@ -71,12 +71,81 @@ public sealed class AtomicWriteTests : IDisposable
         Checkpoint.SaveToFile(path, network);
         Directory.GetFiles(_directory).Should().Equal([path]);
 
-        var load = () => Checkpoint.LoadFromFile(Path.Combine(_directory, "missing.ckpt"), network);
-        load.Should().Throw<FileNotFoundException>();
+        string missing = Path.Combine(_directory, "missing.ckpt");
+        var load = () => Checkpoint.LoadFromFile(missing, network);
+        load.Should().Throw<FileNotFoundException>().WithMessage($"The checkpoint file '{missing}' does not exist*")
+            .Which.FileName.Should().Be(missing);
+
+        string inMissingDirectory = Path.Combine(_directory, "no such directory", "run.ckpt");
+        var loadFromNowhere = () => Checkpoint.LoadFromFile(inMissingDirectory, network);
+        loadFromNowhere.Should().Throw<FileNotFoundException>().WithMessage($"The checkpoint file '{inMissingDirectory}' does not exist*")
+            .WithInnerException<DirectoryNotFoundException>();
     }
 
-    /// <summary>Passes writes through until <c>failAfter</c> bytes, then throws as a dying disk or process would.</summary>
-    private sealed class FailingStream(Stream inner, int failAfter) : Stream
+    [Fact]
+    public void A_directory_given_as_the_file_to_load_is_an_IOException_naming_the_checkpoint_file()
+    {
+        var optimizer = new Momentum(Trajectory.FreshParameters(), 0.1);
+        var load = () => Checkpoint.LoadFromFile(_directory, optimizer);
+        load.Should().Throw<IOException>().WithMessage($"The checkpoint file '{_directory}' cannot be opened for reading*")
+            .WithInnerException<UnauthorizedAccessException>();
+        optimizer.StepCount.Should().Be(0);
+    }
+
+    /// <summary>What .NET throws when the file system refuses, none of them an <see cref="IOException"/> but the first:
+    /// a missing directory, a read-only place (<see cref="UnauthorizedAccessException"/>), a file-size limit (EFBIG, which
+    /// .NET reports as <see cref="ArgumentOutOfRangeException"/> "Specified file length was too large for the file system").</summary>
+    public static TheoryData<string> Refusals() => new("missing directory", "read-only", "file-size limit");
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void Saving_where_the_file_system_refuses_is_an_IOException_naming_the_checkpoint_file_and_keeps_the_old_one(string refusal)
+    {
+        string path = Path.Combine(_directory, "run.ckpt");
+        var parameters = Trajectory.Parameters(seed: 2);
+        var optimizer = new Adam(parameters, 0.01);
+        Checkpoint.SaveToFile(path, optimizer, parameters);
+        byte[] previous = File.ReadAllBytes(path);
+        Trajectory.Run(optimizer, parameters, 1, 2);
+
+        Action save = refusal switch
+        {
+            "missing directory" => () => Checkpoint.SaveToFile(Path.Combine(_directory, "gone", "run.ckpt"), optimizer, parameters),
+            "read-only" => () => Checkpoint.SaveToFile(path, optimizer, parameters, null,
+                                                       _ => throw new UnauthorizedAccessException($"Access to the path '{path}' is denied.")),
+            _ => () => Checkpoint.SaveToFile(path, optimizer, parameters, null, stream => new FailingStream(stream, 100,
+                       new ArgumentOutOfRangeException("value", "Specified file length was too large for the file system."))),
+        };
+
+        var thrown = save.Should().Throw<IOException>().WithMessage("The checkpoint file '*run.ckpt' could not be written*").Which;
+        thrown.InnerException.Should().BeOfType(refusal switch
+        {
+            "missing directory" => typeof(DirectoryNotFoundException),
+            "read-only" => typeof(UnauthorizedAccessException),
+            _ => typeof(ArgumentOutOfRangeException),
+        });
+        File.ReadAllBytes(path).Should().Equal(previous);
+        Directory.GetFiles(_directory).Should().Equal([path], "the temporary file is removed");
+    }
+
+    [Fact]
+    public void Saving_into_a_place_the_operating_system_refuses_is_an_IOException()
+    {
+        // /sys refuses new files (EACCES, even to root): .NET throws UnauthorizedAccessException, wrapped here.
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/sys/kernel"))
+        {
+            return;
+        }
+
+        var optimizer = new Momentum(Trajectory.FreshParameters(), 0.1);
+        var save = () => Checkpoint.SaveToFile("/sys/kernel/optimizers-test.ckpt", optimizer);
+        save.Should().Throw<IOException>().WithMessage("The checkpoint file '/sys/kernel/optimizers-test.ckpt' could not be written*")
+            .WithInnerException<UnauthorizedAccessException>();
+    }
+
+    /// <summary>Passes writes through until <c>failAfter</c> bytes, then throws as a dying disk or process would
+    /// (an <see cref="IOException"/> unless another exception is given).</summary>
+    private sealed class FailingStream(Stream inner, int failAfter, Exception? failure = null) : Stream
     {
         private long _written;
 
@@ -104,7 +173,7 @@ public sealed class AtomicWriteTests : IDisposable
             if (allowed < buffer.Length)
             {
                 inner.Flush();
-                throw new IOException($"simulated crash after {_written} bytes");
+                throw failure ?? new IOException($"simulated crash after {_written} bytes");
             }
         }
 

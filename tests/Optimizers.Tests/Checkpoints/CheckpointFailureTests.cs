@@ -212,6 +212,95 @@ public sealed class CheckpointFailureTests
     }
 
     [Fact]
+    public void A_flag_or_hyperparameter_stored_as_negative_zero_is_a_Mismatch()
+    {
+        // The format says a flag is 0 or 1, and hyperparameters are compared bit for bit: −0 is neither 0 nor 1, and a
+        // weight decay of −0 can round a sum differently from 0 (g + (−0)·θ keeps a −0 gradient, g + 0·θ does not).
+        byte[] bytes = SmallCheckpoint();
+        foreach (string name in new[] { "nesterov", "weight_decay", "maximize" })
+        {
+            byte[] negativeZero = (byte[])bytes.Clone();
+            int value = IndexOf(negativeZero, Prefixed(name)) + 4 + name.Length;
+            BinaryPrimitives.ReadDoubleLittleEndian(negativeZero.AsSpan(value)).Should().Be(0);
+            BinaryPrimitives.WriteDoubleLittleEndian(negativeZero.AsSpan(value), -0.0);
+            var (target, parameters) = SmallTarget();
+            var before = StateSnapshot.Of(target, parameters);
+            var load = () => Checkpoint.Load(new MemoryStream(Rehash(negativeZero)), target, parameters);
+            load.Should().Throw<CheckpointException>().Where(e => e.Error == CheckpointError.Mismatch)
+                .WithMessage($"*hyperparameter '{name}' is -0 in the checkpoint but 0 in this optimizer*");
+            StateSnapshot.Of(target, parameters).Should().Equal(before);
+        }
+    }
+
+    [Fact]
+    public void A_shared_initial_learning_rate_that_is_not_a_learning_rate_is_Malformed()
+    {
+        var parameters = new[] { new Parameter("p", [1.0, -2.0]) };
+        var momentum = new Momentum(parameters, 0.1);
+        _ = new Optimizers.Schedules.StepLR(momentum, stepSize: 2);
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, momentum, parameters);
+        byte[] bytes = stream.ToArray();
+        int value = IndexOf(bytes, Prefixed("initial_lr")) + 4 + "initial_lr".Length;
+        BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(value)).Should().Be(0.1);
+
+        foreach (double bad in new[] { -0.1, double.NaN, double.PositiveInfinity })
+        {
+            byte[] mutated = (byte[])bytes.Clone();
+            BinaryPrimitives.WriteDoubleLittleEndian(mutated.AsSpan(value), bad);
+            ExpectSmallFailure(Rehash(mutated), CheckpointError.Malformed);
+        }
+    }
+
+    [Fact]
+    public void Loading_into_one_group_of_a_ParameterGroups_is_an_ArgumentException_and_changes_nothing()
+    {
+        // Restoring one group alone would give it another step count than the others' (stepping a group alone throws
+        // for the same reason); a checkpoint of the same shape as the group makes the point: only the argument is wrong.
+        var parameters = Trajectory.FreshParameters();
+        var groups = new ParameterGroups(new Momentum([parameters[0]], 0.05), new Momentum([parameters[1]], 0.05));
+        Trajectory.Run(groups, parameters, 1, 2);
+        var source = Trajectory.Parameters(seed: 1);
+        var single = new Momentum([source[0]], 0.05);
+        Trajectory.Run(single, [source[0]], 1, 3);
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, single, [source[0]]);
+
+        var before = StateSnapshot.Of(groups, parameters);
+        stream.Position = 0;
+        var load = () => Checkpoint.Load(stream, groups.Groups[0], [parameters[0]]);
+        load.Should().Throw<ArgumentException>().WithParameterName("optimizer")
+            .WithMessage("This Momentum is a group of a ParameterGroups*Load the ParameterGroups*");
+        stream.Position.Should().Be(0, "nothing was read");
+        StateSnapshot.Of(groups, parameters).Should().Equal(before);
+
+        // Saving one group is harmless (it reads only) and gives a checkpoint of a single optimizer.
+        using var groupCheckpoint = new MemoryStream();
+        Checkpoint.Save(groupCheckpoint, groups.Groups[0]);
+        var standalone = new Momentum([new Parameter("w", new double[13])], 0.05);
+        groupCheckpoint.Position = 0;
+        Checkpoint.Load(groupCheckpoint, standalone);
+        standalone.StepCount.Should().Be(2);
+    }
+
+    [Fact]
+    public void A_version_1_rule_name_outside_the_librarys_namespace_matches_nothing()
+    {
+        // Version 1 named the rule "Optimizers.Momentum"; only that namespace is shortened, so "Other.Momentum" stays
+        // what it is and is a Mismatch, not a Momentum.
+        byte[] v1 = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Checkpoints", "Version1", "momentum-sequential.v1.ckpt"));
+        int at = IndexOf(v1, Prefixed("Optimizers.Momentum"));
+        at.Should().BePositive();
+        byte[] renamed = (byte[])v1.Clone();
+        renamed[at + 4 + 9] = (byte)'z';   // "Optimizerz.Momentum"
+        var parameters = Trajectory.FreshParameters();
+        var momentum = new Momentum(parameters, 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01);
+        var load = () => Checkpoint.Load(new MemoryStream(Rehash(renamed)), momentum);
+        load.Should().Throw<CheckpointException>().Where(e => e.Error == CheckpointError.Mismatch)
+            .WithMessage("*holds the state of Optimizerz.Momentum; this optimizer is Momentum*");
+    }
+
+    [Fact]
     public void Unknown_sections_are_skipped_so_later_versions_can_add_sections()
     {
         // Rename the "parameters" section to "parameterz": a reader that does not know it ignores it.
@@ -321,6 +410,16 @@ public sealed class CheckpointFailureTests
     }
 
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
+
+    /// <summary>A name as the format stores it: its int32 byte count, then its UTF-8 bytes.</summary>
+    private static byte[] Prefixed(string name)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(name);
+        byte[] prefixed = new byte[4 + utf8.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(prefixed, utf8.Length);
+        utf8.CopyTo(prefixed, 4);
+        return prefixed;
+    }
 
     private sealed class ForeignOptimizer : IOptimizer
     {

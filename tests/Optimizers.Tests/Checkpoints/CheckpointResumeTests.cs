@@ -1,3 +1,4 @@
+using System.Numerics;
 using Optimizers.Checkpoints;
 using Optimizers.Tests.TestSupport;
 
@@ -5,16 +6,30 @@ namespace Optimizers.Tests.Checkpoints;
 
 /// <summary>
 /// Save after k steps, load into a fresh optimizer over fresh parameters, continue: the trajectory is bit-identical
-/// to a run that never stopped, for every optimizer configuration of <see cref="AllOptimizers"/> (plain, rich and grouped).
+/// to a run that never stopped, for every optimizer configuration of <see cref="AllOptimizers"/> (plain, rich and
+/// grouped), in both element types (float32 through <see cref="ElementTypeMirror"/>).
 /// </summary>
 public sealed class CheckpointResumeTests
 {
     [Theory]
     [MemberData(nameof(Optimizers))]
-    public void Resuming_from_a_checkpoint_is_bit_identical_to_an_uninterrupted_run(string name)
+    public void Resuming_from_a_checkpoint_is_bit_identical_to_an_uninterrupted_run(string name, string elementType)
     {
-        var uninterruptedParameters = Trajectory.Parameters(seed: 7);
-        var uninterrupted = AllOptimizers.CreateAny(name, uninterruptedParameters);
+        if (elementType == "float32")
+        {
+            Resume<float>(name);
+        }
+        else
+        {
+            Resume<double>(name);
+        }
+    }
+
+    private static void Resume<T>(string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var uninterruptedParameters = Trajectory.Parameters<T>(seed: 7);
+        var uninterrupted = ElementTypeMirror.CreateAny(name, uninterruptedParameters);
         Trajectory.SkipNonFiniteSteps(uninterrupted);
         Trajectory.Run(uninterrupted, uninterruptedParameters, 1, Trajectory.Steps);
         var expected = StateSnapshot.Of(uninterrupted, uninterruptedParameters);
@@ -22,15 +37,15 @@ public sealed class CheckpointResumeTests
         // k = 4: after the first learning-rate change; k = 6: after the skipped step; k = 9: one step left.
         foreach (int k in new[] { 1, 4, 6, 9 })
         {
-            var firstParameters = Trajectory.Parameters(seed: 7);
-            var first = AllOptimizers.CreateAny(name, firstParameters);
+            var firstParameters = Trajectory.Parameters<T>(seed: 7);
+            var first = ElementTypeMirror.CreateAny(name, firstParameters);
             Trajectory.SkipNonFiniteSteps(first);
             Trajectory.Run(first, firstParameters, 1, k);
             using var stream = new MemoryStream();
             Checkpoint.Save(stream, first, firstParameters);
 
-            var resumedParameters = Trajectory.FreshParameters();
-            var resumed = AllOptimizers.CreateAny(name, resumedParameters);
+            var resumedParameters = Trajectory.FreshParameters<T>();
+            var resumed = ElementTypeMirror.CreateAny(name, resumedParameters);
             Trajectory.SkipNonFiniteSteps(resumed);
             stream.Position = 0;
             Checkpoint.Load(stream, resumed, resumedParameters);
@@ -40,7 +55,7 @@ public sealed class CheckpointResumeTests
 
             Trajectory.Run(resumed, resumedParameters, k + 1, Trajectory.Steps);
 
-            StateSnapshot.Of(resumed, resumedParameters).Should().Equal(expected, $"{name} resumed after {k} steps");
+            StateSnapshot.Of(resumed, resumedParameters).Should().Equal(expected, $"{name} in {typeof(T).Name} resumed after {k} steps");
         }
 
         Trajectory.SkippedSteps(uninterrupted).Should().Be(1, "step 5 had a NaN gradient and was skipped");
@@ -124,5 +139,33 @@ public sealed class CheckpointResumeTests
         target[0].Value.Select(BitConverter.DoubleToInt64Bits).Should().Equal(special.Select(BitConverter.DoubleToInt64Bits));
     }
 
-    public static TheoryData<string> Optimizers() => AllOptimizers.CheckpointableNames();
+    [Fact]
+    public void Every_float32_value_keeps_its_exact_bits_including_negative_zero_and_NaN_payloads()
+    {
+        float[] special = [-0f, float.Epsilon, float.MaxValue, BitConverter.Int32BitsToSingle(0x7FC0_BEEF), float.NegativeInfinity, 0.1f];
+        var parameters = new[] { new Parameter<float>("p", special.ToArray()) };
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, null, parameters);
+
+        var target = new[] { new Parameter<float>("p", new float[special.Length]) };
+        stream.Position = 0;
+        Checkpoint.Load(stream, null, target);
+
+        target[0].Value.Select(BitConverter.SingleToInt32Bits).Should().Equal(special.Select(BitConverter.SingleToInt32Bits));
+        stream.Length.Should().Be(20 + 4 + (4 + "parameters".Length + 8) + 1 + 4 + (4 + 1 + 4) + 4 * special.Length + 32,
+                                  "float32 values take four bytes each");
+    }
+
+    /// <summary>Every checkpointable configuration in float64 and in float32.</summary>
+    public static TheoryData<string, string> Optimizers()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string name in ((IEnumerable<object[]>)AllOptimizers.CheckpointableNames()).Select(row => (string)row[0]))
+        {
+            data.Add(name, "float64");
+            data.Add(name, "float32");
+        }
+
+        return data;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using Optimizers.Checkpoints;
@@ -34,13 +35,16 @@ public sealed class ScheduleCheckpointTests
         ["ReduceLROnPlateau"] = o => new ReduceLROnPlateau(o, factor: 0.5, patience: 1, cooldown: 1, minLearningRate: 0.002),
     };
 
-    public static TheoryData<string, bool> Cases()
+    public static TheoryData<string, bool, string> Cases()
     {
-        var data = new TheoryData<string, bool>();
+        var data = new TheoryData<string, bool, string>();
         foreach (string name in Schedules.Keys)
         {
-            data.Add(name, false);
-            data.Add(name, true);
+            foreach (string elementType in new[] { "float64", "float32" })
+            {
+                data.Add(name, false, elementType);
+                data.Add(name, true, elementType);
+            }
         }
 
         return data;
@@ -48,20 +52,33 @@ public sealed class ScheduleCheckpointTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Resuming_optimizer_parameters_and_schedule_is_bit_identical_to_an_uninterrupted_run(string schedule, bool groups)
+    public void Resuming_optimizer_parameters_and_schedule_is_bit_identical_to_an_uninterrupted_run(string schedule, bool groups, string elementType)
     {
-        var (uninterrupted, uninterruptedParameters, uninterruptedSchedule) = Build(schedule, groups, seed: 7);
+        if (elementType == "float32")
+        {
+            Resume<float>(schedule, groups);
+        }
+        else
+        {
+            Resume<double>(schedule, groups);
+        }
+    }
+
+    private static void Resume<T>(string schedule, bool groups)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (uninterrupted, uninterruptedParameters, uninterruptedSchedule) = Build<T>(schedule, groups, seed: 7);
         Run(uninterrupted, uninterruptedParameters, uninterruptedSchedule, 1, Steps);
         var expected = Snapshot(uninterrupted, uninterruptedParameters, uninterruptedSchedule);
 
         foreach (int k in new[] { 0, 1, 4, 7, 11 })
         {
-            var (first, firstParameters, firstSchedule) = Build(schedule, groups, seed: 7);
+            var (first, firstParameters, firstSchedule) = Build<T>(schedule, groups, seed: 7);
             Run(first, firstParameters, firstSchedule, 1, k);
             using var stream = new MemoryStream();
             Checkpoint.Save(stream, first, firstParameters, firstSchedule);
 
-            var (resumed, resumedParameters, resumedSchedule) = Build(schedule, groups, seed: 999);
+            var (resumed, resumedParameters, resumedSchedule) = Build<T>(schedule, groups, seed: 999);
             stream.Position = 0;
             Checkpoint.Load(stream, resumed, resumedParameters, resumedSchedule);
             Snapshot(resumed, resumedParameters, resumedSchedule).Where(l => !l.Contains(".gradient", StringComparison.Ordinal))
@@ -69,11 +86,11 @@ public sealed class ScheduleCheckpointTests
                                 $"loading after {k} steps restores every number");
 
             Run(resumed, resumedParameters, resumedSchedule, k + 1, Steps);
-            Snapshot(resumed, resumedParameters, resumedSchedule).Should().Equal(expected, $"{schedule} resumed after {k} steps");
+            Snapshot(resumed, resumedParameters, resumedSchedule).Should().Equal(expected, $"{schedule} in {typeof(T).Name} resumed after {k} steps");
         }
 
         uninterruptedSchedule.Epoch.Should().Be(Steps);
-        IReadOnlyList<IOptimizer> targets = groups ? ((ParameterGroups)uninterrupted).Groups : [uninterrupted];
+        IReadOnlyList<IOptimizer> targets = groups ? ((IGroupedOptimizer)uninterrupted).Groups : [uninterrupted];
         uninterruptedSchedule.CurrentLearningRates.Should().Equal(targets.Select(t => t.LearningRate), "the schedule drives every group");
     }
 
@@ -143,13 +160,20 @@ public sealed class ScheduleCheckpointTests
         var (fresh, freshParameters, freshSchedule) = Build("StepLR", groups: false, seed: 999);
         ExpectFailure(stream.ToArray(), fresh, freshParameters, freshSchedule, CheckpointError.MissingSection);
 
-        // ... and a checkpoint with one still loads without it.
+        // ... and a checkpoint with one still loads without it: loading restores what it is given (documented on
+        // Checkpoint). Restoring only the weights for inference, or the optimizer to go on under a new schedule, are
+        // what a full checkpoint is also for; refusing them would force a second file per use.
         using var withSchedule = new MemoryStream();
         Checkpoint.Save(withSchedule, optimizer, parameters, schedule);
         withSchedule.Position = 0;
         Checkpoint.Load(withSchedule, fresh, freshParameters);
         freshSchedule.Epoch.Should().Be(0, "the schedule was not asked for");
         fresh.LearningRate.Should().Be(optimizer.LearningRate);
+
+        var weightsOnly = Parameters(seed: 5);
+        withSchedule.Position = 0;
+        Checkpoint.Load(withSchedule, parameters: weightsOnly);
+        StateSnapshot.Values(weightsOnly).Should().Equal(StateSnapshot.Values(parameters));
     }
 
     [Fact]
@@ -161,11 +185,11 @@ public sealed class ScheduleCheckpointTests
         Checkpoint.Save(stream, schedule: schedule);
 
         var (fresh, _, freshSchedule) = Build("CosineAnnealingWarmRestarts", groups: true, seed: 999);
-        double[] freshRates = ((ParameterGroups)fresh).Groups.Select(g => g.LearningRate).ToArray();
+        double[] freshRates = ((ParameterGroups<double>)fresh).Groups.Select(g => g.LearningRate).ToArray();
         stream.Position = 0;
         Checkpoint.Load(stream, schedule: freshSchedule);
         ScheduleLines(freshSchedule).Should().Equal(ScheduleLines(schedule));
-        ((ParameterGroups)fresh).Groups.Select(g => g.LearningRate).Should().Equal(freshRates, "the optimizer's rates are its own section's");
+        ((ParameterGroups<double>)fresh).Groups.Select(g => g.LearningRate).Should().Equal(freshRates, "the optimizer's rates are its own section's");
     }
 
     [Fact]
@@ -217,6 +241,44 @@ public sealed class ScheduleCheckpointTests
         BinaryPrimitives.WriteDoubleLittleEndian(rate.AsSpan(IndexOf(rate, Name("T_cur")) - 4 - 8), -0.1);
         ExpectFailure(Rehash(rate), fresh, freshParameters, freshSchedule, CheckpointError.Malformed);
 
+        // An epoch at int.MaxValue, whose next step could not be counted (like a step count at long.MaxValue); one
+        // below it loads, and the schedule steps once more.
+        int epochAt = IndexOf(bytes, Name("eta_min")) + Name("eta_min").Length + 8;
+        BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(epochAt)).Should().Be(5);
+        byte[] lastEpoch = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(lastEpoch.AsSpan(epochAt), int.MaxValue);
+        var (epochOptimizer, epochParameters, epochSchedule) = Build("CosineAnnealingWarmRestarts", groups: false, seed: 999);
+        var before = Snapshot(epochOptimizer, epochParameters, epochSchedule);
+        var load = () => Checkpoint.Load(new MemoryStream(Rehash(lastEpoch)), epochOptimizer, epochParameters, epochSchedule);
+        load.Should().Throw<CheckpointException>().Where(e => e.Error == CheckpointError.Malformed)
+            .WithMessage("CosineAnnealingWarmRestarts is at epoch 2147483647, the largest int32; no further epoch could be counted.*");
+        Snapshot(epochOptimizer, epochParameters, epochSchedule).Should().Equal(before);
+        BinaryPrimitives.WriteInt32LittleEndian(lastEpoch.AsSpan(epochAt), int.MaxValue - 1);
+        Checkpoint.Load(new MemoryStream(Rehash(lastEpoch)), epochOptimizer, epochParameters, epochSchedule);
+        ((ILearningRateSchedule)epochSchedule).Step();
+        epochSchedule.Epoch.Should().Be(int.MaxValue);
+
+        // At the end of a period whose successor (T_i·T_mult with T_mult = 2) int32 cannot hold: the next step could
+        // not restart. One epoch earlier it loads, and steps.
+        int tIAt = IndexOf(bytes, Name("T_i")) + Name("T_i").Length;
+        foreach (var (tCurValueNow, loads) in new[] { ((double)(1 << 30) + 4, false), ((double)(1 << 30) + 3, true) })
+        {
+            byte[] hugePeriod = (byte[])bytes.Clone();
+            BinaryPrimitives.WriteDoubleLittleEndian(hugePeriod.AsSpan(tIAt), (1 << 30) + 5);
+            BinaryPrimitives.WriteDoubleLittleEndian(hugePeriod.AsSpan(tCurValue), tCurValueNow);
+            if (loads)
+            {
+                var (o, p, restarts) = Build("CosineAnnealingWarmRestarts", groups: false, seed: 999);
+                Checkpoint.Load(new MemoryStream(Rehash(hugePeriod)), o, p, restarts);
+                ((ILearningRateSchedule)restarts).Step();
+                ((CosineAnnealingWarmRestarts)restarts).TCur.Should().Be((1 << 30) + 4);
+            }
+            else
+            {
+                ExpectFailure(Rehash(hugePeriod), fresh, freshParameters, freshSchedule, CheckpointError.Malformed);
+            }
+        }
+
         // A renamed variable.
         byte[] renamed = (byte[])bytes.Clone();
         renamed[IndexOf(renamed, Name("T_cur")) + 4] = (byte)'X';
@@ -235,27 +297,41 @@ public sealed class ScheduleCheckpointTests
 
     private static (IOptimizer Optimizer, Parameter[] Parameters, ISchedule Schedule) Build(string schedule, bool groups, int seed)
     {
-        var parameters = Parameters(seed);
-        IOptimizer optimizer = groups ? TwoGroups(parameters) : new Momentum(parameters, 0.05, 0.9);
+        var (optimizer, parameters, built) = Build<double>(schedule, groups, seed);
+        return (optimizer, parameters.Select(p => (Parameter)p).ToArray(), built);
+    }
+
+    /// <summary>Momentum over "w" (9) and "b" (3), or <see cref="TwoGroups{T}"/>, of element type <typeparamref name="T"/>, with the schedule.</summary>
+    private static (IOptimizer Optimizer, Parameter<T>[] Parameters, ISchedule Schedule) Build<T>(string schedule, bool groups, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var parameters = Parameters<T>(seed);
+        IOptimizer optimizer = groups ? TwoGroups(parameters) : new Momentum<T>(parameters, 0.05, 0.9);
         return (optimizer, parameters, Schedules[schedule](optimizer));
     }
 
     /// <summary>Adam over "w" at 0.01 and over "b" at 0.003 (no weight decay on the bias).</summary>
-    private static ParameterGroups TwoGroups(Parameter[] parameters)
-        => new(new Adam([parameters[0]], 0.01), new Adam([parameters[1]], 0.003));
+    private static ParameterGroups<T> TwoGroups<T>(Parameter<T>[] parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => new(new Adam<T>([parameters[0]], 0.01), new Adam<T>([parameters[1]], 0.003));
 
-    private static Parameter[] Parameters(int seed)
+    private static Parameter[] Parameters(int seed) => Parameters<double>(seed).Select(p => (Parameter)p).ToArray();
+
+    private static Parameter<T>[] Parameters<T>(int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(seed);
         return
         [
-            new Parameter("w", Enumerable.Range(0, 9).Select(_ => random.NextDouble() * 2 - 1).ToArray()),
-            new Parameter("b", Enumerable.Range(0, 3).Select(_ => random.NextDouble() * 2 - 1).ToArray()),
+            Parameter<T>.Over("w", Enumerable.Range(0, 9).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray()),
+            Parameter<T>.Over("b", Enumerable.Range(0, 3).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray()),
         ];
     }
 
-    /// <summary>Steps <paramref name="from"/> … <paramref name="to"/>: gradient, optimizer step, schedule step.</summary>
-    private static void Run(IOptimizer optimizer, Parameter[] parameters, ISchedule schedule, int from, int to)
+    /// <summary>Steps <paramref name="from"/> … <paramref name="to"/>: gradient (formed in double, rounded to
+    /// <typeparamref name="T"/>), optimizer step, schedule step.</summary>
+    private static void Run<T>(IOptimizer optimizer, Parameter<T>[] parameters, ISchedule schedule, int from, int to)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int step = from; step <= to; step++)
         {
@@ -265,7 +341,8 @@ public sealed class ScheduleCheckpointTests
             {
                 for (int i = 0; i < parameter.Length; i++)
                 {
-                    parameter.Gradient[i] = (1 + i / 4.0) * parameter.Value[i] + (random.NextDouble() - 0.5) * 0.1;
+                    double value = double.CreateTruncating(parameter.Value[i]);
+                    parameter.Gradient[i] = T.CreateTruncating((1 + i / 4.0) * value + (random.NextDouble() - 0.5) * 0.1);
                 }
             }
 
@@ -282,7 +359,8 @@ public sealed class ScheduleCheckpointTests
         }
     }
 
-    private static List<string> Snapshot(IOptimizer optimizer, Parameter[] parameters, ISchedule schedule)
+    private static List<string> Snapshot<T>(IOptimizer optimizer, Parameter<T>[] parameters, ISchedule schedule)
+        where T : unmanaged, IFloatingPointIeee754<T>
         => [.. StateSnapshot.Of(optimizer, parameters), .. ScheduleLines(schedule)];
 
     /// <summary>The schedule's complete position, one line per number with its exact bits.</summary>

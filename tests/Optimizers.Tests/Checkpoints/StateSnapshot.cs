@@ -1,23 +1,26 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Optimizers.Tests.Checkpoints;
 
 /// <summary>
 /// Everything an optimizer and its parameters hold, as one line per number with its exact bits, so that
-/// "nothing changed" and "bit-identical" are one <c>Should().Equal</c> with a readable diff.
+/// "nothing changed" and "bit-identical" are one <c>Should().Equal</c> with a readable diff. Either element type.
 /// </summary>
 internal static class StateSnapshot
 {
-    public static List<string> Of(IOptimizer? optimizer, IEnumerable<Parameter<double>> parameters, bool includeSkippedCount = true)
+    public static List<string> Of<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>> parameters, bool includeSkippedCount = true)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var lines = new List<string>();
         if (optimizer is not null)
         {
-            var groups = optimizer is ParameterGroups g ? g.Groups : [(Optimizer<double>)optimizer];
+            var groups = optimizer is ParameterGroups<T> g ? g.Groups : [(Optimizer<T>)optimizer];
             for (int i = 0; i < groups.Count; i++)
             {
                 var group = groups[i];
-                lines.Add($"group {i} {group.GetType().Name} lr={Bits(group.LearningRate)} t={group.StepCount}" + (includeSkippedCount ? $" skipped={group.SkippedStepCount}" : ""));
+                lines.Add($"group {i} {group.GetType().Name} lr={Bits(group.LearningRate)} initial_lr={(group.InitialLearningRate is double initial ? Bits(initial) : "unset")} " +
+                          $"t={group.StepCount}" + (includeSkippedCount ? $" skipped={group.SkippedStepCount}" : ""));
                 foreach (var (name, buffers) in group.VectorStates)
                 {
                     for (int p = 0; p < buffers.Length; p++)
@@ -43,9 +46,17 @@ internal static class StateSnapshot
     }
 
     /// <summary>The parameters' values only, bit for bit.</summary>
-    public static List<string> Values(IEnumerable<Parameter<double>> parameters) =>
-        parameters.SelectMany(p => p.Value.Select((x, e) => $"{p.Name}[{e}]={Bits(x)}")).ToList();
+    public static List<string> Values<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => parameters.SelectMany(p => p.Value.Select((x, e) => $"{p.Name}[{e}]={Bits(x)}")).ToList();
 
-    private static string Bits(double x) =>
-        BitConverter.DoubleToInt64Bits(x).ToString("X16", CultureInfo.InvariantCulture) + " (" + x.ToString("R", CultureInfo.InvariantCulture) + ")";
+    /// <summary>The exact bits of a float or double in hex, then its shortest round-trip text.</summary>
+    public static string Bits<T>(T x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => x switch
+        {
+            float f => BitConverter.SingleToInt32Bits(f).ToString("X8", CultureInfo.InvariantCulture) + " (" + f.ToString("R", CultureInfo.InvariantCulture) + ")",
+            double d => BitConverter.DoubleToInt64Bits(d).ToString("X16", CultureInfo.InvariantCulture) + " (" + d.ToString("R", CultureInfo.InvariantCulture) + ")",
+            _ => throw new NotSupportedException(typeof(T).Name),
+        };
 }

@@ -1,30 +1,43 @@
+using System.Numerics;
+
 namespace Optimizers.Tests.Checkpoints;
 
 /// <summary>
 /// A deterministic training run on two parameters of different lengths: gradients depend on the current values
 /// and on the step number, the learning rate changes twice, and (under the Skip policy) one step has a NaN
-/// gradient and is skipped. Used to compare an interrupted run with an uninterrupted one.
+/// gradient and is skipped. Used to compare an interrupted run with an uninterrupted one, in either element type
+/// (values and gradients are formed in double and rounded to the element type).
 /// </summary>
 internal static class Trajectory
 {
     public const int Steps = 10;
 
     /// <summary>Parameters "w" (length 13: covers a SIMD remainder) and "b" (length 3).</summary>
-    public static Parameter[] Parameters(int seed)
+    public static Parameter[] Parameters(int seed) => Parameters<double>(seed).Select(p => (Parameter)p).ToArray();
+
+    /// <summary>Parameters "w" (13) and "b" (3) of element type <typeparamref name="T"/> (a <see cref="Parameter"/> for double).</summary>
+    public static Parameter<T>[] Parameters<T>(int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(seed);
         return
         [
-            new Parameter("w", Enumerable.Range(0, 13).Select(_ => random.NextDouble() * 2 - 1).ToArray()),
-            new Parameter("b", Enumerable.Range(0, 3).Select(_ => random.NextDouble() * 2 - 1).ToArray()),
+            Parameter<T>.Over("w", Enumerable.Range(0, 13).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray()),
+            Parameter<T>.Over("b", Enumerable.Range(0, 3).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray()),
         ];
     }
 
     /// <summary>Parameters of the same names and lengths holding other values (a fresh model before loading).</summary>
     public static Parameter[] FreshParameters() => Parameters(seed: 999);
 
+    /// <summary>As <see cref="FreshParameters()"/>, of element type <typeparamref name="T"/>.</summary>
+    public static Parameter<T>[] FreshParameters<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Parameters<T>(seed: 999);
+
     /// <summary>Runs steps <paramref name="from"/> … <paramref name="to"/> (1-based, inclusive).</summary>
-    public static void Run(IOptimizer optimizer, Parameter[] parameters, int from, int to)
+    public static void Run<T>(IOptimizer optimizer, Parameter<T>[] parameters, int from, int to)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int step = from; step <= to; step++)
         {
@@ -40,20 +53,22 @@ internal static class Trajectory
     }
 
     /// <summary>g = (1 + i/4)·θ + noise(step), with a NaN at step 5 (skipped under the Skip policy).</summary>
-    public static void SetGradients(Parameter[] parameters, int step)
+    public static void SetGradients<T>(Parameter<T>[] parameters, int step)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(1000 + step);
         foreach (var parameter in parameters)
         {
             for (int i = 0; i < parameter.Length; i++)
             {
-                parameter.Gradient[i] = (1 + i / 4.0) * parameter.Value[i] + (random.NextDouble() - 0.5) * Math.Pow(10, step % 3 - 1);
+                double value = double.CreateTruncating(parameter.Value[i]);
+                parameter.Gradient[i] = T.CreateTruncating((1 + i / 4.0) * value + (random.NextDouble() - 0.5) * Math.Pow(10, step % 3 - 1));
             }
         }
 
         if (step == 5)
         {
-            parameters[^1].Gradient[1] = double.NaN;
+            parameters[^1].Gradient[1] = T.NaN;
         }
     }
 
@@ -68,16 +83,19 @@ internal static class Trajectory
     }
 
     public static long SkippedSteps(IOptimizer optimizer) =>
-        optimizer is ParameterGroups groups ? groups.SkippedStepCount : ((Optimizer<double>)optimizer).SkippedStepCount;
+        (optimizer is IGroupedOptimizer grouped ? (Optimizer)grouped.Groups[0] : (Optimizer)optimizer).SkippedStepCount;
 
     public static void SkipNonFiniteSteps(IOptimizer optimizer)
     {
         switch (optimizer)
         {
-            case ParameterGroups groups:
+            case ParameterGroups<double> groups:
                 groups.NonFiniteGradients = NonFiniteGradientPolicy.Skip;
                 break;
-            case Optimizer<double> single:
+            case ParameterGroups<float> groups:
+                groups.NonFiniteGradients = NonFiniteGradientPolicy.Skip;
+                break;
+            case Optimizer single:
                 single.NonFiniteGradients = NonFiniteGradientPolicy.Skip;
                 break;
         }

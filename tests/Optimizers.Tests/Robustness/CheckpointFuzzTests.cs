@@ -1,18 +1,23 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using Optimizers.Checkpoints;
+using Optimizers.Schedules;
 using Optimizers.Tests.Checkpoints;
 using Xunit.Abstractions;
 
 namespace Optimizers.Tests.Robustness;
 
 /// <summary>
-/// Hostile checkpoints: thousands of mutated files go to <see cref="Checkpoint.Load(Stream, IOptimizer?, IEnumerable{Parameter}?)"/>.
-/// Each one either loads (and the optimizer can then step) or throws <see cref="CheckpointException"/>, never another
-/// exception type and never a hang (each case runs under a time budget), and a failed load leaves the optimizer and
-/// the parameters bit for bit as they were. Mutations are re-signed (the SHA-256 recomputed) in most families, so the
-/// parser's structural checks are reached, not just the checksum. The counts go to the test output.
+/// Hostile checkpoints: thousands of mutated files go to <see cref="Checkpoint.Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>,
+/// for three subjects: an AMSGrad Adam over float64 parameters, the same over float32, and the committed version-1
+/// checkpoint of a Momentum with its parameters and a SequentialLR. Each case either loads (and the optimizer, and the
+/// schedule, can then step) or throws <see cref="CheckpointException"/>, never another exception type and never a hang
+/// (each case runs under a time budget), and a failed load leaves everything bit for bit as it was. Mutations are
+/// re-signed (the SHA-256 recomputed) in most families, so the parser's structural checks are reached, not just the
+/// checksum. The counts per family and subject, loaded ones included, and the errors are asserted: they are the numbers
+/// docs/robustness.md quotes (the cases are seeded, so they are the same every run); update both together.
 /// </summary>
 public sealed class CheckpointFuzzTests(ITestOutputHelper output)
 {
@@ -20,35 +25,112 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
     private const int HeaderLength = 20;
     private const int HashLength = 32;
 
-    /// <summary>The target: an AMSGrad Adam over "w" (5) and "b" (2), stepped so that its state differs from the checkpoint's.</summary>
-    private sealed class Target
+    /// <summary>What a hostile checkpoint is loaded into: fresh for every case.</summary>
+    private interface ITarget
     {
-        public Target()
-        {
-            Parameters = [new Parameter("w", [0.5, -1, 2, 0.25, 3]), new Parameter("b", [0.1, -0.2])];
-            Optimizer = new Adam(Parameters, 0.01, amsgrad: true);
-            Parameters[0].Gradient[1] = 1;
-            Optimizer.Step();
-        }
+        void Load(byte[] data);
 
-        public Parameter[] Parameters { get; }
+        /// <summary>Every number the target holds, bit for bit.</summary>
+        List<string> Snapshot();
 
-        public Adam Optimizer { get; }
+        /// <summary>One step of everything loaded, which must not throw.</summary>
+        void Step();
     }
 
-    /// <summary>A small valid checkpoint of the same shape as the target, after three steps.</summary>
-    private static byte[] Source()
+    /// <summary>An AMSGrad Adam over "w" (5) and "b" (2), stepped so that its state differs from the checkpoint's.</summary>
+    private sealed class AdamTarget<T> : ITarget
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Parameter[] parameters = [new Parameter("w", [1.0, 2, 3, 4, 5]), new Parameter("b", [-1.0, 1])];
-        var adam = new Adam(parameters, 0.01, amsgrad: true);
+        private readonly Parameter<T>[] _parameters = Parameters<T>([0.5, -1, 2, 0.25, 3], [0.1, -0.2]);
+        private readonly Adam<T> _optimizer;
+
+        public AdamTarget()
+        {
+            _optimizer = new Adam<T>(_parameters, 0.01, amsgrad: true);
+            _parameters[0].Gradient[1] = T.One;
+            _optimizer.Step();
+        }
+
+        public void Load(byte[] data) => Checkpoint.Load(new MemoryStream(data, writable: false), _optimizer, _parameters);
+
+        public List<string> Snapshot() => StateSnapshot.Of(_optimizer, _parameters);
+
+        public void Step()
+        {
+            _optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
+            _optimizer.Step();
+        }
+    }
+
+    /// <summary>The objects of Version1/momentum-sequential.v1.ckpt, built as that file's generator built them.</summary>
+    private sealed class Version1Target : ITarget
+    {
+        private readonly Parameter[] _parameters = Trajectory.Parameters(seed: 31);
+        private readonly Momentum _optimizer;
+        private readonly SequentialLR _schedule;
+
+        public Version1Target()
+        {
+            _optimizer = new Momentum(_parameters, 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01);
+            _schedule = new SequentialLR(
+                _optimizer,
+                [new LinearLR(_optimizer, startFactor: 0.25, endFactor: 1, totalIters: 3), new CosineAnnealingWarmRestarts(_optimizer, t0: 2, tMult: 2, etaMin: 0.001)],
+                [3]);
+            _parameters[0].Gradient[1] = 1;
+            _optimizer.Step();
+            _schedule.Step();
+        }
+
+        public void Load(byte[] data) => Checkpoint.Load(new MemoryStream(data, writable: false), _optimizer, _parameters, _schedule);
+
+        public List<string> Snapshot()
+        {
+            var lines = StateSnapshot.Of(_optimizer, _parameters);
+            var restarts = (CosineAnnealingWarmRestarts)_schedule.Schedules[1];
+            lines.Add($"schedule epoch={_schedule.Epoch} active={_schedule.ActiveIndex} lr={StateSnapshot.Bits(_schedule.CurrentLearningRate)} " +
+                      $"children={string.Join(",", _schedule.Schedules.Select(s => $"{s.Epoch}:{StateSnapshot.Bits(s.CurrentLearningRate)}:{StateSnapshot.Bits(s.BaseLearningRate)}"))} " +
+                      $"T_cur={restarts.TCur} T_i={restarts.TI}");
+            return lines;
+        }
+
+        public void Step()
+        {
+            _optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
+            _optimizer.Step();
+            _schedule.Step();
+        }
+    }
+
+    /// <summary>A checkpoint to mutate, the target it fits, and the rule name it records.</summary>
+    private sealed record Subject(string Name, byte[] Source, Func<ITarget> NewTarget, string RuleName, int OtherVersion);
+
+    private static Subject[] Subjects() =>
+    [
+        new("float64 Adam", AdamSource<double>(), () => new AdamTarget<double>(), "Adam", OtherVersion: 1),
+        new("float32 Adam", AdamSource<float>(), () => new AdamTarget<float>(), "Adam", OtherVersion: 1),
+        new("version-1 Momentum + SequentialLR",
+            File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Checkpoints", "Version1", "momentum-sequential.v1.ckpt")),
+            () => new Version1Target(), "Optimizers.Momentum", OtherVersion: 2),
+    ];
+
+    private static Parameter<T>[] Parameters<T>(double[] w, double[] b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => [Parameter<T>.Over("w", w.Select(T.CreateTruncating).ToArray()), Parameter<T>.Over("b", b.Select(T.CreateTruncating).ToArray())];
+
+    /// <summary>A small valid checkpoint of the same shape as <see cref="AdamTarget{T}"/>, after three steps.</summary>
+    private static byte[] AdamSource<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var parameters = Parameters<T>([1.0, 2, 3, 4, 5], [-1.0, 1]);
+        var adam = new Adam<T>(parameters, 0.01, amsgrad: true);
         for (int step = 0; step < 3; step++)
         {
             for (int i = 0; i < 5; i++)
             {
-                parameters[0].Gradient[i] = Math.Sin(step + i);
+                parameters[0].Gradient[i] = T.CreateTruncating(Math.Sin(step + i));
             }
 
-            parameters[1].Gradient[0] = step;
+            parameters[1].Gradient[0] = T.CreateTruncating(step);
             adam.Step();
         }
 
@@ -75,8 +157,8 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
         return data;
     }
 
-    /// <summary>A well-formed envelope (magic, version 1, length, checksum) around any payload.</summary>
-    private static byte[] Envelope(ReadOnlySpan<byte> payload, uint version = 1)
+    /// <summary>A well-formed envelope (magic, version, length, checksum) around any payload.</summary>
+    private static byte[] Envelope(ReadOnlySpan<byte> payload, uint version)
     {
         var data = new byte[HeaderLength + payload.Length + HashLength];
         "OPTMCKPT"u8.CopyTo(data);
@@ -86,9 +168,10 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
         return Resign(data);
     }
 
-    private static IEnumerable<(string Family, byte[] Data)> Cases()
+    private static IEnumerable<(string Family, byte[] Data)> Cases(Subject subject)
     {
-        byte[] source = Source();
+        byte[] source = subject.Source;
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(source.AsSpan(8));
         int payloadLength = source.Length - HeaderLength - HashLength;
         var random = new Random(20260315);
 
@@ -108,7 +191,7 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
                 data[random.Next(data.Length)] ^= (byte)(1 + random.Next(255));
             }
 
-            yield return ("flipped bytes, not re-signed", data);
+            yield return ("1-4 flipped bytes, not re-signed", data);
         }
 
         // Flipped bytes and single bits, re-signed: the parser itself must catch them.
@@ -122,7 +205,7 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
                 data[at] ^= k % 2 == 0 ? (byte)(1 << random.Next(8)) : (byte)(1 + random.Next(255));
             }
 
-            yield return ("flipped bytes or bits in the payload, re-signed", Resign(data));
+            yield return ("1-3 flipped bytes or bits in the payload, re-signed", Resign(data));
         }
 
         // Every 4-byte-aligned and every unaligned int32 slot overwritten with extreme lengths, re-signed: this
@@ -134,7 +217,7 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
             {
                 var data = (byte[])source.Clone();
                 BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(at), value);
-                yield return ("int32 fields set to extreme values, re-signed", Resign(data));
+                yield return ("every int32 slot set to 7 extreme values, re-signed", Resign(data));
             }
         }
 
@@ -146,23 +229,24 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
             {
                 var data = (byte[])source.Clone();
                 BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(at), value);
-                yield return ("int64 fields set to extreme values, re-signed", Resign(data));
+                yield return ("every 4-aligned int64 slot set to 4 extreme values, re-signed", Resign(data));
             }
         }
 
-        // Header: other versions, other declared lengths (re-signed where the length still fits).
-        foreach (uint version in new uint[] { 0, 2, 3, 255, 0x01000000, uint.MaxValue })
+        // Header: unreadable versions, and the other readable version (the payload then read with the wrong layout),
+        // re-signed; other declared lengths (re-signed where the length still fits).
+        foreach (uint other in new uint[] { 0, (uint)subject.OtherVersion, 3, 255, 0x01000000, uint.MaxValue })
         {
             var data = (byte[])source.Clone();
-            BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(8), version);
-            yield return ("wrong version", Resign(data));
+            BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(8), other);
+            yield return ("other format versions (0, the other readable one, 3, 255, 2^24, 2^32-1)", Resign(data));
         }
 
         foreach (long length in new long[] { -1, 0, 3, 4, payloadLength - 1, payloadLength + 1, int.MaxValue, Array.MaxLength, long.MaxValue, long.MinValue })
         {
             var data = (byte[])source.Clone();
             BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(12), length);
-            yield return ("wrong declared length", Resign(data));
+            yield return ("wrong declared payload length", Resign(data));
         }
 
         // Random payloads in a valid envelope: garbage that passes the checksum.
@@ -175,32 +259,33 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
                 BinaryPrimitives.WriteInt32LittleEndian(payload, random.Next(0, 4));   // a plausible section count
             }
 
-            yield return ("random payload, valid envelope", Envelope(payload));
+            yield return ("random payloads in a valid envelope", Envelope(payload, version));
         }
 
         // The valid payload cut short or extended inside a valid envelope.
         var validPayload = source.AsSpan(HeaderLength, payloadLength).ToArray();
         for (int n = 0; n < payloadLength; n += 3)
         {
-            yield return ("valid payload cut short, re-enveloped", Envelope(validPayload.AsSpan(0, n)));
+            yield return ("the valid payload cut short, re-enveloped", Envelope(validPayload.AsSpan(0, n), version));
         }
 
         for (int extra = 1; extra <= 16; extra++)
         {
-            yield return ("valid payload with trailing bytes, re-enveloped", Envelope([.. validPayload, .. new byte[extra]]));
+            yield return ("the valid payload with 1-16 trailing bytes, re-enveloped", Envelope([.. validPayload, .. new byte[extra]], version));
         }
 
-        // Swapped optimizer type names (same length and other lengths), re-signed.
-        string original = "Adam";
-        foreach (string other in new[] { "AdamW", "Momentum", "Mdam", "String", "", "Adam\0", "Optimizers.Adam" })
+        // The recorded rule swapped for others (same length and other lengths), re-signed.
+        foreach (string other in new[] { "AdamW", "Momentum", "Mdam", "String", "", "Adam\0", "Optimizers.Adam", "Optimizers.Momentum", "System.Object" })
         {
-            yield return ("swapped optimizer type", Envelope(ReplaceString(validPayload, original, other)));
+            if (other != subject.RuleName)
+            {
+                yield return ("the rule name swapped for another (9; 8 in version 1)", Envelope(ReplaceString(validPayload, subject.RuleName, other), version));
+            }
         }
 
-        // Checkpoints of every other rule into the Adam target.
-        foreach (var (name, data) in OtherRuleCheckpoints())
+        foreach (var (name, data) in OtherCheckpoints(subject))
         {
-            yield return ($"another rule's checkpoint ({name})", data);
+            yield return (name, data);
         }
     }
 
@@ -220,92 +305,205 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
         return [.. result];
     }
 
-    private static IEnumerable<(string, byte[])> OtherRuleCheckpoints()
+    /// <summary>Valid checkpoints made for something else: every other rule, in the subject's element type, and the
+    /// same checkpoint in the other element type.</summary>
+    private static IEnumerable<(string, byte[])> OtherCheckpoints(Subject subject)
     {
-        foreach (string rule in RuleSetups.Names.Where(n => n != "Adam"))
+        var others = new List<(string, byte[])>();
+        foreach (string rule in RuleSetups.Names.Where(n => n != "Adam" && subject.RuleName == "Adam"))
         {
-            Parameter[] parameters = [new Parameter("w", new double[5]), new Parameter("b", new double[2])];
             var setup = FsCheck.Fluent.Gen.Sample(RuleSetups.Of(rule, new Constraints(true, -8, true)), 3, 1).First();
-            var optimizer = setup.Create(parameters);
-            parameters[0].Gradient[0] = 1;
-            optimizer.Step();
-            using var stream = new MemoryStream();
-            Checkpoint.Save(stream, optimizer, parameters);
-            yield return (rule, stream.ToArray());
+            others.Add(("a valid checkpoint of each of the 9 other rules",
+                        subject.Name.StartsWith("float32", StringComparison.Ordinal) ? OtherRule<float>(setup) : OtherRule<double>(setup)));
         }
+
+        if (subject.RuleName == "Adam")
+        {
+            others.Add(("the same checkpoint in the other element type",
+                        subject.Name.StartsWith("float32", StringComparison.Ordinal) ? AdamSource<double>() : AdamSource<float>()));
+        }
+
+        return others;
     }
+
+    private static byte[] OtherRule<T>(RuleSetup setup)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var template = setup.Create([new Parameter("w", new double[5]), new Parameter("b", new double[2])]);
+        var parameters = Parameters<T>(new double[5], new double[2]);
+        var optimizer = ElementTypeMirror.Mirror(template, parameters);
+        parameters[0].Gradient[0] = T.One;
+        optimizer.Step();
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, optimizer, parameters);
+        return stream.ToArray();
+    }
+
+    /// <summary>Per subject and family: (cases, loaded). These are the numbers of docs/robustness.md.</summary>
+    private static readonly Dictionary<string, Dictionary<string, (int Cases, int Loaded)>> Expected = new()
+    {
+        ["float64 Adam"] = new()
+        {
+            { "1-3 flipped bytes or bits in the payload, re-signed", (2000, 516) },
+            { "1-4 flipped bytes, not re-signed", (1000, 0) },
+            { "a valid checkpoint of each of the 9 other rules", (9, 0) },
+            { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (524, 197) },
+            { "every int32 slot set to 7 extreme values, re-signed", (3696, 1626) },
+            { "other format versions (0, the other readable one, 3, 255, 2^24, 2^32-1)", (6, 0) },
+            { "random payloads in a valid envelope", (500, 0) },
+            { "the rule name swapped for another (9; 8 in version 1)", (9, 0) },
+            { "the same checkpoint in the other element type", (1, 0) },
+            { "the valid payload cut short, re-enveloped", (177, 0) },
+            { "the valid payload with 1-16 trailing bytes, re-enveloped", (16, 0) },
+            { "truncated at every length", (583, 0) },
+            { "wrong declared payload length", (10, 0) },
+        },
+        ["float32 Adam"] = new()
+        {
+            { "1-3 flipped bytes or bits in the payload, re-signed", (2000, 307) },
+            { "1-4 flipped bytes, not re-signed", (1000, 0) },
+            { "a valid checkpoint of each of the 9 other rules", (9, 0) },
+            { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (412, 85) },
+            { "every int32 slot set to 7 extreme values, re-signed", (2912, 842) },
+            { "other format versions (0, the other readable one, 3, 255, 2^24, 2^32-1)", (6, 0) },
+            { "random payloads in a valid envelope", (500, 0) },
+            { "the rule name swapped for another (9; 8 in version 1)", (9, 0) },
+            { "the same checkpoint in the other element type", (1, 0) },
+            { "the valid payload cut short, re-enveloped", (140, 0) },
+            { "the valid payload with 1-16 trailing bytes, re-enveloped", (16, 0) },
+            { "truncated at every length", (471, 0) },
+            { "wrong declared payload length", (10, 0) },
+        },
+        ["version-1 Momentum + SequentialLR"] = new()
+        {
+            { "1-3 flipped bytes or bits in the payload, re-signed", (2000, 298) },
+            { "1-4 flipped bytes, not re-signed", (1000, 0) },
+            { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (992, 261) },
+            { "every int32 slot set to 7 extreme values, re-signed", (6972, 2240) },
+            { "other format versions (0, the other readable one, 3, 255, 2^24, 2^32-1)", (6, 0) },
+            { "random payloads in a valid envelope", (500, 0) },
+            { "the rule name swapped for another (9; 8 in version 1)", (8, 0) },
+            { "the valid payload cut short, re-enveloped", (333, 0) },
+            { "the valid payload with 1-16 trailing bytes, re-enveloped", (16, 0) },
+            { "truncated at every length", (1051, 0) },
+            { "wrong declared payload length", (10, 0) },
+        },
+    };
+
+    /// <summary>Per subject: how many failures of each kind (docs/robustness.md).</summary>
+    private static readonly Dictionary<string, Dictionary<CheckpointError, int>> ExpectedErrors = new()
+    {
+        ["float64 Adam"] = new()
+        {
+            { CheckpointError.NotACheckpoint, 36 }, { CheckpointError.UnsupportedVersion, 23 }, { CheckpointError.Truncated, 604 },
+            { CheckpointError.Corrupted, 939 }, { CheckpointError.Malformed, 3454 }, { CheckpointError.MissingSection, 111 },
+            { CheckpointError.Mismatch, 1025 },
+        },
+        ["float32 Adam"] = new()
+        {
+            { CheckpointError.NotACheckpoint, 46 }, { CheckpointError.UnsupportedVersion, 31 }, { CheckpointError.Truncated, 487 },
+            { CheckpointError.Corrupted, 930 }, { CheckpointError.Malformed, 3582 }, { CheckpointError.MissingSection, 115 },
+            { CheckpointError.Mismatch, 1061 },
+        },
+        ["version-1 Momentum + SequentialLR"] = new()
+        {
+            { CheckpointError.NotACheckpoint, 21 }, { CheckpointError.UnsupportedVersion, 13 }, { CheckpointError.Truncated, 1060 },
+            { CheckpointError.Corrupted, 973 }, { CheckpointError.Malformed, 5878 }, { CheckpointError.MissingSection, 144 },
+            { CheckpointError.Mismatch, 2000 },
+        },
+    };
 
     [Fact]
     public async Task Every_hostile_checkpoint_loads_or_throws_CheckpointException_and_a_failure_changes_nothing()
     {
-        var counts = new SortedDictionary<string, (int Cases, int Loaded)>(StringComparer.Ordinal);
-        var errors = new SortedDictionary<CheckpointError, int>();
         var failures = new List<string>();
+        var counts = new Dictionary<string, SortedDictionary<string, (int Cases, int Loaded)>>();
+        var errors = new Dictionary<string, SortedDictionary<CheckpointError, int>>();
         long worstAllocation = 0;
-        foreach (var (family, data) in Cases())
+        foreach (var subject in Subjects())
         {
-            var target = new Target();
-            var before = StateSnapshot.Of(target.Optimizer, target.Parameters);
-            Exception? thrown = null;
-            long allocated = 0;
-            var run = Task.Run(() =>
+            var subjectCounts = counts[subject.Name] = new(StringComparer.Ordinal);
+            var subjectErrors = errors[subject.Name] = new();
+            foreach (var (family, data) in Cases(subject))
             {
-                long start = GC.GetAllocatedBytesForCurrentThread();
+                var target = subject.NewTarget();
+                var before = target.Snapshot();
+                Exception? thrown = null;
+                long allocated = 0;
+                var run = Task.Run(() =>
+                {
+                    long start = GC.GetAllocatedBytesForCurrentThread();
+                    try
+                    {
+                        target.Load(data);
+                    }
+                    catch (Exception e)
+                    {
+                        thrown = e;
+                    }
+
+                    allocated = GC.GetAllocatedBytesForCurrentThread() - start;
+                });
                 try
                 {
-                    Checkpoint.Load(new MemoryStream(data, writable: false), target.Optimizer, target.Parameters);
+                    await run.WaitAsync(Budget);
                 }
-                catch (Exception e)
+                catch (TimeoutException)
                 {
-                    thrown = e;
+                    failures.Add($"{subject.Name}, {family}: Load did not finish within {Budget.TotalSeconds} s");
+                    break;
                 }
 
-                allocated = GC.GetAllocatedBytesForCurrentThread() - start;
-            });
-            try
-            {
-                await run.WaitAsync(Budget);
-            }
-            catch (TimeoutException)
-            {
-                failures.Add($"{family}: Load did not finish within {Budget.TotalSeconds} s");
-                break;
+                worstAllocation = Math.Max(worstAllocation, allocated - 4L * data.Length);
+                var (cases, loaded) = subjectCounts.GetValueOrDefault(family);
+                if (thrown is null)
+                {
+                    subjectCounts[family] = (cases + 1, loaded + 1);
+                    try
+                    {
+                        // A loaded state must be usable: lengths agree, and stepping does not throw.
+                        target.Step();
+                    }
+                    catch (Exception e)
+                    {
+                        failures.Add($"{subject.Name}, {family}: stepping after a successful load threw {e.GetType().Name}: {e.Message}");
+                    }
+
+                    continue;
+                }
+
+                subjectCounts[family] = (cases + 1, loaded);
+                if (thrown is not CheckpointException ce)
+                {
+                    failures.Add($"{subject.Name}, {family}: {thrown.GetType().Name}: {thrown.Message}");
+                    continue;
+                }
+
+                subjectErrors[ce.Error] = subjectErrors.GetValueOrDefault(ce.Error) + 1;
+                if (!target.Snapshot().SequenceEqual(before))
+                {
+                    failures.Add($"{subject.Name}, {family}: a failed load ({ce.Error}) changed the target");
+                }
             }
 
-            worstAllocation = Math.Max(worstAllocation, allocated - 4L * data.Length);
-            var (cases, loaded) = counts.GetValueOrDefault(family);
-            if (thrown is null)
+            output.WriteLine($"{subject.Name} ({subject.Source.Length} bytes):");
+            foreach (var (family, (cases, loaded)) in subjectCounts)
             {
-                counts[family] = (cases + 1, loaded + 1);
-                // A loaded state must be usable: lengths agree, and stepping does not throw.
-                target.Optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
-                target.Optimizer.Step();
-                continue;
+                output.WriteLine($"  {{ \"{family}\", ({cases}, {loaded}) }},");
             }
 
-            counts[family] = (cases + 1, loaded);
-            if (thrown is not CheckpointException ce)
-            {
-                failures.Add($"{family}: {thrown.GetType().Name}: {thrown.Message}");
-                continue;
-            }
-
-            errors[ce.Error] = errors.GetValueOrDefault(ce.Error) + 1;
-            if (!StateSnapshot.Of(target.Optimizer, target.Parameters).SequenceEqual(before))
-            {
-                failures.Add($"{family}: a failed load ({ce.Error}) changed the optimizer or the parameters");
-            }
+            output.WriteLine($"  {subjectCounts.Values.Sum(c => c.Cases)} cases; errors: " +
+                             string.Join(", ", subjectErrors.Select(e => $"{{ CheckpointError.{e.Key}, {e.Value} }}")));
         }
 
-        foreach (var (family, (cases, loaded)) in counts)
-        {
-            output.WriteLine($"{cases,6} cases, {loaded,4} loaded  {family}");
-        }
-
-        output.WriteLine($"{counts.Values.Sum(c => c.Cases),6} hostile checkpoints in total; errors: {string.Join(", ", errors.Select(e => $"{e.Key} {e.Value}"))}");
-        output.WriteLine($"largest allocation beyond 4 × the checkpoint's size: {worstAllocation} bytes");
+        output.WriteLine($"{counts.Values.Sum(c => c.Values.Sum(v => v.Cases))} hostile checkpoints in total; " +
+                         $"largest allocation beyond 4 × the checkpoint's size: {worstAllocation} bytes");
         failures.Should().BeEmpty();
-        counts.Values.Sum(c => c.Cases).Should().BeGreaterThan(5000);
         worstAllocation.Should().BeLessThan(1 << 20, "no hostile file may make Load allocate much more than its own size");
+        foreach (var (subject, subjectCounts) in counts)
+        {
+            subjectCounts.Should().Equal(Expected[subject], $"docs/robustness.md quotes these counts for {subject}");
+            errors[subject].Should().Equal(ExpectedErrors[subject], $"docs/robustness.md quotes these errors for {subject}");
+        }
     }
 }

@@ -92,16 +92,7 @@ public class ScheduleParityTests
         double[] metrics = ScheduleTraces.Doubles(trace.GetProperty("metrics"));
         double[] expected = ScheduleTraces.Doubles(trace.GetProperty("lrs"));
         var optimizer = ScheduleTraces.Optimizer(trace.GetProperty("base_lr").GetDouble());
-        var schedule = new ReduceLROnPlateau(
-            optimizer,
-            args.GetProperty("mode").GetString() == "min" ? PlateauMode.Min : PlateauMode.Max,
-            args.GetProperty("factor").GetDouble(),
-            args.GetProperty("patience").GetInt32(),
-            args.GetProperty("threshold").GetDouble(),
-            args.GetProperty("threshold_mode").GetString() == "rel" ? ThresholdMode.Relative : ThresholdMode.Absolute,
-            args.GetProperty("cooldown").GetInt32(),
-            args.GetProperty("min_lr").GetDouble(),
-            args.GetProperty("eps").GetDouble());
+        var schedule = ScheduleTraces.Plateau(optimizer, args);
 
         optimizer.LearningRate.Should().Be(expected[0]);
         int reductions = 0;
@@ -130,16 +121,7 @@ public class ScheduleParityTests
         {
             var args = trace.GetProperty("args");
             double[] metrics = ScheduleTraces.Doubles(trace.GetProperty("metrics"));
-            var plateau = new ReduceLROnPlateau(
-                optimizer,
-                args.GetProperty("mode").GetString() == "min" ? PlateauMode.Min : PlateauMode.Max,
-                args.GetProperty("factor").GetDouble(),
-                args.GetProperty("patience").GetInt32(),
-                args.GetProperty("threshold").GetDouble(),
-                args.GetProperty("threshold_mode").GetString() == "rel" ? ThresholdMode.Relative : ThresholdMode.Absolute,
-                args.GetProperty("cooldown").GetInt32(),
-                args.GetProperty("min_lr").GetDouble(),
-                args.GetProperty("eps").GetDouble());
+            var plateau = ScheduleTraces.Plateau(optimizer, args);
             schedule = plateau;
             step = epoch => plateau.Step(metrics[epoch - 1]);
         }

@@ -54,6 +54,18 @@ internal static class ScheduleTraces
         _ => throw new ArgumentException($"Unknown schedule type '{type}' in the fixture.", nameof(type)),
     };
 
+    /// <summary>The C# equivalent of torch's <c>ReduceLROnPlateau(optimizer, **args)</c>.</summary>
+    public static ReduceLROnPlateau Plateau(IOptimizer optimizer, JsonElement args) => new(
+        optimizer,
+        args.GetProperty("mode").GetString() == "min" ? PlateauMode.Min : PlateauMode.Max,
+        args.GetProperty("factor").GetDouble(),
+        args.GetProperty("patience").GetInt32(),
+        args.GetProperty("threshold").GetDouble(),
+        args.GetProperty("threshold_mode").GetString() == "rel" ? ThresholdMode.Relative : ThresholdMode.Absolute,
+        args.GetProperty("cooldown").GetInt32(),
+        args.GetProperty("min_lr").GetDouble(),
+        args.GetProperty("eps").GetDouble());
+
     /// <summary>Builds a whole trace's schedule, constructing SequentialLR children in the order torch did.</summary>
     public static ILearningRateSchedule Build(IOptimizer optimizer, JsonElement trace)
     {

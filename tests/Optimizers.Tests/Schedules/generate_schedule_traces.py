@@ -9,6 +9,8 @@ scheduler.step() (each preceded by optimizer.step(), as torch expects), so `lrs`
 ReduceLROnPlateau traces also hold the metric fed at each step (`lrs[0]` is the learning rate before the first one).
 The `grouped` traces drive an SGD with two param groups of different learning rates (`base_lrs`); each entry of their
 `lrs` is the pair of group learning rates at that epoch.
+The `stacked` traces build two schedulers on one optimizer and step both each epoch (what ChainedScheduler does):
+the second takes its base from the initial_lr the first recorded (see stacked_case).
 
 torch 1.13 versus 2.x. The installed torch is 1.13; the C# library follows torch 2.x (read from the main branch,
 torch/optim/lr_scheduler.py). For the way these traces drive the schedulers (fresh schedulers, last_epoch=-1,
@@ -160,6 +162,56 @@ def schedules():
     out.append(sequential(0.05, [("PolynomialLR", {"total_iters": 8, "power": 1.0}),
                                  ("LinearLR", {"start_factor": 0.5, "end_factor": 0.0, "total_iters": 30})], [8]))
     return out
+
+
+def stacked_case(base_lr, schedules, steps):
+    """Several schedulers built one after another on one optimizer (each entry: kind, args, and for ReduceLROnPlateau
+    the metrics it is stepped with right after it is built), then every LR scheduler stepped once per epoch in
+    construction order, as ChainedScheduler does. Records each scheduler's base_lrs (the shared initial_lr per group:
+    the first scheduler sets it, later ones reuse it, OneCycleLR replaces it, ReduceLROnPlateau neither sets nor
+    reads it) and the learning rates."""
+    opt = make_optimizer(base_lr)
+    built, entries = [], []
+    for kind, args, plateau_metrics in schedules:
+        entry = {"type": kind, "args": args}
+        if kind == "ReduceLROnPlateau":
+            sched = S.ReduceLROnPlateau(opt, **args)
+            for m in plateau_metrics:
+                opt.step()
+                sched.step(m)
+            entry["metrics"] = plateau_metrics
+        else:
+            sched = build(kind, opt, args)
+            built.append(sched)
+            entry["base_lrs"] = list(sched.base_lrs)
+        entry["lrs_after_construction"] = group_lrs(opt)
+        entries.append(entry)
+    lrs = [group_lrs(opt)]
+    for _ in range(steps):
+        opt.step()
+        for sched in built:
+            sched.step()
+        lrs.append(group_lrs(opt))
+    return {"base_lr": base_lr, "schedules": entries, "steps": steps, "lrs": lrs}
+
+
+def stacked():
+    return [
+        # The case of the issue: torch starts the second schedule from initial_lr = 0.1, not from the 0.05 LinearLR set.
+        stacked_case(0.1, [("LinearLR", {"start_factor": 0.5, "end_factor": 1.0, "total_iters": 4}, None),
+                           ("CosineAnnealingWarmRestarts", {"T_0": 10, "T_mult": 1, "eta_min": 0.0}, None)], 30),
+        stacked_case(0.1, [("ExponentialLR", {"gamma": 0.9}, None),
+                           ("CosineAnnealingLR", {"T_max": 10, "eta_min": 0.001}, None)], 25),
+        stacked_case(0.5, [("OneCycleLR", {"max_lr": 1.0, "total_steps": 20, "pct_start": 0.3, "anneal_strategy": "cos",
+                                           "div_factor": 25.0, "final_div_factor": 1e4, "three_phase": False}, None),
+                           ("ExponentialLR", {"gamma": 0.95}, None)], 20),
+        stacked_case([0.1, 0.01], [("LinearLR", {"start_factor": 0.25, "end_factor": 1.0, "total_iters": 5}, None),
+                                   ("CosineAnnealingWarmRestarts", {"T_0": 4, "T_mult": 2, "eta_min": 0.0005}, None)], 30),
+        stacked_case(0.1, [("ReduceLROnPlateau", {"mode": "min", "factor": 0.5, "patience": 0, "threshold": 1e-4,
+                                                  "threshold_mode": "rel", "cooldown": 0, "min_lr": 0.0, "eps": 1e-8},
+                            [1.0, 2.0]),
+                           ("CosineAnnealingWarmRestarts", {"T_0": 5, "T_mult": 1, "eta_min": 0.0}, None)], 12),
+    ]
 
 
 def metrics(kind, n):
@@ -350,6 +402,7 @@ def main():
         "schedules": schedules(),
         "plateau": plateau(),
         "grouped": grouped(),
+        "stacked": stacked(),
         "clip_grad_norm": clip_norm(),
         "clip_grad_value": clip_value(),
         "clip_grad_norm_float32": clip_norm_float32(),
@@ -359,7 +412,7 @@ def main():
     with open(path, "w") as f:
         f.write(dumps(data))
     print(f"wrote {path}: {len(data['schedules'])} schedules, {len(data['plateau'])} plateau runs, "
-          f"{len(data['grouped'])} two-group runs, {len(data['clip_grad_norm'])} norm clips, {len(data['clip_grad_value'])} value clips, "
+          f"{len(data['grouped'])} two-group runs, {len(data['stacked'])} runs of schedules stacked on one optimizer, {len(data['clip_grad_norm'])} norm clips, {len(data['clip_grad_value'])} value clips, "
           f"and the clips again in float32")
     report_float32(data["clip_grad_norm_float32"])
 
