@@ -1,8 +1,11 @@
+using System.Numerics;
 using Optimizers.Tests.TestSupport;
 
 namespace Optimizers.Tests.Parallelism;
 
-public sealed class ParallelStepTests
+/// <summary>A step cut into parts on worker threads gives the one-thread results bit for bit, in either element type.</summary>
+public abstract class ParallelStepTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static TheoryData<string, int, string> Cases()
     {
@@ -32,8 +35,8 @@ public sealed class ParallelStepTests
     [MemberData(nameof(Cases))]
     public void Parallel_steps_equal_single_threaded_steps_bit_for_bit(string name, int degree, string layout)
     {
-        var single = AllOptimizers.Create(name, RandomParameters.Create(7, Layouts[layout]));
-        var split = AllOptimizers.Create(name, RandomParameters.Create(7, Layouts[layout]));
+        var single = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(7, Layouts[layout]));
+        var split = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(7, Layouts[layout]));
         split.MaxDegreeOfParallelism = degree;
         split.MinimumPartLength = 64;
         split.Partition.Parts.Should().Be(degree);
@@ -55,20 +58,20 @@ public sealed class ParallelStepTests
 
         for (int i = 0; i < single.Parameters.Count; i++)
         {
-            Bits(split.Parameters[i].Value.AsArray()).Should().Equal(Bits(single.Parameters[i].Value.AsArray()), $"θ of {single.Parameters[i]}");
+            Bits.Of<T>(split.Parameters[i].Value.AsArray()).Should().Equal(Bits.Of<T>(single.Parameters[i].Value.AsArray()), $"θ of {single.Parameters[i]}");
         }
 
         foreach (var (stateName, vectors) in single.VectorStates)
         {
             for (int i = 0; i < vectors.Length; i++)
             {
-                Bits(split.VectorStates[stateName][i]).Should().Equal(Bits(vectors[i]), $"{stateName} of parameter {i}");
+                Bits.Of<T>(split.VectorStates[stateName][i]).Should().Equal(Bits.Of<T>(vectors[i]), $"{stateName} of parameter {i}");
             }
         }
 
         foreach (var (stateName, scalars) in single.ScalarStates)
         {
-            Bits(split.ScalarStates[stateName]).Should().Equal(Bits(scalars), stateName);
+            Bits.Of<T>(split.ScalarStates[stateName]).Should().Equal(Bits.Of<T>(scalars), stateName);
         }
     }
 
@@ -77,8 +80,8 @@ public sealed class ParallelStepTests
     public void A_non_finite_gradient_is_reported_as_on_one_thread_and_nothing_changes(string name)
     {
         int[] lengths = [300, 5000, 40, 2000];
-        var single = AllOptimizers.Create(name, RandomParameters.Create(5, lengths));
-        var split = AllOptimizers.Create(name, RandomParameters.Create(5, lengths));
+        var single = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(5, lengths));
+        var split = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(5, lengths));
         split.MaxDegreeOfParallelism = 5;
         split.MinimumPartLength = 64;
         single.Step();
@@ -86,9 +89,9 @@ public sealed class ParallelStepTests
 
         foreach (var optimizer in new[] { single, split })
         {
-            optimizer.Parameters[1].Gradient[4200] = double.PositiveInfinity;   // in a late part
-            optimizer.Parameters[1].Gradient[4500] = double.NaN;
-            optimizer.Parameters[3].Gradient[10] = double.NaN;
+            optimizer.Parameters[1].Gradient[4200] = T.PositiveInfinity;   // in a late part
+            optimizer.Parameters[1].Gradient[4500] = T.NaN;
+            optimizer.Parameters[3].Gradient[10] = T.NaN;
         }
 
         var before = split.Parameters.Select(p => p.Value.ToArray()).ToArray();
@@ -109,7 +112,7 @@ public sealed class ParallelStepTests
     public void Optimizers_stepped_concurrently_from_several_threads_share_the_pool_correctly()
     {
         const int Steps = 200;
-        var expected = AllOptimizers.Create("Momentum", RandomParameters.Create(9, 3000, 1000));
+        var expected = AllOptimizers<T>.Create("Momentum", RandomParameters.Create<T>(9, 3000, 1000));
         for (int s = 0; s < Steps; s++)
         {
             expected.Step();
@@ -117,7 +120,7 @@ public sealed class ParallelStepTests
 
         var optimizers = Enumerable.Range(0, 4).Select(_ =>
         {
-            var o = AllOptimizers.Create("Momentum", RandomParameters.Create(9, 3000, 1000));
+            var o = AllOptimizers<T>.Create("Momentum", RandomParameters.Create<T>(9, 3000, 1000));
             o.MaxDegreeOfParallelism = 3;
             o.MinimumPartLength = 256;
             return o;
@@ -144,7 +147,7 @@ public sealed class ParallelStepTests
         {
             for (int i = 0; i < expected.Parameters.Count; i++)
             {
-                Bits(optimizer.Parameters[i].Value.AsArray()).Should().Equal(Bits(expected.Parameters[i].Value.AsArray()));
+                Bits.Of<T>(optimizer.Parameters[i].Value.AsArray()).Should().Equal(Bits.Of<T>(expected.Parameters[i].Value.AsArray()));
             }
         }
     }
@@ -154,7 +157,7 @@ public sealed class ParallelStepTests
     [InlineData(-1)]
     public void MaxDegreeOfParallelism_below_one_is_rejected(int degree)
     {
-        var optimizer = new Momentum(RandomParameters.Create(1, 10), 0.1);
+        var optimizer = new Momentum<T>(RandomParameters.Create<T>(1, 10), 0.1);
 
         optimizer.Invoking(o => o.MaxDegreeOfParallelism = degree)
                  .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxDegreeOfParallelism");
@@ -164,14 +167,14 @@ public sealed class ParallelStepTests
     [Fact]
     public void Models_smaller_than_two_default_parts_are_not_split()
     {
-        var small = new Momentum(RandomParameters.Create(1, 65535), 0.1) { MaxDegreeOfParallelism = 8 };
-        var large = new Momentum(RandomParameters.Create(1, 40000, 40000, 40000), 0.1) { MaxDegreeOfParallelism = 8 };
+        var small = new Momentum<T>(RandomParameters.Create<T>(1, 65535), 0.1) { MaxDegreeOfParallelism = 8 };
+        var large = new Momentum<T>(RandomParameters.Create<T>(1, 40000, 40000, 40000), 0.1) { MaxDegreeOfParallelism = 8 };
 
         small.Partition.Parts.Should().Be(1);
         large.Partition.Parts.Should().Be(3);
     }
 
-    private static void FillGradients(Optimizer<double> optimizer, int seed)
+    private static void FillGradients(Optimizer<T> optimizer, int seed)
     {
         var random = new Random(seed);
         foreach (var parameter in optimizer.Parameters)
@@ -179,6 +182,8 @@ public sealed class ParallelStepTests
             RandomParameters.FillGradient(parameter, random);
         }
     }
-
-    private static long[] Bits(double[] values) => Array.ConvertAll(values, BitConverter.DoubleToInt64Bits);
 }
+
+public sealed class ParallelStepTests_Double : ParallelStepTests<double>;
+
+public sealed class ParallelStepTests_Single : ParallelStepTests<float>;
