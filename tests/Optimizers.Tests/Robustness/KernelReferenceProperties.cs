@@ -119,10 +119,11 @@ public abstract class KernelReferenceProperties<T>
         select new SpanCase { Streams = streams, Scalars = scalars, Flags = flags };
 
     /// <summary>Runs the kernel and the reference on copies of the case; null when they agree bit for bit, else the first difference.</summary>
-    internal static string? Compare(KernelSpec spec, SpanCase c)
+    internal static string? Compare(KernelSpec spec, SpanCase c) => Compare(spec, c, c.Copy(), c.Copy());
+
+    /// <summary><see cref="Compare(KernelSpec, SpanCase)"/> with the copies given (<paramref name="kernel"/> and <paramref name="reference"/> hold the values of <paramref name="c"/>).</summary>
+    private static string? Compare(KernelSpec spec, SpanCase c, SpanCase kernel, SpanCase reference)
     {
-        var kernel = c.Copy();
-        var reference = c.Copy();
         spec.Kernel(kernel);
         spec.Reference(reference);
         for (int s = 0; s < c.Streams.Length; s++)
@@ -243,6 +244,8 @@ public abstract class KernelReferenceProperties<T>
         int n = Optimizers.Kernel.InterleaveThresholdOf<T>() + 4 * Vector<T>.Count * 3 + 3;
         var sample = Gen.Sample(CaseOf(spec, Gen.Constant(4099)), 4, 1).First();
         var streams = sample.Streams.Select(s => Enumerable.Range(0, n).Select(i => s[i % s.Length]).ToArray()).ToArray();
+        // The kernel and the reference work on copies, refilled for each combination (a few arrays of 8 MiB, not new ones each time).
+        T[][] forKernel = streams.Select(s => new T[n]).ToArray(), forReference = streams.Select(s => new T[n]).ToArray();
         for (int flags = 0; flags < 1 << spec.FlagCount; flags++)
         {
             var c = new SpanCase
@@ -251,7 +254,17 @@ public abstract class KernelReferenceProperties<T>
                 Scalars = sample.Scalars,
                 Flags = Enumerable.Range(0, spec.FlagCount).Select(f => (flags >> f & 1) == 1).ToArray(),
             };
-            Compare(spec, c).Should().BeNull();
+            SpanCase CopyInto(T[][] copies)
+            {
+                for (int s = 0; s < streams.Length; s++)
+                {
+                    streams[s].CopyTo(copies[s], 0);
+                }
+
+                return new SpanCase { Streams = copies, Scalars = c.Scalars, Flags = c.Flags };
+            }
+
+            Compare(spec, c, CopyInto(forKernel), CopyInto(forReference)).Should().BeNull();
         }
     }
 }

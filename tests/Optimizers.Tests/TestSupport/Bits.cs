@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Optimizers.Tests.TestSupport;
 
@@ -36,6 +37,12 @@ internal static class Bits
         if (a.Length != b.Length)
         {
             return Math.Min(a.Length, b.Length);
+        }
+
+        // Identical bytes are the same bits (the common case, compared fast); else find the first real difference.
+        if (MemoryMarshal.AsBytes(a).SequenceEqual(MemoryMarshal.AsBytes(b)))
+        {
+            return -1;
         }
 
         for (int i = 0; i < a.Length; i++)
