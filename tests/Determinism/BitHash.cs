@@ -1,33 +1,48 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace Optimizers.Determinism;
 
-/// <summary>SHA-256 over the raw IEEE-754 bits of a sequence of doubles (little-endian int64 each).</summary>
+/// <summary>
+/// SHA-256 over the raw IEEE-754 bits of a sequence of numbers, little-endian: 8 bytes per double, 4 per float (so a
+/// float32 item hashes exactly the bits it ends with, not a widened copy).
+/// </summary>
 internal sealed class BitHash : IDisposable
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly byte[] _buffer = new byte[8 * 1024];
     private int _used;
 
-    /// <summary>How many doubles went into the hash.</summary>
+    /// <summary>How many numbers went into the hash.</summary>
     public long Count { get; private set; }
 
-    public void Add(double value)
+    public void Add<T>(T value)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (_used == _buffer.Length)
+        if (_used + sizeof(double) > _buffer.Length)
         {
             Flush();
         }
 
-        BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_used), BitConverter.DoubleToInt64Bits(value));
-        _used += 8;
+        if (typeof(T) == typeof(float))
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(_buffer.AsSpan(_used), float.CreateTruncating(value));
+            _used += sizeof(float);
+        }
+        else
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(_buffer.AsSpan(_used), double.CreateTruncating(value));
+            _used += sizeof(double);
+        }
+
         Count++;
     }
 
-    public void Add(ReadOnlySpan<double> values)
+    public void Add<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        foreach (double value in values)
+        foreach (T value in values)
         {
             Add(value);
         }

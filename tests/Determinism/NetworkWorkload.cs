@@ -1,4 +1,4 @@
-using MathNet.Numerics.LinearAlgebra;
+using System.Numerics;
 using Optimizers.Datasets;
 using Optimizers.Networks;
 
@@ -7,23 +7,26 @@ namespace Optimizers.Determinism;
 /// <summary>
 /// Items (b): multilayer perceptrons (tanh and ReLU hidden layers) trained with mini-batch
 /// <see cref="MiniBatchTraining.TrainEpoch"/> and Adam or Momentum for a few epochs on the moons and on 400 digits.
-/// One item hashes every final weight and bias; a second hashes the epoch losses (which go through Math.Log).
+/// One item hashes every final weight and bias; a second hashes the epoch losses (which go through Math.Log). The
+/// networks, inputs and optimizers are of element type <typeparamref name="T"/> (the data rounded from double).
 /// </summary>
-internal static class NetworkWorkload
+internal static class NetworkWorkload<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int Epochs = 4;
     private const int BatchSize = 16;
 
-    public static IEnumerable<(string Name, string Hash)> Run()
+    /// <summary>The items, named "network/" + <paramref name="prefix"/> + problem/activation/optimizer + "/weights" or "/losses".</summary>
+    public static IEnumerable<(string Name, string Hash)> Run(string prefix)
     {
         var moons = ToyProblems.Moons(count: 200, noise: 0.15, seed: 3);
         var digitsAll = PublicData.Digits();
         var digits = digitsAll.Subset(Enumerable.Range(0, 400).ToArray()).Standardized();
         (string Name, Dataset Data, int Hidden)[] problems = [("moons", moons, 16), ("digits400", digits, 32)];
-        (string Name, Func<IReadOnlyList<Parameter>, IOptimizer> Create)[] optimizers =
+        (string Name, Func<IReadOnlyList<Parameter<T>>, IOptimizer> Create)[] optimizers =
         [
-            ("Adam(amsgrad,weightDecay)", p => new Adam(p, 0.01, amsgrad: true, weightDecay: 1e-4)),
-            ("Momentum(nesterov,weightDecay)", p => new Momentum(p, 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4)),
+            ("Adam(amsgrad,weightDecay)", p => new Adam<T>(p, 0.01, amsgrad: true, weightDecay: 1e-4)),
+            ("Momentum(nesterov,weightDecay)", p => new Momentum<T>(p, 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4)),
         ];
 
         foreach (var problem in problems)
@@ -32,7 +35,7 @@ internal static class NetworkWorkload
             {
                 foreach (var optimizer in optimizers)
                 {
-                    string name = $"network/{problem.Name}/{activation}/{optimizer.Name}";
+                    string name = $"network/{prefix}{problem.Name}/{activation}/{optimizer.Name}";
                     var (weights, losses) = Train(problem.Data, problem.Hidden, activation, optimizer.Create);
                     yield return (name + "/weights", weights);
                     yield return (name + "/losses", losses);
@@ -42,18 +45,19 @@ internal static class NetworkWorkload
     }
 
     private static (string Weights, string Losses) Train(Dataset data, int hidden, Activation activation,
-                                                         Func<IReadOnlyList<Parameter>, IOptimizer> create)
+                                                         Func<IReadOnlyList<Parameter<T>>, IOptimizer> create)
     {
-        var network = Network.Mlp([data.FeatureCount, hidden, hidden, data.ClassCount], activation, seed: 5);
+        var features = data.Features.Map(x => T.CreateTruncating(x));
+        var network = Network.Mlp<T>([data.FeatureCount, hidden, hidden, data.ClassCount], activation, seed: 5);
         var optimizer = create(network.Parameters);
         var random = new Random(11);
         using var losses = new BitHash();
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
-            losses.Add(network.TrainEpoch(optimizer, data.Features, data.Labels, BatchSize, random));
+            losses.Add(network.TrainEpoch(optimizer, features, data.Labels, BatchSize, random));
         }
 
-        losses.Add(network.Loss(data.Features, data.Labels));
+        losses.Add(network.Loss(features, data.Labels));
         using var weights = new BitHash();
         foreach (var parameter in network.Parameters)
         {

@@ -1,13 +1,17 @@
+using System.Numerics;
+
 namespace Optimizers.Determinism;
 
 /// <summary>
 /// Items (a) and (d): every rule, built with non-default options (the rich configurations of
-/// tests/Optimizers.Tests/TestSupport/AllOptimizers.cs, copied), steps two parameters through 200 steps of seeded
-/// pseudo-random gradients with three learning-rate changes; the hash covers every final value and every state
+/// tests/Optimizers.Tests/TestSupport/AllOptimizers.cs, copied), over parameters of <typeparamref name="T"/>, steps two
+/// parameters through 200 steps of seeded pseudo-random gradients (drawn as doubles, rounded to
+/// <typeparamref name="T"/>) with three learning-rate changes; the hash covers every final value and every state
 /// vector and scalar. With <see cref="Optimizer.MaxDegreeOfParallelism"/> 2 the same run is cut into two parts on
 /// worker threads.
 /// </summary>
-internal static class OptimizerWorkload
+internal static class OptimizerWorkload<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
     /// Parameter lengths: together 66,012 elements, above the 65,536 (two parts of 32,768) below which the library
@@ -22,49 +26,49 @@ internal static class OptimizerWorkload
     /// <summary>Extra room in the gradient pool, from which each step reads a window at a random offset.</summary>
     private const int PoolSlack = 4_096;
 
-    public static IReadOnlyList<(string Name, Func<IReadOnlyList<Parameter>, double, Optimizer<double>> Create, double LearningRate)> Configurations { get; } =
+    public static IReadOnlyList<(string Name, Func<IReadOnlyList<Parameter<T>>, double, Optimizer<T>> Create, double LearningRate)> Configurations { get; } =
     [
-        ("GradientDescent(weightDecay,maximize)", (p, lr) => new GradientDescent(p, lr, weightDecay: 0.1, maximize: true), 0.05),
-        ("GradientDescent(weightDecay)", (p, lr) => new GradientDescent(p, lr, weightDecay: 0.01), 0.1),
-        ("Momentum(nesterov)", (p, lr) => new Momentum(p, lr, momentum: 0.9, nesterov: true), 0.01),
-        ("Momentum(nesterov,weightDecay)", (p, lr) => new Momentum(p, lr, momentum: 0.8, nesterov: true, weightDecay: 0.01), 0.05),
-        ("Momentum(dampening,weightDecay,maximize)", (p, lr) => new Momentum(p, lr, momentum: 0.8, dampening: 0.3, weightDecay: 0.05, maximize: true), 0.01),
-        ("Momentum(dampening,weightDecay)", (p, lr) => new Momentum(p, lr, momentum: 0.9, dampening: 0.5, weightDecay: 0.01), 0.1),
-        ("AdaGrad(lrDecay,initialAccumulatorValue)", (p, lr) => new AdaGrad(p, lr, lrDecay: 0.01, initialAccumulatorValue: 0.1), 0.5),
-        ("AdaGrad(weightDecay,epsilon,maximize)", (p, lr) => new AdaGrad(p, lr, weightDecay: 0.01, epsilon: 1e-6, maximize: true), 0.1),
-        ("RMSProp(centered,momentum)", (p, lr) => new RMSProp(p, lr, momentum: 0.9, centered: true), 0.01),
-        ("RMSProp(centered,weightDecay)", (p, lr) => new RMSProp(p, lr, weightDecay: 0.01, centered: true), 0.01),
-        ("RMSProp(alpha,epsilon,momentum,weightDecay,maximize)", (p, lr) => new RMSProp(p, lr, alpha: 0.9, epsilon: 1e-6, momentum: 0.5, weightDecay: 0.01, maximize: true), 0.01),
-        ("AdaDelta(rho,epsilon,weightDecay,maximize)", (p, lr) => new AdaDelta(p, lr, rho: 0.8, epsilon: 1e-5, weightDecay: 0.01, maximize: true), 1.0),
-        ("AdaDelta(weightDecay)", (p, lr) => new AdaDelta(p, lr, weightDecay: 0.1), 0.5),
-        ("Adam(amsgrad)", (p, lr) => new Adam(p, lr, amsgrad: true), 0.05),
-        ("Adam(amsgrad,weightDecay)", (p, lr) => new Adam(p, lr, amsgrad: true, weightDecay: 0.01), 0.01),
-        ("Adam(betas,epsilon,maximize)", (p, lr) => new Adam(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), 0.01),
-        ("AdamW(weightDecay)", (p, lr) => new AdamW(p, lr, weightDecay: 0.1), 0.01),
-        ("AdamW(betas,epsilon,amsgrad,maximize)", (p, lr) => new AdamW(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, amsgrad: true, maximize: true), 0.01),
-        ("Adamax(betas,weightDecay,maximize)", (p, lr) => new Adamax(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01, maximize: true), 0.01),
-        ("Adamax(epsilon,weightDecay)", (p, lr) => new Adamax(p, lr, epsilon: 1e-4, weightDecay: 0.1), 0.01),
-        ("NAdam(momentumDecay,weightDecay)", (p, lr) => new NAdam(p, lr, momentumDecay: 0.01, weightDecay: 0.01), 0.01),
-        ("NAdam(betas,epsilon,maximize)", (p, lr) => new NAdam(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), 0.01),
-        ("RAdam(betas,weightDecay)", (p, lr) => new RAdam(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01), 0.01),
-        ("RAdam(epsilon,maximize)", (p, lr) => new RAdam(p, lr, epsilon: 1e-6, maximize: true), 0.01),
+        ("GradientDescent(weightDecay,maximize)", (p, lr) => new GradientDescent<T>(p, lr, weightDecay: 0.1, maximize: true), 0.05),
+        ("GradientDescent(weightDecay)", (p, lr) => new GradientDescent<T>(p, lr, weightDecay: 0.01), 0.1),
+        ("Momentum(nesterov)", (p, lr) => new Momentum<T>(p, lr, momentum: 0.9, nesterov: true), 0.01),
+        ("Momentum(nesterov,weightDecay)", (p, lr) => new Momentum<T>(p, lr, momentum: 0.8, nesterov: true, weightDecay: 0.01), 0.05),
+        ("Momentum(dampening,weightDecay,maximize)", (p, lr) => new Momentum<T>(p, lr, momentum: 0.8, dampening: 0.3, weightDecay: 0.05, maximize: true), 0.01),
+        ("Momentum(dampening,weightDecay)", (p, lr) => new Momentum<T>(p, lr, momentum: 0.9, dampening: 0.5, weightDecay: 0.01), 0.1),
+        ("AdaGrad(lrDecay,initialAccumulatorValue)", (p, lr) => new AdaGrad<T>(p, lr, lrDecay: 0.01, initialAccumulatorValue: 0.1), 0.5),
+        ("AdaGrad(weightDecay,epsilon,maximize)", (p, lr) => new AdaGrad<T>(p, lr, weightDecay: 0.01, epsilon: 1e-6, maximize: true), 0.1),
+        ("RMSProp(centered,momentum)", (p, lr) => new RMSProp<T>(p, lr, momentum: 0.9, centered: true), 0.01),
+        ("RMSProp(centered,weightDecay)", (p, lr) => new RMSProp<T>(p, lr, weightDecay: 0.01, centered: true), 0.01),
+        ("RMSProp(alpha,epsilon,momentum,weightDecay,maximize)", (p, lr) => new RMSProp<T>(p, lr, alpha: 0.9, epsilon: 1e-6, momentum: 0.5, weightDecay: 0.01, maximize: true), 0.01),
+        ("AdaDelta(rho,epsilon,weightDecay,maximize)", (p, lr) => new AdaDelta<T>(p, lr, rho: 0.8, epsilon: 1e-5, weightDecay: 0.01, maximize: true), 1.0),
+        ("AdaDelta(weightDecay)", (p, lr) => new AdaDelta<T>(p, lr, weightDecay: 0.1), 0.5),
+        ("Adam(amsgrad)", (p, lr) => new Adam<T>(p, lr, amsgrad: true), 0.05),
+        ("Adam(amsgrad,weightDecay)", (p, lr) => new Adam<T>(p, lr, amsgrad: true, weightDecay: 0.01), 0.01),
+        ("Adam(betas,epsilon,maximize)", (p, lr) => new Adam<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), 0.01),
+        ("AdamW(weightDecay)", (p, lr) => new AdamW<T>(p, lr, weightDecay: 0.1), 0.01),
+        ("AdamW(betas,epsilon,amsgrad,maximize)", (p, lr) => new AdamW<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, amsgrad: true, maximize: true), 0.01),
+        ("Adamax(betas,weightDecay,maximize)", (p, lr) => new Adamax<T>(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01, maximize: true), 0.01),
+        ("Adamax(epsilon,weightDecay)", (p, lr) => new Adamax<T>(p, lr, epsilon: 1e-4, weightDecay: 0.1), 0.01),
+        ("NAdam(momentumDecay,weightDecay)", (p, lr) => new NAdam<T>(p, lr, momentumDecay: 0.01, weightDecay: 0.01), 0.01),
+        ("NAdam(betas,epsilon,maximize)", (p, lr) => new NAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), 0.01),
+        ("RAdam(betas,weightDecay)", (p, lr) => new RAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01), 0.01),
+        ("RAdam(epsilon,maximize)", (p, lr) => new RAdam<T>(p, lr, epsilon: 1e-6, maximize: true), 0.01),
     ];
 
     /// <summary>Runs one configuration on <paramref name="degree"/> threads and returns the hash of its final bits.</summary>
-    public static string Run(Func<IReadOnlyList<Parameter>, double, Optimizer<double>> create, double learningRate, int degree)
+    public static string Run(Func<IReadOnlyList<Parameter<T>>, double, Optimizer<T>> create, double learningRate, int degree)
     {
         var random = new Random(Seed);
-        var parameters = new Parameter[Lengths.Length];
+        var parameters = new Parameter<T>[Lengths.Length];
         var pools = new double[Lengths.Length][];
         for (int i = 0; i < Lengths.Length; i++)
         {
-            var values = new double[Lengths[i]];
+            var values = new T[Lengths[i]];
             for (int j = 0; j < values.Length; j++)
             {
-                values[j] = 2 * random.NextDouble() - 1;
+                values[j] = T.CreateTruncating(2 * random.NextDouble() - 1);
             }
 
-            parameters[i] = new Parameter($"p{i}", values);
+            parameters[i] = new Parameter<T>($"p{i}", values);
             pools[i] = new double[Lengths[i] + PoolSlack];
             for (int j = 0; j < pools[i].Length; j++)
             {
@@ -95,7 +99,7 @@ internal static class OptimizerWorkload
                 var pool = pools[i];
                 for (int j = 0; j < gradient.Length; j++)
                 {
-                    gradient[j] = zero ? 0 : pool[offset + j] * scale;
+                    gradient[j] = zero ? T.Zero : T.CreateTruncating(pool[offset + j] * scale);
                 }
             }
 
@@ -117,13 +121,13 @@ internal static class OptimizerWorkload
         }
 
         hash.Add(optimizer.LearningRate);
-        hash.Add(optimizer.StepCount);
+        hash.Add((double)optimizer.StepCount);
         Finite.Require(optimizer.GetType().Name, parameters.SelectMany(p => p.Value));
         return hash.Finish();
     }
 
-    /// <summary>A state entry as doubles: a vector's elements, or the one scalar (such as the step count).</summary>
-    private static double[] StateOf(Optimizer<double> optimizer, string name, int index)
+    /// <summary>A state entry: a vector's elements, or the one scalar (such as the step count).</summary>
+    private static T[] StateOf(Optimizer<T> optimizer, string name, int index)
     {
         try
         {

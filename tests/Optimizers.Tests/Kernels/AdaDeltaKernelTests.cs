@@ -1,6 +1,10 @@
+using System.Numerics;
+
 namespace Optimizers.Tests.Kernels;
 
-public class AdaDeltaKernelTests
+/// <summary>AdaDeltaKernel.Step against its scalar loop (<see cref="ReferenceLoops.AdaDelta"/>) over three steps.</summary>
+public abstract class AdaDeltaKernelTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static TheoryData<double, double, double, double, bool> Options => new()
     {
@@ -17,18 +21,18 @@ public class AdaDeltaKernelTests
         for (int n = 0; n <= 70; n++)
         {
             var rng = new Random(3000 + n);
-            var theta = RandomSpans.WideNormal(rng, n);
-            var squareAvg = RandomSpans.WideNonNegative(rng, n);
-            var accDelta = RandomSpans.WideNonNegative(rng, n);
-            var thetaRef = (double[])theta.Clone();
-            var squareAvgRef = (double[])squareAvg.Clone();
-            var accDeltaRef = (double[])accDelta.Clone();
+            var theta = RandomSpans.WideNormal<T>(rng, n);
+            var squareAvg = RandomSpans.WideNonNegative<T>(rng, n);
+            var accDelta = RandomSpans.WideNonNegative<T>(rng, n);
+            var thetaRef = theta.ToArray();
+            var squareAvgRef = squareAvg.ToArray();
+            var accDeltaRef = accDelta.ToArray();
 
             for (int step = 0; step < 3; step++)
             {
-                var grad = RandomSpans.WideNormal(rng, n);
-                AdaDeltaKernel.Step(theta, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
-                Reference(thetaRef, grad, squareAvgRef, accDeltaRef, lr, rho, eps, weightDecay, maximize);
+                var grad = RandomSpans.WideNormal<T>(rng, n);
+                AdaDeltaKernel.Step<T>(theta, grad, squareAvg, accDelta, lr, rho, eps, weightDecay, maximize);
+                ReferenceLoops.AdaDelta<T>(thetaRef, grad, squareAvgRef, accDeltaRef, lr, rho, eps, weightDecay, maximize);
             }
 
             RandomSpans.ShouldBeBitwiseEqual(theta, thetaRef, "θ");
@@ -36,17 +40,8 @@ public class AdaDeltaKernelTests
             RandomSpans.ShouldBeBitwiseEqual(accDelta, accDeltaRef, "acc_delta");
         }
     }
-
-    private static void Reference(double[] theta, double[] grad, double[] squareAvg, double[] accDelta,
-                                  double lr, double rho, double eps, double weightDecay, bool maximize)
-    {
-        for (int i = 0; i < theta.Length; i++)
-        {
-            double g = (maximize ? -grad[i] : grad[i]) + weightDecay * theta[i];
-            squareAvg[i] = rho * squareAvg[i] + (1 - rho) * g * g;
-            double delta = Math.Sqrt(accDelta[i] + eps) / Math.Sqrt(squareAvg[i] + eps) * g;
-            accDelta[i] = rho * accDelta[i] + (1 - rho) * delta * delta;
-            theta[i] = theta[i] - lr * delta;
-        }
-    }
 }
+
+public sealed class AdaDeltaKernelTests_Double : AdaDeltaKernelTests<double>;
+
+public sealed class AdaDeltaKernelTests_Single : AdaDeltaKernelTests<float>;

@@ -1,6 +1,10 @@
+using System.Numerics;
+
 namespace Optimizers.Tests.Kernels;
 
-public class AdaGradKernelTests
+/// <summary>AdaGradKernel.Step against its scalar loop (<see cref="ReferenceLoops.AdaGrad"/>) over three steps.</summary>
+public abstract class AdaGradKernelTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static TheoryData<double, double, double, bool> Options => new()
     {
@@ -16,30 +20,23 @@ public class AdaGradKernelTests
         for (int n = 0; n <= 70; n++)
         {
             var rng = new Random(1000 + n);
-            var theta = RandomSpans.WideNormal(rng, n);
-            var sum = RandomSpans.WideNonNegative(rng, n);
-            var (thetaRef, sumRef) = ((double[])theta.Clone(), (double[])sum.Clone());
+            var theta = RandomSpans.WideNormal<T>(rng, n);
+            var sum = RandomSpans.WideNonNegative<T>(rng, n);
+            var (thetaRef, sumRef) = (theta.ToArray(), sum.ToArray());
 
             for (int step = 0; step < 3; step++)
             {
-                var grad = RandomSpans.WideNormal(rng, n);
-                AdaGradKernel.Step(theta, grad, sum, lr, eps, weightDecay, maximize);
-                Reference(thetaRef, grad, sumRef, lr, eps, weightDecay, maximize);
+                var grad = RandomSpans.WideNormal<T>(rng, n);
+                AdaGradKernel.Step<T>(theta, grad, sum, lr, eps, weightDecay, maximize);
+                ReferenceLoops.AdaGrad<T>(thetaRef, grad, sumRef, lr, eps, weightDecay, maximize);
             }
 
             RandomSpans.ShouldBeBitwiseEqual(theta, thetaRef, "θ");
             RandomSpans.ShouldBeBitwiseEqual(sum, sumRef, "sum");
         }
     }
-
-    private static void Reference(double[] theta, double[] grad, double[] sum,
-                                  double lr, double eps, double weightDecay, bool maximize)
-    {
-        for (int i = 0; i < theta.Length; i++)
-        {
-            double g = (maximize ? -grad[i] : grad[i]) + weightDecay * theta[i];
-            sum[i] = sum[i] + g * g;
-            theta[i] = theta[i] - lr * g / (Math.Sqrt(sum[i]) + eps);
-        }
-    }
 }
+
+public sealed class AdaGradKernelTests_Double : AdaGradKernelTests<double>;
+
+public sealed class AdaGradKernelTests_Single : AdaGradKernelTests<float>;

@@ -1,6 +1,11 @@
+using System.Numerics;
+using Optimizers.Tests.TestSupport;
+
 namespace Optimizers.Tests.Kernels;
 
-public sealed class AdamKernelTests
+/// <summary>AdamKernel.Step (Adam and AdamW) against its scalar loop (<see cref="ReferenceLoops.Adam"/>).</summary>
+public abstract class AdamKernelTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static TheoryData<bool, bool, double, double> Options => new()
     {
@@ -23,42 +28,28 @@ public sealed class AdamKernelTests
         var random = new Random(5);
         for (int n = 0; n <= 70; n++)
         {
-            double[] Draw() => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-            double[] theta = Draw(), grad = Draw(), m = Draw();
-            double[] v = Draw().Select(Math.Abs).ToArray(), vmax = Draw().Select(Math.Abs).ToArray();
-            double[] eTheta = (double[])theta.Clone(), eM = (double[])m.Clone(), eV = (double[])v.Clone(), eMax = (double[])vmax.Clone();
+            T[] Draw() => Element<T>.From(Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1));
+            T[] theta = Draw(), grad = Draw(), m = Draw();
+            T[] v = Draw().Select(T.Abs).ToArray(), vmax = Draw().Select(T.Abs).ToArray();
+            T[] eTheta = theta.ToArray(), eM = m.ToArray(), eV = v.ToArray(), eMax = vmax.ToArray();
 
-            AdamKernel.Step(theta, grad, m, v, amsgrad ? vmax : [], beta1, beta2, eps, weightDecay, shrink,
-                            maximize, amsgrad, stepSize, c2);
+            AdamKernel.Step<T>(theta, grad, m, v, amsgrad ? vmax : [], beta1, beta2, eps, weightDecay, shrink,
+                               maximize, amsgrad, stepSize, c2);
+            ReferenceLoops.Adam<T>(eTheta, grad, eM, eV, amsgrad ? eMax : [], beta1, beta2, eps, weightDecay, shrink,
+                                   maximize, amsgrad, stepSize, c2);
 
-            for (int i = 0; i < n; i++)
-            {
-                double th = eTheta[i] * shrink;
-                double g = (maximize ? -grad[i] : grad[i]) + th * weightDecay;
-                eM[i] = eM[i] * beta1 + (1 - beta1) * g;
-                eV[i] = eV[i] * beta2 + (1 - beta2) * g * g;
-                double vHat = eV[i];
-                if (amsgrad)
-                {
-                    eMax[i] = Math.Max(eMax[i], eV[i]);
-                    vHat = eMax[i];
-                }
-
-                eTheta[i] = th - stepSize * eM[i] / (Math.Sqrt(vHat) / c2 + eps);
-            }
-
-            theta.Should().Equal(eTheta, $"θ, length {n}");
-            m.Should().Equal(eM, $"m, length {n}");
-            v.Should().Equal(eV, $"v, length {n}");
-            vmax.Should().Equal(eMax, $"vmax, length {n}");
+            RandomSpans.ShouldBeBitwiseEqual(theta, eTheta, "θ");
+            RandomSpans.ShouldBeBitwiseEqual(m, eM, "m");
+            RandomSpans.ShouldBeBitwiseEqual(v, eV, "v");
+            RandomSpans.ShouldBeBitwiseEqual(vmax, eMax, "vmax");
         }
     }
 
     [Fact]
     public void Mismatched_lengths_throw()
     {
-        var act = () => AdamKernel.Step(new double[3], new double[3], new double[3], new double[2], [], 0.9, 0.999, 1e-8,
-                                        0, 1, false, false, 0.01, 0.1);
+        var act = () => AdamKernel.Step<T>(new T[3], new T[3], new T[3], new T[2], [], 0.9, 0.999, 1e-8,
+                                           0, 1, false, false, 0.01, 0.1);
 
         act.Should().Throw<ArgumentException>().WithMessage("*lengths differ*");
     }
@@ -66,9 +57,13 @@ public sealed class AdamKernelTests
     [Fact]
     public void Amsgrad_needs_a_max_stream_of_the_same_length()
     {
-        var act = () => AdamKernel.Step(new double[3], new double[3], new double[3], new double[3], [], 0.9, 0.999, 1e-8,
-                                        0, 1, false, true, 0.01, 0.1);
+        var act = () => AdamKernel.Step<T>(new T[3], new T[3], new T[3], new T[3], [], 0.9, 0.999, 1e-8,
+                                           0, 1, false, true, 0.01, 0.1);
 
         act.Should().Throw<ArgumentException>().WithMessage("*lengths differ*");
     }
 }
+
+public sealed class AdamKernelTests_Double : AdamKernelTests<double>;
+
+public sealed class AdamKernelTests_Single : AdamKernelTests<float>;

@@ -1,6 +1,10 @@
+using System.Numerics;
+
 namespace Optimizers.Tests.Kernels;
 
-public class AdamaxKernelTests
+/// <summary>AdamaxKernel.Step against its scalar loop (<see cref="ReferenceLoops.Adamax"/>) over three steps.</summary>
+public abstract class AdamaxKernelTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static TheoryData<double, double, double, double, bool> Options => new()
     {
@@ -18,18 +22,18 @@ public class AdamaxKernelTests
         for (int n = 0; n <= 70; n++)
         {
             var rng = new Random(4000 + n);
-            var theta = RandomSpans.WideNormal(rng, n);
-            var expAvg = RandomSpans.WideNormal(rng, n);
-            var expInf = RandomSpans.WideNonNegative(rng, n).Select(u => u + 1e-3).ToArray();
-            var thetaRef = (double[])theta.Clone();
-            var expAvgRef = (double[])expAvg.Clone();
-            var expInfRef = (double[])expInf.Clone();
+            var theta = RandomSpans.WideNormal<T>(rng, n);
+            var expAvg = RandomSpans.WideNormal<T>(rng, n);
+            var expInf = RandomSpans.WideNonNegative<T>(rng, n).Select(u => u + T.CreateTruncating(1e-3)).ToArray();
+            var thetaRef = theta.ToArray();
+            var expAvgRef = expAvg.ToArray();
+            var expInfRef = expInf.ToArray();
 
             for (int step = 0; step < 3; step++)
             {
-                var grad = RandomSpans.WideNormal(rng, n);
-                AdamaxKernel.Step(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
-                Reference(thetaRef, grad, expAvgRef, expInfRef, correctedLr, beta1, beta2, eps, weightDecay, maximize);
+                var grad = RandomSpans.WideNormal<T>(rng, n);
+                AdamaxKernel.Step<T>(theta, grad, expAvg, expInf, correctedLr, beta1, beta2, eps, weightDecay, maximize);
+                ReferenceLoops.Adamax<T>(thetaRef, grad, expAvgRef, expInfRef, correctedLr, beta1, beta2, eps, weightDecay, maximize);
             }
 
             RandomSpans.ShouldBeBitwiseEqual(theta, thetaRef, "θ");
@@ -37,18 +41,8 @@ public class AdamaxKernelTests
             RandomSpans.ShouldBeBitwiseEqual(expInf, expInfRef, "exp_inf");
         }
     }
-
-    private static void Reference(double[] theta, double[] grad, double[] expAvg, double[] expInf,
-                                  double correctedLr, double beta1, double beta2, double eps, double weightDecay,
-                                  bool maximize)
-    {
-        for (int i = 0; i < theta.Length; i++)
-        {
-            double g = (maximize ? -grad[i] : grad[i]) + weightDecay * theta[i];
-            double w = 1 - beta1;   // torch's lerp(m, g, w), branch on |w| < 0.5
-            expAvg[i] = Math.Abs(w) < 0.5 ? expAvg[i] + w * (g - expAvg[i]) : g - (g - expAvg[i]) * (1 - w);
-            expInf[i] = Math.Max(beta2 * expInf[i], Math.Abs(g) + eps);
-            theta[i] = theta[i] - correctedLr * expAvg[i] / expInf[i];
-        }
-    }
 }
+
+public sealed class AdamaxKernelTests_Double : AdamaxKernelTests<double>;
+
+public sealed class AdamaxKernelTests_Single : AdamaxKernelTests<float>;

@@ -1,6 +1,11 @@
+using System.Numerics;
+using Optimizers.Tests.TestSupport;
+
 namespace Optimizers.Tests.Kernels;
 
-public sealed class RAdamKernelTests
+/// <summary>RAdamKernel.Step against its scalar loop (<see cref="ReferenceLoops.RAdam"/>).</summary>
+public abstract class RAdamKernelTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     [Theory]
     [InlineData(false, false, 0.0)]
@@ -13,32 +18,29 @@ public sealed class RAdamKernelTests
         var random = new Random(13);
         for (int n = 0; n <= 70; n++)
         {
-            double[] Draw() => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-            double[] theta = Draw(), grad = Draw(), m = Draw(), v = Draw().Select(Math.Abs).ToArray();
-            double[] eTheta = (double[])theta.Clone(), eM = (double[])m.Clone(), eV = (double[])v.Clone();
+            T[] Draw() => Element<T>.From(Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1));
+            T[] theta = Draw(), grad = Draw(), m = Draw(), v = Draw().Select(T.Abs).ToArray();
+            T[] eTheta = theta.ToArray(), eM = m.ToArray(), eV = v.ToArray();
 
-            RAdamKernel.Step(theta, grad, m, v, beta1, beta2, eps, weightDecay, maximize, stepSize, rectified);
+            RAdamKernel.Step<T>(theta, grad, m, v, beta1, beta2, eps, weightDecay, maximize, stepSize, rectified);
+            ReferenceLoops.RAdam<T>(eTheta, grad, eM, eV, beta1, beta2, eps, weightDecay, maximize, stepSize, rectified);
 
-            for (int i = 0; i < n; i++)
-            {
-                double g = (maximize ? -grad[i] : grad[i]) + eTheta[i] * weightDecay;
-                eM[i] = eM[i] * beta1 + (1 - beta1) * g;
-                eV[i] = eV[i] * beta2 + (1 - beta2) * g * g;
-                eTheta[i] -= rectified ? stepSize * eM[i] / (Math.Sqrt(eV[i]) + eps) : stepSize * eM[i];
-            }
-
-            theta.Should().Equal(eTheta, $"θ, length {n}");
-            m.Should().Equal(eM, $"m, length {n}");
-            v.Should().Equal(eV, $"v, length {n}");
+            RandomSpans.ShouldBeBitwiseEqual(theta, eTheta, "θ");
+            RandomSpans.ShouldBeBitwiseEqual(m, eM, "m");
+            RandomSpans.ShouldBeBitwiseEqual(v, eV, "v");
         }
     }
 
     [Fact]
     public void Mismatched_lengths_throw()
     {
-        var act = () => RAdamKernel.Step(new double[4], new double[3], new double[4], new double[4], 0.9, 0.999, 1e-8,
-                                         0, false, 0.001, true);
+        var act = () => RAdamKernel.Step<T>(new T[4], new T[3], new T[4], new T[4], 0.9, 0.999, 1e-8,
+                                            0, false, 0.001, true);
 
         act.Should().Throw<ArgumentException>().WithMessage("*lengths differ*");
     }
 }
+
+public sealed class RAdamKernelTests_Double : RAdamKernelTests<double>;
+
+public sealed class RAdamKernelTests_Single : RAdamKernelTests<float>;

@@ -1,6 +1,10 @@
+using System.Numerics;
+
 namespace Optimizers.Tests.Kernels;
 
-public class RMSPropKernelTests
+/// <summary>RMSPropKernel.Step against its scalar loop (<see cref="ReferenceLoops.RMSProp"/>) over three steps, every option.</summary>
+public abstract class RMSPropKernelTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static TheoryData<double, double, double, double, bool, bool> Options => new()
     {
@@ -23,10 +27,10 @@ public class RMSPropKernelTests
         for (int n = 0; n <= 70; n++)
         {
             var rng = new Random(2000 + n);
-            var theta = RandomSpans.WideNormal(rng, n);
+            var theta = RandomSpans.WideNormal<T>(rng, n);
             // keep v ≥ ḡ² so that the centred variance starts non-negative
-            var gradAvg = centered ? RandomSpans.WideNormal(rng, n) : [];
-            var squareAvg = RandomSpans.WideNonNegative(rng, n);
+            var gradAvg = centered ? RandomSpans.WideNormal<T>(rng, n) : [];
+            var squareAvg = RandomSpans.WideNonNegative<T>(rng, n);
             if (centered)
             {
                 for (int i = 0; i < n; i++)
@@ -35,19 +39,19 @@ public class RMSPropKernelTests
                 }
             }
 
-            var buffer = momentum > 0 ? RandomSpans.WideNormal(rng, n) : [];
-            var thetaRef = (double[])theta.Clone();
-            var squareAvgRef = (double[])squareAvg.Clone();
-            var gradAvgRef = (double[])gradAvg.Clone();
-            var bufferRef = (double[])buffer.Clone();
+            var buffer = momentum > 0 ? RandomSpans.WideNormal<T>(rng, n) : [];
+            var thetaRef = theta.ToArray();
+            var squareAvgRef = squareAvg.ToArray();
+            var gradAvgRef = gradAvg.ToArray();
+            var bufferRef = buffer.ToArray();
 
             for (int step = 0; step < 3; step++)
             {
-                var grad = RandomSpans.WideNormal(rng, n);
-                RMSPropKernel.Step(theta, grad, squareAvg, gradAvg, buffer,
-                                   lr, alpha, eps, weightDecay, momentum, centered, maximize);
-                Reference(thetaRef, grad, squareAvgRef, gradAvgRef, bufferRef,
-                          lr, alpha, eps, weightDecay, momentum, centered, maximize);
+                var grad = RandomSpans.WideNormal<T>(rng, n);
+                RMSPropKernel.Step<T>(theta, grad, squareAvg, gradAvg, buffer,
+                                      lr, alpha, eps, weightDecay, momentum, centered, maximize);
+                ReferenceLoops.RMSProp<T>(thetaRef, grad, squareAvgRef, gradAvgRef, bufferRef,
+                                          lr, alpha, eps, weightDecay, momentum, centered, maximize);
             }
 
             RandomSpans.ShouldBeBitwiseEqual(theta, thetaRef, "θ");
@@ -56,36 +60,8 @@ public class RMSPropKernelTests
             RandomSpans.ShouldBeBitwiseEqual(buffer, bufferRef, "momentum_buffer");
         }
     }
-
-    private static void Reference(double[] theta, double[] grad, double[] squareAvg, double[] gradAvg, double[] buffer,
-                                  double lr, double alpha, double eps, double weightDecay, double momentum,
-                                  bool centered, bool maximize)
-    {
-        for (int i = 0; i < theta.Length; i++)
-        {
-            double g = (maximize ? -grad[i] : grad[i]) + weightDecay * theta[i];
-            squareAvg[i] = alpha * squareAvg[i] + (1 - alpha) * g * g;
-            double denominator;
-            if (centered)
-            {
-                double w = 1 - alpha;   // torch's lerp(ḡ, g, w), branch on |w| < 0.5
-                gradAvg[i] = Math.Abs(w) < 0.5 ? gradAvg[i] + w * (g - gradAvg[i]) : g - (g - gradAvg[i]) * (1 - w);
-                denominator = Math.Sqrt(squareAvg[i] - gradAvg[i] * gradAvg[i]) + eps;
-            }
-            else
-            {
-                denominator = Math.Sqrt(squareAvg[i]) + eps;
-            }
-
-            if (momentum > 0)
-            {
-                buffer[i] = momentum * buffer[i] + g / denominator;
-                theta[i] = theta[i] - lr * buffer[i];
-            }
-            else
-            {
-                theta[i] = theta[i] - lr * g / denominator;
-            }
-        }
-    }
 }
+
+public sealed class RMSPropKernelTests_Double : RMSPropKernelTests<double>;
+
+public sealed class RMSPropKernelTests_Single : RMSPropKernelTests<float>;

@@ -116,36 +116,4 @@ public class MiniBatchTrainingTests
 
         Snapshot(network).Should().Equal(before);
     }
-
-    [Fact]
-    public void Momentum_with_mini_batches_reaches_95_percent_held_out_accuracy_on_digits()
-    {
-        var (raw, held) = PublicData.Digits().Split(testFraction: 0.2, seed: 1);
-        var (train, test) = (raw.Standardized(), held.Standardized(statisticsFrom: raw));
-        var network = Network.Mlp([64, 64, 10], Activation.Tanh, seed: 1);
-        var optimizer = new Momentum(network.Parameters, learningRate: 0.05, momentum: 0.9);
-        var random = new Random(1);
-        for (int epoch = 0; epoch < 15; epoch++)
-        {
-            network.TrainEpoch(optimizer, train.Features, train.Labels, batchSize: 32, random);
-        }
-
-        network.Accuracy(test.Features, test.Labels).Should().BeGreaterThanOrEqualTo(0.95);
-    }
-
-    [Fact]
-    public void Adam_with_mini_batches_reaches_95_percent_held_out_accuracy_on_digits()
-    {
-        var (raw, held) = PublicData.Digits().Split(testFraction: 0.2, seed: 1);
-        var (train, test) = (raw.Standardized(), held.Standardized(statisticsFrom: raw));
-        var network = Network.Mlp([64, 64, 10], Activation.Tanh, seed: 1);
-        var optimizer = new Adam(network.Parameters, learningRate: 0.005);
-        var random = new Random(1);
-        for (int epoch = 0; epoch < 15; epoch++)
-        {
-            network.TrainEpoch(optimizer, train.Features, train.Labels, batchSize: 32, random);
-        }
-
-        network.Accuracy(test.Features, test.Labels).Should().BeGreaterThanOrEqualTo(0.95);
-    }
 }

@@ -1,8 +1,11 @@
+using System.Numerics;
 using Optimizers.Tests.TestSupport;
 
 namespace Optimizers.Tests.Parallelism;
 
-public sealed class ParallelStepTests
+/// <summary>A step cut into parts on worker threads gives the one-thread results bit for bit, in either element type.</summary>
+public abstract class ParallelStepTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static TheoryData<string, int, string> Cases()
     {
@@ -32,8 +35,8 @@ public sealed class ParallelStepTests
     [MemberData(nameof(Cases))]
     public void Parallel_steps_equal_single_threaded_steps_bit_for_bit(string name, int degree, string layout)
     {
-        var single = AllOptimizers.Create(name, RandomParameters.Create(7, Layouts[layout]));
-        var split = AllOptimizers.Create(name, RandomParameters.Create(7, Layouts[layout]));
+        var single = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(7, Layouts[layout]));
+        var split = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(7, Layouts[layout]));
         split.MaxDegreeOfParallelism = degree;
         split.MinimumPartLength = 64;
         split.Partition.Parts.Should().Be(degree);
@@ -55,20 +58,20 @@ public sealed class ParallelStepTests
 
         for (int i = 0; i < single.Parameters.Count; i++)
         {
-            Bits(split.Parameters[i].Value.AsArray()).Should().Equal(Bits(single.Parameters[i].Value.AsArray()), $"θ of {single.Parameters[i]}");
+            Bits.Of<T>(split.Parameters[i].Value.AsArray()).Should().Equal(Bits.Of<T>(single.Parameters[i].Value.AsArray()), $"θ of {single.Parameters[i]}");
         }
 
         foreach (var (stateName, vectors) in single.VectorStates)
         {
             for (int i = 0; i < vectors.Length; i++)
             {
-                Bits(split.VectorStates[stateName][i]).Should().Equal(Bits(vectors[i]), $"{stateName} of parameter {i}");
+                Bits.Of<T>(split.VectorStates[stateName][i]).Should().Equal(Bits.Of<T>(vectors[i]), $"{stateName} of parameter {i}");
             }
         }
 
         foreach (var (stateName, scalars) in single.ScalarStates)
         {
-            Bits(split.ScalarStates[stateName]).Should().Equal(Bits(scalars), stateName);
+            Bits.Of<T>(split.ScalarStates[stateName]).Should().Equal(Bits.Of<T>(scalars), stateName);
         }
     }
 
@@ -77,8 +80,8 @@ public sealed class ParallelStepTests
     public void A_non_finite_gradient_is_reported_as_on_one_thread_and_nothing_changes(string name)
     {
         int[] lengths = [300, 5000, 40, 2000];
-        var single = AllOptimizers.Create(name, RandomParameters.Create(5, lengths));
-        var split = AllOptimizers.Create(name, RandomParameters.Create(5, lengths));
+        var single = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(5, lengths));
+        var split = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(5, lengths));
         split.MaxDegreeOfParallelism = 5;
         split.MinimumPartLength = 64;
         split.Partition.Parts.Should().Be(5);
@@ -92,12 +95,12 @@ public sealed class ParallelStepTests
         var last = SlicesOf(partition, 1)[^1];
         var third = SlicesOf(partition, 2)[0];
         var end = SlicesOf(partition, 4)[^1];
-        var planted = new (int Part, int Parameter, int Index, double Value)[]
+        var planted = new (int Part, int Parameter, int Index, T Value)[]
         {
-            (1, first.Index, first.Start + first.Length / 2, double.PositiveInfinity),
-            (1, last.Index, last.Start + last.Length - 1, double.NaN),
-            (2, third.Index, third.Start, double.NegativeInfinity),
-            (4, end.Index, end.Start + end.Length - 1, double.NaN),
+            (1, first.Index, first.Start + first.Length / 2, T.PositiveInfinity),
+            (1, last.Index, last.Start + last.Length - 1, T.NaN),
+            (2, third.Index, third.Start, T.NegativeInfinity),
+            (4, end.Index, end.Start + end.Length - 1, T.NaN),
         };
         foreach (var (part, parameter, index, value) in planted)
         {
@@ -154,7 +157,7 @@ public sealed class ParallelStepTests
     public void Optimizers_stepped_concurrently_from_several_threads_share_the_pool_correctly()
     {
         const int Steps = 200;
-        var expected = AllOptimizers.Create("Momentum", RandomParameters.Create(9, 3000, 1000));
+        var expected = AllOptimizers<T>.Create("Momentum", RandomParameters.Create<T>(9, 3000, 1000));
         for (int s = 0; s < Steps; s++)
         {
             expected.Step();
@@ -162,7 +165,7 @@ public sealed class ParallelStepTests
 
         var optimizers = Enumerable.Range(0, 4).Select(_ =>
         {
-            var o = AllOptimizers.Create("Momentum", RandomParameters.Create(9, 3000, 1000));
+            var o = AllOptimizers<T>.Create("Momentum", RandomParameters.Create<T>(9, 3000, 1000));
             o.MaxDegreeOfParallelism = 3;
             o.MinimumPartLength = 256;
             return o;
@@ -189,7 +192,7 @@ public sealed class ParallelStepTests
         {
             for (int i = 0; i < expected.Parameters.Count; i++)
             {
-                Bits(optimizer.Parameters[i].Value.AsArray()).Should().Equal(Bits(expected.Parameters[i].Value.AsArray()));
+                Bits.Of<T>(optimizer.Parameters[i].Value.AsArray()).Should().Equal(Bits.Of<T>(expected.Parameters[i].Value.AsArray()));
             }
         }
     }
@@ -199,7 +202,7 @@ public sealed class ParallelStepTests
     [InlineData(-1)]
     public void MaxDegreeOfParallelism_below_one_is_rejected(int degree)
     {
-        var optimizer = new Momentum(RandomParameters.Create(1, 10), 0.1);
+        var optimizer = new Momentum<T>(RandomParameters.Create<T>(1, 10), 0.1);
 
         optimizer.Invoking(o => o.MaxDegreeOfParallelism = degree)
                  .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxDegreeOfParallelism");
@@ -209,14 +212,14 @@ public sealed class ParallelStepTests
     [Fact]
     public void Models_smaller_than_two_default_parts_are_not_split()
     {
-        var small = new Momentum(RandomParameters.Create(1, 65535), 0.1) { MaxDegreeOfParallelism = 8 };
-        var large = new Momentum(RandomParameters.Create(1, 40000, 40000, 40000), 0.1) { MaxDegreeOfParallelism = 8 };
+        var small = new Momentum<T>(RandomParameters.Create<T>(1, 65535), 0.1) { MaxDegreeOfParallelism = 8 };
+        var large = new Momentum<T>(RandomParameters.Create<T>(1, 40000, 40000, 40000), 0.1) { MaxDegreeOfParallelism = 8 };
 
         small.Partition.Parts.Should().Be(1);
         large.Partition.Parts.Should().Be(3);
     }
 
-    private static void FillGradients(Optimizer<double> optimizer, int seed)
+    private static void FillGradients(Optimizer<T> optimizer, int seed)
     {
         var random = new Random(seed);
         foreach (var parameter in optimizer.Parameters)
@@ -224,6 +227,8 @@ public sealed class ParallelStepTests
             RandomParameters.FillGradient(parameter, random);
         }
     }
-
-    private static long[] Bits(double[] values) => Array.ConvertAll(values, BitConverter.DoubleToInt64Bits);
 }
+
+public sealed class ParallelStepTests_Double : ParallelStepTests<double>;
+
+public sealed class ParallelStepTests_Single : ParallelStepTests<float>;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Optimizers.Tests.TestSupport;
 
 namespace Optimizers.Tests.Performance;
@@ -7,7 +8,8 @@ namespace Optimizers.Tests.Performance;
 public sealed class AllocationCollection;
 
 /// <summary>
-/// Step() allocates nothing once warmed up. These are exact counts of allocated bytes, not timings.
+/// Step() allocates nothing once warmed up, over parameters of either element type. These are exact counts of
+/// allocated bytes, not timings.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,8 +27,9 @@ public sealed class AllocationCollection;
 /// through, which is why the exact single-threaded tests run the same code with the pool out of the way.
 /// </para>
 /// </remarks>
-[Collection(nameof(AllocationCollection))]
-public sealed class AllocationTests
+/// <typeparam name="T">The element type; the concrete classes below run in <see cref="AllocationCollection"/>.</typeparam>
+public abstract class AllocationTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int WarmUpSteps = 50;
     private const int MeasuredSteps = 500;
@@ -37,7 +40,7 @@ public sealed class AllocationTests
     [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void Step_allocates_nothing_on_one_thread(string name)
     {
-        var optimizer = AllOptimizers.Create(name, RandomParameters.Create(1, 1000, 37, 3, 4096));
+        var optimizer = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(1, 1000, 37, 3, 4096));
         optimizer.Partition.Parts.Should().Be(1);
         Run(optimizer, WarmUpSteps);
 
@@ -52,7 +55,7 @@ public sealed class AllocationTests
     [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void Step_allocates_nothing_on_one_thread_without_the_guard(string name)
     {
-        var optimizer = AllOptimizers.Create(name, RandomParameters.Create(2, 1000, 37, 3, 4096));
+        var optimizer = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(2, 1000, 37, 3, 4096));
         optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
         Run(optimizer, WarmUpSteps);
 
@@ -66,7 +69,7 @@ public sealed class AllocationTests
     [MemberData(nameof(AllOptimizers.ConfigurationNames), MemberType = typeof(AllOptimizers))]
     public void Parallel_step_allocates_nothing_in_the_whole_process(string name)
     {
-        var optimizer = AllOptimizers.Create(name, RandomParameters.Create(3, 5000, 37, 3, 4096, 100));
+        var optimizer = AllOptimizers<T>.Create(name, RandomParameters.Create<T>(3, 5000, 37, 3, 4096, 100));
         optimizer.MaxDegreeOfParallelism = 4;
         optimizer.MinimumPartLength = 512;   // split these small parameters as a large model would be split
         optimizer.Partition.Parts.Should().Be(4);
@@ -83,7 +86,7 @@ public sealed class AllocationTests
         smallest.Should().Be(0, $"{name}.Step() with 4 parts must not allocate on any thread");
     }
 
-    private static void Run(Optimizer<double> optimizer, int steps)
+    private static void Run(Optimizer<T> optimizer, int steps)
     {
         for (int s = 0; s < steps; s++)
         {
@@ -91,3 +94,9 @@ public sealed class AllocationTests
         }
     }
 }
+
+[Collection(nameof(AllocationCollection))]
+public sealed class AllocationTests_Double : AllocationTests<double>;
+
+[Collection(nameof(AllocationCollection))]
+public sealed class AllocationTests_Single : AllocationTests<float>;

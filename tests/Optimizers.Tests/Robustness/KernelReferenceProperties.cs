@@ -1,37 +1,45 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Optimizers.Tests.Kernels;
+using Optimizers.Tests.TestSupport;
 
 namespace Optimizers.Tests.Robustness;
 
 /// <summary>
-/// Property (3): every span kernel equals a plain scalar loop written here, element by element and bit for bit,
-/// for random lengths 0 … 3,000 (and, in <see cref="Every_length_up_to_140_matches_the_reference"/>, for every
-/// length 0 … 140, so that every SIMD body/remainder split is covered), random values over 1e-300 … 1e300 with zeros and
-/// subnormals, and random scalars. Bit-for-bit is the right bar: each kernel's vector body and the loops below do
-/// the same IEEE-754 operations in the same order, and RyuJIT never contracts a·b + c into a fused multiply-add.
-/// Values may overflow here (nothing is constrained); ∞ and NaN must then come out the same as well (NaN payloads
-/// are not compared).
+/// Property (3): every span kernel equals its plain scalar loop (<see cref="ReferenceLoops"/>), element by element and
+/// bit for bit, in <typeparamref name="T"/>, for random lengths 0 … 3,000 (and, in
+/// <see cref="Every_length_up_to_140_matches_the_reference"/>, for every length 0 … 140, so that every SIMD
+/// body/remainder split is covered), random values over 1e-300 … 1e300 (float: 1e-37 … 1e38) with zeros and
+/// subnormals, and random scalars. Bit-for-bit is the right bar: each kernel's vector body and the loops do the same
+/// IEEE-754 operations in the same order, with the same scalars rounded to <typeparamref name="T"/> once, and RyuJIT
+/// never contracts a·b + c into a fused multiply-add. Values may overflow here (nothing is constrained); ∞ and NaN must
+/// then come out the same as well (NaN payloads are not compared).
 /// </summary>
-public sealed class KernelReferenceProperties
+public abstract class KernelReferenceProperties<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int Cases = 300;
+
+    private static readonly Decades D = Decades.Of<T>();
 
     /// <summary>Spans [0] θ, [1] the gradient, [2…] state; scalars and flags as each kernel takes them.</summary>
     internal sealed class SpanCase
     {
-        public required double[][] Streams { get; init; }
+        public required T[][] Streams { get; init; }
 
         public required double[] Scalars { get; init; }
 
         public required bool[] Flags { get; init; }
 
-        /// <summary>Where the kernel's spans start in <see cref="Streams"/> (the references always take whole arrays).</summary>
+        /// <summary>Where the spans start in <see cref="Streams"/>.</summary>
         public int Offset { get; init; }
 
-        /// <summary>Stream <paramref name="i"/> from <see cref="Offset"/> on, as the kernel sees it.</summary>
-        public Span<double> S(int i) => Streams[i].AsSpan(Offset);
+        /// <summary>Stream <paramref name="i"/> from <see cref="Offset"/> on, as the kernel and the reference see it.</summary>
+        public Span<T> S(int i) => Streams[i].AsSpan(Offset);
 
         public SpanCase Copy() => new()
         {
@@ -42,203 +50,65 @@ public sealed class KernelReferenceProperties
         };
 
         public override string ToString() =>
-            $"length {Streams[0].Length}, scalars [{string.Join(", ", Scalars.Select(x => x.ToString("R", CultureInfo.InvariantCulture)))}], " +
+            $"{Element<T>.Name}, length {Streams[0].Length}, scalars [{string.Join(", ", Scalars.Select(x => x.ToString("R", CultureInfo.InvariantCulture)))}], " +
             $"flags [{string.Join(", ", Flags)}]";
     }
 
     /// <summary>A kernel under test and its reference, over the streams, scalars and flags of a case.</summary>
-    internal sealed record KernelSpec(string Name, Gen<double>[] Streams, Gen<double>[] Scalars, int FlagCount,
+    internal sealed record KernelSpec(string Name, Gen<T>[] Streams, Gen<double>[] Scalars, int FlagCount,
                                       Action<SpanCase> Kernel, Action<SpanCase> Reference);
 
-    private static readonly Gen<double> Any = Doubles.Finite(300);
-    private static readonly Gen<double> NonNegative = Doubles.Finite(300).Select(Math.Abs);
-    private static readonly Gen<double> Rate = Gen.Frequency((1, Gen.Constant(0.0)), (9, Doubles.LogUniform(-8, 1)));
-    private static readonly Gen<double> Decay = Gen.Frequency((1, Gen.Constant(0.0)), (3, Doubles.Uniform(0, 0.999)));
-    private static readonly Gen<double> Eps = Gen.Frequency((1, Gen.Constant(0.0)), (4, Doubles.LogUniform(-300, 0)));
-    private static readonly Gen<double> Fraction = Doubles.Uniform(1e-6, 1);
-
-    private static double Lerp(double s, double e, double w) => Math.Abs(w) < 0.5 ? s + (e - s) * w : e - (e - s) * (1 - w);
+    private static readonly Gen<T> Any = Numbers.Finite<T>(D.Largest);
+    private static readonly Gen<T> NonNegative = Numbers.Finite<T>(D.Largest).Select(T.Abs);
+    private static readonly Gen<double> Rate = Gen.Frequency((1, Gen.Constant(0.0)), (9, Numbers.LogUniform(-8, 1)));
+    private static readonly Gen<double> Decay = Gen.Frequency((1, Gen.Constant(0.0)), (3, Numbers.Uniform(0, 0.999)));
+    private static readonly Gen<double> Eps = Gen.Frequency((1, Gen.Constant(0.0)), (4, Numbers.LogUniform(D.Smallest, 0)));
+    private static readonly Gen<double> Fraction = Numbers.Uniform(1e-6, 1);
 
     internal static readonly KernelSpec[] Specs =
     [
         new("GradientDescent", [Any, Any], [Rate, Decay], 1,
             c => GradientDescentKernel.Step(c.S(0), c.S(1), c.Scalars[0], c.Scalars[1], c.Flags[0]),
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1];
-                double lr = c.Scalars[0], wd = c.Scalars[1], sign = c.Flags[0] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double g = Adjusted(grad[i], theta[i], wd, sign);
-                    theta[i] = theta[i] - g * lr;
-                }
-            }),
+            c => ReferenceLoops.GradientDescent(c.S(0), c.S(1), c.Scalars[0], c.Scalars[1], c.Flags[0])),
         new("Momentum", [Any, Any, Any], [Rate, Decay, Decay, Decay], 3,
             c => MomentumKernel.Step(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Scalars[1], c.Scalars[2],
                                      nesterov: c.Flags[0], c.Scalars[3], maximize: c.Flags[1], firstStep: c.Flags[2]),
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1], buffer = c.Streams[2];
-                double lr = c.Scalars[0], mu = c.Scalars[1], dampening = c.Scalars[2], wd = c.Scalars[3];
-                double sign = c.Flags[1] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double g = Adjusted(grad[i], theta[i], wd, sign);
-                    buffer[i] = c.Flags[2] ? g : buffer[i] * mu + g * (1 - dampening);
-                    double d = c.Flags[0] ? g + buffer[i] * mu : buffer[i];
-                    theta[i] = theta[i] - d * lr;
-                }
-            }),
+            c => ReferenceLoops.Momentum(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Scalars[1], c.Scalars[2],
+                                         nesterov: c.Flags[0], c.Scalars[3], maximize: c.Flags[1], firstStep: c.Flags[2])),
         new("AdaGrad", [Any, Any, NonNegative], [Rate, Eps, Decay], 1,
             c => AdaGradKernel.Step(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Flags[0]),
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1], sum = c.Streams[2];
-                double lr = c.Scalars[0], eps = c.Scalars[1], wd = c.Scalars[2], sign = c.Flags[0] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double g = Adjusted(grad[i], theta[i], wd, sign);
-                    sum[i] = sum[i] + g * g;
-                    theta[i] = theta[i] - g * lr / (Math.Sqrt(sum[i]) + eps);
-                }
-            }),
+            c => ReferenceLoops.AdaGrad(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Flags[0])),
+        // Flag 0: centred; momentum is on when scalar 4 (μ) is > 0. The streams of options that are off are passed empty.
         new("RMSProp", [Any, Any, NonNegative, Any, Any], [Rate, Decay, Eps, Decay, Decay], 3,
-            c =>
-            {
-                bool centered = c.Flags[0], momentum = c.Scalars[4] > 0;
-                RMSPropKernel.Step(c.S(0), c.S(1), c.S(2),
-                                   centered ? c.S(3) : Span<double>.Empty, momentum ? c.S(4) : Span<double>.Empty,
-                                   c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], centered, c.Flags[1]);
-            },
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1], squareAvg = c.Streams[2], gradAvg = c.Streams[3], buffer = c.Streams[4];
-                double lr = c.Scalars[0], alpha = c.Scalars[1], eps = c.Scalars[2], wd = c.Scalars[3], mu = c.Scalars[4];
-                double sign = c.Flags[1] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double g = Adjusted(grad[i], theta[i], wd, sign);
-                    squareAvg[i] = squareAvg[i] * alpha + g * (1 - alpha) * g;
-                    double d;
-                    if (c.Flags[0])
-                    {
-                        gradAvg[i] = Lerp(gradAvg[i], g, 1 - alpha);
-                        double variance = squareAvg[i] - gradAvg[i] * gradAvg[i];
-                        d = Math.Sqrt(variance < 0 ? 0 : variance) + eps;
-                    }
-                    else
-                    {
-                        d = Math.Sqrt(squareAvg[i]) + eps;
-                    }
-
-                    if (mu > 0)
-                    {
-                        buffer[i] = buffer[i] * mu + g / d;
-                        theta[i] = theta[i] - buffer[i] * lr;
-                    }
-                    else
-                    {
-                        theta[i] = theta[i] - g * lr / d;
-                    }
-                }
-            }),
-        new("AdaDelta", [Any, Any, NonNegative, NonNegative], [Rate, Decay, Doubles.LogUniform(-300, 0), Decay], 1,
-            c => AdaDeltaKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3),
-                                     c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Flags[0]),
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1], v = c.Streams[2], u = c.Streams[3];
-                double lr = c.Scalars[0], rho = c.Scalars[1], eps = c.Scalars[2], wd = c.Scalars[3], sign = c.Flags[0] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double g = Adjusted(grad[i], theta[i], wd, sign);
-                    v[i] = v[i] * rho + g * (1 - rho) * g;
-                    double delta = Math.Sqrt(u[i] + eps) / Math.Sqrt(v[i] + eps) * g;
-                    u[i] = u[i] * rho + delta * (1 - rho) * delta;
-                    theta[i] = theta[i] - delta * lr;
-                }
-            }),
+            c => RMSPropKernel.Step(c.S(0), c.S(1), c.S(2), c.Flags[0] ? c.S(3) : [], c.Scalars[4] > 0 ? c.S(4) : [],
+                                    c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], c.Flags[0], c.Flags[1]),
+            c => ReferenceLoops.RMSProp(c.S(0), c.S(1), c.S(2), c.Flags[0] ? c.S(3) : [], c.Scalars[4] > 0 ? c.S(4) : [],
+                                        c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], c.Flags[0], c.Flags[1])),
+        new("AdaDelta", [Any, Any, NonNegative, NonNegative], [Rate, Decay, Numbers.LogUniform(D.Smallest, 0), Decay], 1,
+            c => AdaDeltaKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Flags[0]),
+            c => ReferenceLoops.AdaDelta(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Flags[0])),
         // Adam and AdamW share this kernel: Adam passes shrink = 1, AdamW weightDecay = 0 and shrink = 1 − αλ.
+        // Flag 0: maximize, flag 1: amsgrad (the max stream is passed empty when it is off).
         new("Adam", [Any, Any, Any, NonNegative, NonNegative],
-            [Decay, Decay, Eps, Decay, Gen.Frequency((1, Gen.Constant(1.0)), (1, Doubles.Uniform(0, 1))), Doubles.LogUniform(-8, 3), Fraction], 2,
-            c =>
-            {
-                bool amsgrad = c.Flags[1];
-                AdamKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), amsgrad ? c.S(4) : Span<double>.Empty,
-                                c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], c.Flags[0], amsgrad,
-                                c.Scalars[5], c.Scalars[6]);
-            },
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1], m = c.Streams[2], v = c.Streams[3], vmax = c.Streams[4];
-                double beta1 = c.Scalars[0], beta2 = c.Scalars[1], eps = c.Scalars[2], wd = c.Scalars[3], shrink = c.Scalars[4];
-                double stepSize = c.Scalars[5], c2 = c.Scalars[6], sign = c.Flags[0] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double th = theta[i] * shrink;
-                    double g = Adjusted(grad[i], th, wd, sign);
-                    m[i] = m[i] * beta1 + (1 - beta1) * g;
-                    v[i] = v[i] * beta2 + (1 - beta2) * g * g;
-                    double vHat = v[i];
-                    if (c.Flags[1])
-                    {
-                        vmax[i] = vHat = Math.Max(vmax[i], v[i]);
-                    }
-
-                    theta[i] = th - stepSize * m[i] / (Math.Sqrt(vHat) / c2 + eps);
-                }
-            }),
-        new("Adamax", [Any, Any, Any, NonNegative], [Doubles.LogUniform(-8, 3), Decay, Decay, Eps, Decay], 1,
-            c => AdamaxKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3),
-                                   c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], c.Flags[0]),
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1], m = c.Streams[2], u = c.Streams[3];
-                double lr = c.Scalars[0], beta1 = c.Scalars[1], beta2 = c.Scalars[2], eps = c.Scalars[3], wd = c.Scalars[4];
-                double sign = c.Flags[0] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double g = Adjusted(grad[i], theta[i], wd, sign);
-                    m[i] = Lerp(m[i], g, 1 - beta1);
-                    double decayed = u[i] * beta2, current = Math.Abs(g) + eps;
-                    u[i] = decayed > current ? decayed : current;
-                    theta[i] = theta[i] - m[i] * lr / u[i];
-                }
-            }),
+            [Decay, Decay, Eps, Decay, Gen.Frequency((1, Gen.Constant(1.0)), (1, Numbers.Uniform(0, 1))), Numbers.LogUniform(-8, 3), Fraction], 2,
+            c => AdamKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Flags[1] ? c.S(4) : [], c.Scalars[0], c.Scalars[1], c.Scalars[2],
+                                 c.Scalars[3], c.Scalars[4], c.Flags[0], c.Flags[1], c.Scalars[5], c.Scalars[6]),
+            c => ReferenceLoops.Adam(c.S(0), c.S(1), c.S(2), c.S(3), c.Flags[1] ? c.S(4) : [], c.Scalars[0], c.Scalars[1], c.Scalars[2],
+                                     c.Scalars[3], c.Scalars[4], c.Flags[0], c.Flags[1], c.Scalars[5], c.Scalars[6])),
+        new("Adamax", [Any, Any, Any, NonNegative], [Numbers.LogUniform(-8, 3), Decay, Decay, Eps, Decay], 1,
+            c => AdamaxKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], c.Flags[0]),
+            c => ReferenceLoops.Adamax(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Scalars[4], c.Flags[0])),
         new("NAdam", [Any, Any, Any, NonNegative],
-            [Decay, Decay, Eps, Decay, Fraction, Doubles.LogUniform(-8, 1), Doubles.LogUniform(-8, 1)], 1,
+            [Decay, Decay, Eps, Decay, Fraction, Numbers.LogUniform(-8, 1), Numbers.LogUniform(-8, 1)], 1,
             c => NAdamKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1],
                                   c.Scalars[2], c.Scalars[3], c.Flags[0], c.Scalars[4], c.Scalars[5], c.Scalars[6]),
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1], m = c.Streams[2], v = c.Streams[3];
-                double beta1 = c.Scalars[0], beta2 = c.Scalars[1], eps = c.Scalars[2], wd = c.Scalars[3];
-                double c2 = c.Scalars[4], a = c.Scalars[5], b = c.Scalars[6], sign = c.Flags[0] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double g = Adjusted(grad[i], theta[i], wd, sign);
-                    m[i] = m[i] * beta1 + (1 - beta1) * g;
-                    v[i] = v[i] * beta2 + (1 - beta2) * g * g;
-                    double denom = Math.Sqrt(v[i] * (1 / c2)) + eps;
-                    theta[i] -= (a * g + b * m[i]) / denom;
-                }
-            }),
-        new("RAdam", [Any, Any, Any, NonNegative], [Decay, Decay, Eps, Decay, Doubles.LogUniform(-8, 3)], 2,
+            c => ReferenceLoops.NAdam(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1],
+                                      c.Scalars[2], c.Scalars[3], c.Flags[0], c.Scalars[4], c.Scalars[5], c.Scalars[6])),
+        new("RAdam", [Any, Any, Any, NonNegative], [Decay, Decay, Eps, Decay, Numbers.LogUniform(-8, 3)], 2,
             c => RAdamKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1],
                                   c.Scalars[2], c.Scalars[3], c.Flags[0], c.Scalars[4], rectified: c.Flags[1]),
-            c =>
-            {
-                double[] theta = c.Streams[0], grad = c.Streams[1], m = c.Streams[2], v = c.Streams[3];
-                double beta1 = c.Scalars[0], beta2 = c.Scalars[1], eps = c.Scalars[2], wd = c.Scalars[3], s = c.Scalars[4];
-                double sign = c.Flags[0] ? -1.0 : 1.0;
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    double g = Adjusted(grad[i], theta[i], wd, sign);
-                    m[i] = m[i] * beta1 + (1 - beta1) * g;
-                    v[i] = v[i] * beta2 + (1 - beta2) * g * g;
-                    theta[i] = theta[i] - (c.Flags[1] ? s * m[i] / (Math.Sqrt(v[i]) + eps) : s * m[i]);
-                }
-            }),
+            c => ReferenceLoops.RAdam(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1],
+                                      c.Scalars[2], c.Scalars[3], c.Flags[0], c.Scalars[4], rectified: c.Flags[1])),
     ];
 
     private static Gen<SpanCase> CaseOf(KernelSpec spec, Gen<int> length) =>
@@ -249,15 +119,16 @@ public sealed class KernelReferenceProperties
         select new SpanCase { Streams = streams, Scalars = scalars, Flags = flags };
 
     /// <summary>Runs the kernel and the reference on copies of the case; null when they agree bit for bit, else the first difference.</summary>
-    internal static string? Compare(KernelSpec spec, SpanCase c)
+    internal static string? Compare(KernelSpec spec, SpanCase c) => Compare(spec, c, c.Copy(), c.Copy());
+
+    /// <summary><see cref="Compare(KernelSpec, SpanCase)"/> with the copies given (<paramref name="kernel"/> and <paramref name="reference"/> hold the values of <paramref name="c"/>).</summary>
+    private static string? Compare(KernelSpec spec, SpanCase c, SpanCase kernel, SpanCase reference)
     {
-        var kernel = c.Copy();
-        var reference = c.Copy();
         spec.Kernel(kernel);
         spec.Reference(reference);
         for (int s = 0; s < c.Streams.Length; s++)
         {
-            int i = Doubles.FirstDifference(kernel.Streams[s], reference.Streams[s]);
+            int i = Bits.FirstDifference<T>(kernel.Streams[s], reference.Streams[s]);
             if (i >= 0)
             {
                 return $"{spec.Name}: stream {s}, element {i}: kernel {kernel.Streams[s][i]:R}, reference {reference.Streams[s][i]:R} ({c})";
@@ -272,7 +143,7 @@ public sealed class KernelReferenceProperties
     private static Property Holds(string name)
     {
         var spec = Specs.Single(s => s.Name == name);
-        return Prop.ForAll(CaseOf(spec, Doubles.Length).ToArbitrary(), (SpanCase c) =>
+        return Prop.ForAll(CaseOf(spec, Numbers.Length).ToArbitrary(), (SpanCase c) =>
         {
             if (Compare(spec, c) is { } difference)
             {
@@ -281,31 +152,31 @@ public sealed class KernelReferenceProperties
         });
     }
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property GradientDescent_kernel_equals_the_scalar_loop() => Holds("GradientDescent");
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property Momentum_kernel_equals_the_scalar_loop() => Holds("Momentum");
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property AdaGrad_kernel_equals_the_scalar_loop() => Holds("AdaGrad");
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property RMSProp_kernel_equals_the_scalar_loop() => Holds("RMSProp");
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property AdaDelta_kernel_equals_the_scalar_loop() => Holds("AdaDelta");
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property Adam_kernel_equals_the_scalar_loop() => Holds("Adam");
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property Adamax_kernel_equals_the_scalar_loop() => Holds("Adamax");
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property NAdam_kernel_equals_the_scalar_loop() => Holds("NAdam");
 
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property RAdam_kernel_equals_the_scalar_loop() => Holds("RAdam");
 
     [Theory]
@@ -324,8 +195,9 @@ public sealed class KernelReferenceProperties
 
     /// <summary>
     /// Kernels update the elements before θ's first vector-aligned address separately (see
-    /// <see cref="Optimizers.Kernel.UnalignedHead"/>): spans that start 0 … 7 elements into an array (so at every 8-byte
-    /// alignment) must give the reference's bits for every length, and leave the elements before the span alone.
+    /// <see cref="Optimizers.Kernel.UnalignedHead"/>): spans that start 0, 1, … elements into an array, at every
+    /// element alignment within a vector (at least 0 … 7), must give the reference's bits for every length, and leave
+    /// the elements before the span alone.
     /// </summary>
     [Theory]
     [MemberData(nameof(KernelNames))]
@@ -334,7 +206,7 @@ public sealed class KernelReferenceProperties
         var spec = Specs.Single(s => s.Name == name);
         foreach (int n in Enumerable.Range(0, 72).Concat([257, 1000]))
         {
-            for (int offset = 0; offset < 8; offset++)
+            for (int offset = 0; offset < Math.Max(8, Vector<byte>.Count / Unsafe.SizeOf<T>()); offset++)
             {
                 var sample = Gen.Sample(CaseOf(spec, Gen.Constant(n + offset)), 4, 1).First();
                 var kernel = new SpanCase { Streams = sample.Streams, Scalars = sample.Scalars, Flags = sample.Flags, Offset = offset }.Copy();
@@ -348,9 +220,9 @@ public sealed class KernelReferenceProperties
                 spec.Reference(reference);
                 for (int s = 0; s < sample.Streams.Length; s++)
                 {
-                    Doubles.FirstDifference(kernel.Streams[s][..offset], sample.Streams[s][..offset]).Should().Be(-1,
+                    Bits.FirstDifference<T>(kernel.Streams[s][..offset], sample.Streams[s][..offset]).Should().Be(-1,
                         $"{name}: stream {s} before the span (offset {offset}, length {n}) is not touched");
-                    int i = Doubles.FirstDifference(kernel.Streams[s][offset..], reference.Streams[s]);
+                    int i = Bits.FirstDifference<T>(kernel.Streams[s][offset..], reference.Streams[s]);
                     i.Should().Be(-1, $"{name}: stream {s}, offset {offset}, length {n}, flags [{string.Join(", ", sample.Flags)}]");
                 }
             }
@@ -358,7 +230,8 @@ public sealed class KernelReferenceProperties
     }
 
     /// <summary>
-    /// From <see cref="Kernel.InterleaveThreshold"/> elements up the kernels walk four quarters side by side; for every
+    /// From <see cref="Kernel.InterleaveThresholdBytes"/> bytes up (<see cref="Kernel.InterleaveThresholdOf{T}"/>
+    /// elements) the kernels walk four quarters side by side; for every
     /// combination of flags the result must still equal the scalar loop bit for bit. The length leaves a vector tail
     /// after the quarters and a scalar tail after the vectors; the values tile a random case of 4,099 elements (a prime,
     /// so neighbouring quarters do not see the same values).
@@ -368,9 +241,11 @@ public sealed class KernelReferenceProperties
     public void Spans_walked_as_four_quarters_match_the_reference(string name)
     {
         var spec = Specs.Single(s => s.Name == name);
-        int n = Optimizers.Kernel.InterleaveThreshold + 4 * System.Numerics.Vector<double>.Count * 3 + 3;
+        int n = Optimizers.Kernel.InterleaveThresholdOf<T>() + 4 * Vector<T>.Count * 3 + 3;
         var sample = Gen.Sample(CaseOf(spec, Gen.Constant(4099)), 4, 1).First();
         var streams = sample.Streams.Select(s => Enumerable.Range(0, n).Select(i => s[i % s.Length]).ToArray()).ToArray();
+        // The kernel and the reference work on copies, refilled for each combination (a few arrays of 8 MiB, not new ones each time).
+        T[][] forKernel = streams.Select(s => new T[n]).ToArray(), forReference = streams.Select(s => new T[n]).ToArray();
         for (int flags = 0; flags < 1 << spec.FlagCount; flags++)
         {
             var c = new SpanCase
@@ -379,14 +254,21 @@ public sealed class KernelReferenceProperties
                 Scalars = sample.Scalars,
                 Flags = Enumerable.Range(0, spec.FlagCount).Select(f => (flags >> f & 1) == 1).ToArray(),
             };
-            Compare(spec, c).Should().BeNull();
+            SpanCase CopyInto(T[][] copies)
+            {
+                for (int s = 0; s < streams.Length; s++)
+                {
+                    streams[s].CopyTo(copies[s], 0);
+                }
+
+                return new SpanCase { Streams = copies, Scalars = c.Scalars, Flags = c.Flags };
+            }
+
+            Compare(spec, c, CopyInto(forKernel), CopyInto(forReference)).Should().BeNull();
         }
     }
-
-    /// <summary>
-    /// The gradient as every kernel forms it: ±g + λ·θ when maximising or decaying, else g untouched (so a −0 gradient
-    /// stays −0, as in torch, instead of becoming −0 + 0·θ = +0).
-    /// </summary>
-    private static double Adjusted(double grad, double theta, double weightDecay, double sign)
-        => sign < 0 || weightDecay != 0 ? grad * sign + theta * weightDecay : grad;
 }
+
+public sealed class KernelReferenceProperties_Double : KernelReferenceProperties<double>;
+
+public sealed class KernelReferenceProperties_Single : KernelReferenceProperties<float>;

@@ -1,31 +1,37 @@
+using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Optimizers.Tests.TestSupport;
 
 namespace Optimizers.Tests.Robustness;
 
 /// <summary>
 /// Properties (1), (2) and (4) of docs/robustness.md over all ten rules, through the public constructors and
 /// <see cref="Optimizer.Step"/>: random parameter lists (1 to 5 parameters of 0 … 1,500 elements), random finite
-/// values with zeros and subnormals, random valid hyperparameters, several steps.
+/// values of <typeparamref name="T"/> with zeros and subnormals, random valid hyperparameters, several steps. The ranges
+/// are those of <see cref="Decades.Of{T}"/>.
 /// </summary>
-public sealed class OptimizerProperties
+public abstract class OptimizerProperties<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private static readonly Decades D = Decades.Of<T>();
+
     private const int Cases = 400;
 
     /// <summary>Parameter values plus a gradient for each of several steps.</summary>
     internal sealed class Run
     {
-        public required RuleSetup Setup { get; init; }
+        public required RuleSetup<T> Setup { get; init; }
 
-        public required double[][] Values { get; init; }
+        public required T[][] Values { get; init; }
 
         /// <summary>[step][parameter][element].</summary>
-        public required double[][][] Gradients { get; init; }
+        public required T[][][] Gradients { get; init; }
 
         public int[] Permutation { get; init; } = [];
 
-        public Parameter[] FreshParameters() => Values.Select((v, i) => new Parameter($"p{i}", v.ToArray())).ToArray();
+        public Parameter<T>[] FreshParameters() => Values.Select((v, i) => new Parameter<T>($"p{i}", v.ToArray())).ToArray();
 
         public override string ToString() =>
             $"{Setup}; lengths [{string.Join(", ", Values.Select(v => v.Length))}]; {Gradients.Length} steps" +
@@ -35,7 +41,7 @@ public sealed class OptimizerProperties
     private static readonly Gen<int> ParameterLength = Gen.Frequency(
         (1, Gen.Elements(0, 1)), (4, Gen.Choose(0, 40)), (1, Gen.Choose(41, 1500)));
 
-    private static Gen<Run> Runs(Gen<RuleSetup> setups, Func<RuleSetup, Gen<double>> values, Func<RuleSetup, Gen<double>> gradients,
+    private static Gen<Run> Runs(Gen<RuleSetup<T>> setups, Func<RuleSetup<T>, Gen<T>> values, Func<RuleSetup<T>, Gen<T>> gradients,
                                  int maxSteps, int minParameters = 1) =>
         from setup in setups
         from lengths in Gen.Choose(minParameters, 5).SelectMany(k => Gen.ArrayOf(ParameterLength, k))
@@ -54,10 +60,10 @@ public sealed class OptimizerProperties
     /// (with ε = 0 the adaptive rules compute 0/0; see <see cref="A_zero_epsilon_turns_a_zero_gradient_into_NaN"/>).
     /// Bit for bit, except that −0 may come back as +0 (maximize: −0 − (−0) = +0), which compares equal.
     /// </summary>
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property A_zero_gradient_from_a_fresh_state_changes_nothing() => ForAll(
-        Runs(RuleSetups.Any(new Constraints(WeightDecay: false, MinEpsilonExponent: -300, OrderedBetas: false)),
-             _ => Doubles.Finite(300), _ => Gen.Constant(0.0), maxSteps: 3),
+        Runs(RuleSetups<T>.Any(new Constraints(WeightDecay: false, MinEpsilonExponent: D.Smallest, OrderedBetas: false)),
+             _ => Numbers.Finite<T>(D.Largest), _ => Gen.Constant(T.Zero), maxSteps: 3),
         run =>
         {
             var parameters = run.FreshParameters();
@@ -72,8 +78,8 @@ public sealed class OptimizerProperties
                 var after = parameters[p].Value.AsArray();
                 for (int i = 0; i < after.Length; i++)
                 {
-                    double before = run.Values[p][i];
-                    bool same = before == 0 ? after[i] == 0 : Doubles.SameBits(before, after[i]);
+                    T before = run.Values[p][i];
+                    bool same = T.IsZero(before) ? T.IsZero(after[i]) : Bits.Same(before, after[i]);
                     if (!same)
                     {
                         Fail($"parameter {p}[{i}] was {before:R}, is {after[i]:R} ({run})");
@@ -92,41 +98,41 @@ public sealed class OptimizerProperties
     [InlineData("NAdam")]
     public void A_zero_epsilon_turns_a_zero_gradient_into_NaN(string rule)
     {
-        Parameter[] parameters = [new Parameter("w", [1.0, -2.0])];
-        Optimizer<double> optimizer = rule switch
+        Parameter<T>[] parameters = [new Parameter<T>("w", Element<T>.From([1.0, -2.0]))];
+        Optimizer<T> optimizer = rule switch
         {
-            "AdaGrad" => new AdaGrad(parameters, epsilon: 0),
-            "RMSProp" => new RMSProp(parameters, epsilon: 0),
-            "Adam" => new Adam(parameters, epsilon: 0),
-            "AdamW" => new AdamW(parameters, epsilon: 0, weightDecay: 0),
-            "Adamax" => new Adamax(parameters, epsilon: 0),
-            _ => new NAdam(parameters, epsilon: 0),
+            "AdaGrad" => new AdaGrad<T>(parameters, epsilon: 0),
+            "RMSProp" => new RMSProp<T>(parameters, epsilon: 0),
+            "Adam" => new Adam<T>(parameters, epsilon: 0),
+            "AdamW" => new AdamW<T>(parameters, epsilon: 0, weightDecay: 0),
+            "Adamax" => new Adamax<T>(parameters, epsilon: 0),
+            _ => new NAdam<T>(parameters, epsilon: 0),
         };
         optimizer.Step();
-        parameters[0].Value.Should().OnlyContain(x => double.IsNaN(x));
+        parameters[0].Value.Where(x => !T.IsNaN(x)).Should().BeEmpty();
     }
 
     /// <summary>
     /// (2) Finite inputs inside the documented ranges give finite parameters and finite state after every step.
-    /// GradientDescent and Momentum: |θ|, |g| ≤ 1e290. The eight adaptive rules: |g| ≤ 1e150 and |θ| ≤ 1e150
-    /// (squares must not overflow: g² and (g + λθ)² stay below 1.8e308), β₁ ≤ β₂ for the Adam family and Adamax,
-    /// ε ≥ 1e-300; centred RMSProp has its own property below.
+    /// GradientDescent and Momentum: |θ|, |g| ≤ 1e290 (float: 1e30). The eight adaptive rules: |g| ≤ 1e150 and
+    /// |θ| ≤ 1e150 (float: 1e15; squares must not overflow: g² and (g + λθ)² stay below 1.8e308, float 3.4e38),
+    /// β₁ ≤ β₂ for the Adam family and Adamax, ε ≥ 1e-300 (float: 1e-37); centred RMSProp has its own property below.
     /// </summary>
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property Finite_inputs_in_range_give_finite_results() => ForAll(
-        Runs(Gen.OneOf(RuleSetups.Names.Select(n => RuleSetups.Of(n, new Constraints(WeightDecay: true, MinEpsilonExponent: -300, OrderedBetas: true, Centered: false)))),
-             s => Doubles.Finite(Bound(s)), s => Doubles.Finite(Bound(s)), maxSteps: 8),
+        Runs(Gen.OneOf(RuleSetups.Names.Select(n => RuleSetups<T>.Of(n, new Constraints(WeightDecay: true, MinEpsilonExponent: D.Smallest, OrderedBetas: true, Centered: false)))),
+             s => Numbers.Finite<T>(Bound(s)), s => Numbers.Finite<T>(Bound(s)), maxSteps: 8),
         CheckFinite);
 
     /// <summary>
     /// (2) for centred RMSProp, whose denominator √max(v − ḡ², 0) + ε is ε alone when α = 0 (and near it for a
-    /// gradient that does not vary), so a step can be as large as γ·|g|/ε: |θ|, |g| ≤ 1e50, ε ≥ 1e-50, no weight decay
+    /// gradient that does not vary), so a step can be as large as γ·|g|/ε: |θ|, |g| ≤ 1e50, ε ≥ 1e-50 (float: 1e6 and 1e-6), no weight decay
     /// (with λ &gt; 0 and α = 0 the update θ ← θ − γ·λθ/ε grows geometrically: divergence, not rounding).
     /// </summary>
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property Centered_RMSProp_finite_inputs_in_range_give_finite_results() => ForAll(
-        Runs(RuleSetups.Of("RMSProp", new Constraints(WeightDecay: false, MinEpsilonExponent: -50, OrderedBetas: true)),
-             _ => Doubles.Finite(50), _ => Doubles.Finite(50), maxSteps: 8),
+        Runs(RuleSetups<T>.Of("RMSProp", new Constraints(WeightDecay: false, MinEpsilonExponent: -D.Centered, OrderedBetas: true)),
+             _ => Numbers.Finite<T>(D.Centered), _ => Numbers.Finite<T>(D.Centered), maxSteps: 8),
         CheckFinite);
 
     /// <summary>
@@ -142,18 +148,18 @@ public sealed class OptimizerProperties
     [InlineData(0.99, 0.1)]
     public void Centered_RMSProp_stays_finite_under_a_constant_gradient(double alpha, double gradient)
     {
-        var parameter = new Parameter("w", [1.0, -1.0, 0.5, 2.0, -3.0]);
-        var optimizer = new RMSProp([parameter], learningRate: 0.01, alpha: alpha, centered: true);
+        var parameter = new Parameter<T>("w", Element<T>.From([1.0, -1.0, 0.5, 2.0, -3.0]));
+        var optimizer = new RMSProp<T>([parameter], learningRate: 0.01, alpha: alpha, centered: true);
         for (int step = 0; step < 3000; step++)
         {
-            parameter.Gradient.AsArray().AsSpan().Fill(gradient);
+            parameter.Gradient.AsArray().AsSpan().Fill(Element<T>.From(gradient));
             optimizer.Step();
         }
 
-        parameter.Value.Should().OnlyContain(x => double.IsFinite(x));
+        parameter.Value.Where(x => !T.IsFinite(x)).Should().BeEmpty();
     }
 
-    private static double Bound(RuleSetup s) => s.Rule is "GradientDescent" or "Momentum" ? 290 : 150;
+    private static double Bound(RuleSetup<T> s) => s.Rule is "GradientDescent" or "Momentum" ? D.Linear : D.Squared;
 
     private static void CheckFinite(Run run)
     {
@@ -169,7 +175,7 @@ public sealed class OptimizerProperties
             optimizer.Step();
             for (int p = 0; p < parameters.Length; p++)
             {
-                int bad = Array.FindIndex(parameters[p].Value.AsArray(), x => !double.IsFinite(x));
+                int bad = Array.FindIndex(parameters[p].Value.AsArray(), x => !T.IsFinite(x));
                 if (bad >= 0)
                 {
                     Fail($"step {step + 1}: parameter {p}[{bad}] = {parameters[p].Value[bad]:R} ({run})");
@@ -178,7 +184,7 @@ public sealed class OptimizerProperties
 
             foreach (var (name, index, values) in RuleSetups.States(optimizer))
             {
-                int bad = Array.FindIndex(values, x => !double.IsFinite(x));
+                int bad = Array.FindIndex(values, x => !T.IsFinite(x));
                 if (bad >= 0)
                 {
                     Fail($"step {step + 1}: state '{name}' of parameter {index} [{bad}] = {values[bad]:R} ({run})");
@@ -192,10 +198,10 @@ public sealed class OptimizerProperties
     /// every parameter the same values and state, bit for bit (any finite values and valid hyperparameters, ε = 0
     /// included: a NaN must then be a NaN in both runs).
     /// </summary>
-    [Property(MaxTest = Cases, Replay = Doubles.Replay)]
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property Permuting_the_parameter_list_changes_no_result() => ForAll(
-        Runs(RuleSetups.Any(new Constraints(WeightDecay: true, MinEpsilonExponent: null, OrderedBetas: false)),
-             _ => Doubles.Finite(300), _ => Doubles.Finite(300), maxSteps: 4, minParameters: 2),
+        Runs(RuleSetups<T>.Any(new Constraints(WeightDecay: true, MinEpsilonExponent: null, OrderedBetas: false)),
+             _ => Numbers.Finite<T>(D.Largest), _ => Numbers.Finite<T>(D.Largest), maxSteps: 4, minParameters: 2),
         run =>
         {
             var straight = run.FreshParameters();
@@ -216,7 +222,7 @@ public sealed class OptimizerProperties
 
             for (int p = 0; p < straight.Length; p++)
             {
-                int i = Doubles.FirstDifference(straight[p].Value.AsArray(), permuted[p].Value.AsArray());
+                int i = Bits.FirstDifference<T>(straight[p].Value.AsArray(), permuted[p].Value.AsArray());
                 if (i >= 0)
                 {
                     Fail($"parameter {p}[{i}]: {straight[p].Value[i]:R} in list order, {permuted[p].Value[i]:R} permuted ({run})");
@@ -226,10 +232,14 @@ public sealed class OptimizerProperties
             var statesB = RuleSetups.States(b).ToDictionary(s => (s.Name, run.Permutation[s.Index]), s => s.Values);
             foreach (var (name, index, values) in RuleSetups.States(a))
             {
-                if (Doubles.FirstDifference(values, statesB[(name, index)]) is var i and >= 0)
+                if (Bits.FirstDifference<T>(values, statesB[(name, index)]) is var i and >= 0)
                 {
                     Fail($"state '{name}' of parameter {index} differs at {i} ({run})");
                 }
             }
         });
 }
+
+public sealed class OptimizerProperties_Double : OptimizerProperties<double>;
+
+public sealed class OptimizerProperties_Single : OptimizerProperties<float>;

@@ -1,4 +1,6 @@
+using System.Numerics;
 using FsCheck.Fluent;
+using Optimizers.Tests.TestSupport;
 
 namespace Optimizers.Tests.Robustness;
 
@@ -7,18 +9,19 @@ namespace Optimizers.Tests.Robustness;
 /// them one after another: all ten rules (random valid hyperparameters), half of them with
 /// <see cref="Optimizer.MaxDegreeOfParallelism"/> &gt; 1 so that concurrent steps share the process's worker pool.
 /// </summary>
-public sealed class ThreadTests
+public abstract class ThreadTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int Steps = 25;
 
     /// <summary>One rule, thread count and seed; <see cref="Make"/> builds the same optimizer every time.</summary>
-    private sealed record Spec(RuleSetup Setup, int Degree, int Seed)
+    private sealed record Spec(RuleSetup<T> Setup, int Degree, int Seed)
     {
-        public Optimizer<double> Make()
+        public Optimizer<T> Make()
         {
             var random = new Random(Seed);
             var parameters = new[] { 1500, 7, 300 }
-                .Select((n, i) => new Parameter($"p{i}", Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray()))
+                .Select((n, i) => new Parameter<T>($"p{i}", Element<T>.From(Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5))))
                 .ToArray();
             var optimizer = Setup.Create(parameters);
             optimizer.MaxDegreeOfParallelism = Degree;
@@ -31,13 +34,13 @@ public sealed class ThreadTests
     private static List<Spec> Specs()
     {
         var setups = RuleSetups.Names
-            .Select(n => Gen.Sample(RuleSetups.Of(n, new Constraints(true, -8, true)), 10, 1).First())
+            .Select(n => Gen.Sample(RuleSetups<T>.Of(n, new Constraints(true, -8, true)), 10, 1).First())
             .ToList();
         int seed = 0;
         return setups.SelectMany(s => new[] { 1, 2, 3 }.Select(d => new Spec(s, d, ++seed))).ToList();
     }
 
-    private static void Run(Optimizer<double> optimizer, int seed)
+    private static void Run(Optimizer<T> optimizer, int seed)
     {
         var random = new Random(seed * 7919);
         for (int step = 0; step < Steps; step++)
@@ -46,7 +49,7 @@ public sealed class ThreadTests
             {
                 for (int i = 0; i < p.Length; i++)
                 {
-                    p.Gradient[i] = random.NextDouble() - 0.5;
+                    p.Gradient[i] = Element<T>.From(random.NextDouble() - 0.5);
                 }
             }
 
@@ -54,10 +57,10 @@ public sealed class ThreadTests
         }
     }
 
-    private static long[] Bits(IEnumerable<Optimizer<double>> optimizers) =>
+    private static long[] AllBits(IEnumerable<Optimizer<T>> optimizers) =>
         optimizers.SelectMany(o => o.Parameters.SelectMany(p => p.Value)
                                   .Concat(RuleSetups.States(o).SelectMany(s => s.Values)))
-                  .Select(BitConverter.DoubleToInt64Bits).ToArray();
+                  .Select(Bits.Of).ToArray();
 
     [Fact]
     public void Parallel_use_of_distinct_optimizers_equals_sequential_use()
@@ -79,7 +82,11 @@ public sealed class ThreadTests
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
 
-        Bits(concurrent).Should().Equal(Bits(sequential));
+        AllBits(concurrent).Should().Equal(AllBits(sequential));
         concurrent.Should().OnlyContain(o => o.StepCount == Steps);
     }
 }
+
+public sealed class ThreadTests_Double : ThreadTests<double>;
+
+public sealed class ThreadTests_Single : ThreadTests<float>;

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Optimizers.Tests.TestSupport;
 
 /// <summary>
@@ -5,23 +7,24 @@ namespace Optimizers.Tests.TestSupport;
 /// learning rate it is built with, and a factory.
 /// </summary>
 /// <param name="Name">"Rule" for a plain configuration, "Rule(option, option…)" for a rich one.</param>
-/// <param name="LearningRate">The learning rate <see cref="Create(IReadOnlyList{Parameter})"/> uses.</param>
+/// <param name="LearningRate">The learning rate <see cref="Create(IReadOnlyList{Parameter{T}})"/> uses.</param>
 /// <param name="Factory">Builds the optimizer over the given parameters with the given learning rate.</param>
 /// <param name="Conformant">
 /// Plain descent on a smooth problem (no weight decay, no maximize, a suitable learning rate): the conformance
 /// theory may run it.
 /// </param>
-internal sealed record OptimizerConfiguration(
-    string Name, double LearningRate, Func<IReadOnlyList<Parameter>, double, Optimizer<double>> Factory, bool Conformant)
+internal sealed record OptimizerConfiguration<T>(
+    string Name, double LearningRate, Func<IReadOnlyList<Parameter<T>>, double, Optimizer<T>> Factory, bool Conformant)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The rule's class name: <see cref="Name"/> up to the first parenthesis.</summary>
     public string Rule => Name.Split('(')[0];
 
     /// <summary>Builds the optimizer over <paramref name="parameters"/> with <see cref="LearningRate"/>.</summary>
-    public Optimizer<double> Create(IReadOnlyList<Parameter> parameters) => Factory(parameters, LearningRate);
+    public Optimizer<T> Create(IReadOnlyList<Parameter<T>> parameters) => Factory(parameters, LearningRate);
 
     /// <summary>Builds the optimizer over <paramref name="parameters"/> with another learning rate.</summary>
-    public Optimizer<double> Create(IReadOnlyList<Parameter> parameters, double learningRate) => Factory(parameters, learningRate);
+    public Optimizer<T> Create(IReadOnlyList<Parameter<T>> parameters, double learningRate) => Factory(parameters, learningRate);
 
     /// <inheritdoc />
     public override string ToString() => Name;
@@ -40,80 +43,114 @@ internal sealed record OptimizerConfiguration(
 /// momentum, lr decay with an initial accumulator, weight decay, maximize, other betas…), so that every option and
 /// every optional state vector is exercised by checkpoint-resume, allocation, non-finite-gradient and parallel
 /// tests, which run over <see cref="Configurations"/> (plain and rich).</item>
-/// <item><see cref="Grouped"/>: <see cref="ParameterGroups"/> built from the rules, for the checkpoint tests.</item>
+/// <item><see cref="Grouped"/>: <see cref="ParameterGroups{T}"/> built from the rules, for the checkpoint tests.</item>
 /// </list>
+/// Every configuration exists for both element types: the same hyperparameters (doubles at the API) over parameters of
+/// <typeparamref name="T"/>. <see cref="AllOptimizers"/> holds the names as theory data and float64 under the short name.
 /// The parity tests keep their own map (Parity/ParityFactories.cs), keyed by the options of each fixture.
 /// </remarks>
-internal static class AllOptimizers
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+internal static class AllOptimizers<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The ten rules, one plain configuration each, by rule name.</summary>
-    public static IReadOnlyDictionary<string, OptimizerConfiguration> Plain { get; } = ByName(
+    public static IReadOnlyDictionary<string, OptimizerConfiguration<T>> Plain { get; } = ByName(
     [
-        new("GradientDescent", 0.05, (p, lr) => new GradientDescent(p, lr), true),
-        new("Momentum", 0.01, (p, lr) => new Momentum(p, lr, momentum: 0.9), true),
-        new("AdaGrad", 0.5, (p, lr) => new AdaGrad(p, lr), true),
-        new("RMSProp", 0.01, (p, lr) => new RMSProp(p, lr), true),
-        new("AdaDelta", 1.0, (p, lr) => new AdaDelta(p, lr, rho: 0.95), true),
-        new("Adam", 0.05, (p, lr) => new Adam(p, lr), true),
-        new("AdamW", 0.05, (p, lr) => new AdamW(p, lr, weightDecay: 0), true),
-        new("Adamax", 0.05, (p, lr) => new Adamax(p, lr), true),
-        new("NAdam", 0.05, (p, lr) => new NAdam(p, lr), true),
-        new("RAdam", 0.05, (p, lr) => new RAdam(p, lr), true),
+        new("GradientDescent", 0.05, (p, lr) => new GradientDescent<T>(p, lr), true),
+        new("Momentum", 0.01, (p, lr) => new Momentum<T>(p, lr, momentum: 0.9), true),
+        new("AdaGrad", 0.5, (p, lr) => new AdaGrad<T>(p, lr), true),
+        new("RMSProp", 0.01, (p, lr) => new RMSProp<T>(p, lr), true),
+        new("AdaDelta", 1.0, (p, lr) => new AdaDelta<T>(p, lr, rho: 0.95), true),
+        new("Adam", 0.05, (p, lr) => new Adam<T>(p, lr), true),
+        new("AdamW", 0.05, (p, lr) => new AdamW<T>(p, lr, weightDecay: 0), true),
+        new("Adamax", 0.05, (p, lr) => new Adamax<T>(p, lr), true),
+        new("NAdam", 0.05, (p, lr) => new NAdam<T>(p, lr), true),
+        new("RAdam", 0.05, (p, lr) => new RAdam<T>(p, lr), true),
     ]);
 
     /// <summary>Configurations with non-default options, at least two per rule, by name.</summary>
-    public static IReadOnlyDictionary<string, OptimizerConfiguration> Rich { get; } = ByName(
+    public static IReadOnlyDictionary<string, OptimizerConfiguration<T>> Rich { get; } = ByName(
     [
-        new("GradientDescent(weightDecay, maximize)", 0.05, (p, lr) => new GradientDescent(p, lr, weightDecay: 0.1, maximize: true), false),
-        new("GradientDescent(weightDecay)", 0.1, (p, lr) => new GradientDescent(p, lr, weightDecay: 0.01), false),
-        new("Momentum(nesterov)", 0.01, (p, lr) => new Momentum(p, lr, momentum: 0.9, nesterov: true), true),
-        new("Momentum(nesterov, weightDecay)", 0.05, (p, lr) => new Momentum(p, lr, momentum: 0.8, nesterov: true, weightDecay: 0.01), false),
-        new("Momentum(dampening, weightDecay, maximize)", 0.01, (p, lr) => new Momentum(p, lr, momentum: 0.8, dampening: 0.3, weightDecay: 0.05, maximize: true), false),
-        new("Momentum(dampening, weightDecay)", 0.1, (p, lr) => new Momentum(p, lr, momentum: 0.9, dampening: 0.5, weightDecay: 0.01), false),
-        new("AdaGrad(lrDecay, initialAccumulatorValue)", 0.5, (p, lr) => new AdaGrad(p, lr, lrDecay: 0.01, initialAccumulatorValue: 0.1), true),
-        new("AdaGrad(weightDecay, epsilon, maximize)", 0.1, (p, lr) => new AdaGrad(p, lr, weightDecay: 0.01, epsilon: 1e-6, maximize: true), false),
-        new("RMSProp(centered, momentum)", 0.01, (p, lr) => new RMSProp(p, lr, momentum: 0.9, centered: true), true),
-        new("RMSProp(centered, weightDecay)", 0.01, (p, lr) => new RMSProp(p, lr, weightDecay: 0.01, centered: true), false),
-        new("RMSProp(alpha, epsilon, momentum, weightDecay, maximize)", 0.01, (p, lr) => new RMSProp(p, lr, alpha: 0.9, epsilon: 1e-6, momentum: 0.5, weightDecay: 0.01, maximize: true), false),
-        new("AdaDelta(rho, epsilon, weightDecay, maximize)", 1.0, (p, lr) => new AdaDelta(p, lr, rho: 0.8, epsilon: 1e-5, weightDecay: 0.01, maximize: true), false),
-        new("AdaDelta(weightDecay)", 0.5, (p, lr) => new AdaDelta(p, lr, weightDecay: 0.1), false),
-        new("Adam(amsgrad)", 0.05, (p, lr) => new Adam(p, lr, amsgrad: true), true),
-        new("Adam(amsgrad, weightDecay)", 0.01, (p, lr) => new Adam(p, lr, amsgrad: true, weightDecay: 0.01), false),
-        new("Adam(betas, epsilon, maximize)", 0.01, (p, lr) => new Adam(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), false),
-        new("AdamW(weightDecay)", 0.01, (p, lr) => new AdamW(p, lr, weightDecay: 0.1), false),
-        new("AdamW(betas, epsilon, amsgrad, maximize)", 0.01, (p, lr) => new AdamW(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, amsgrad: true, maximize: true), false),
-        new("Adamax(betas, weightDecay, maximize)", 0.01, (p, lr) => new Adamax(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01, maximize: true), false),
-        new("Adamax(epsilon, weightDecay)", 0.01, (p, lr) => new Adamax(p, lr, epsilon: 1e-4, weightDecay: 0.1), false),
-        new("NAdam(momentumDecay, weightDecay)", 0.01, (p, lr) => new NAdam(p, lr, momentumDecay: 0.01, weightDecay: 0.01), false),
-        new("NAdam(betas, epsilon, maximize)", 0.01, (p, lr) => new NAdam(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), false),
-        new("RAdam(betas, weightDecay)", 0.01, (p, lr) => new RAdam(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01), false),
-        new("RAdam(epsilon, maximize)", 0.01, (p, lr) => new RAdam(p, lr, epsilon: 1e-6, maximize: true), false),
+        new("GradientDescent(weightDecay, maximize)", 0.05, (p, lr) => new GradientDescent<T>(p, lr, weightDecay: 0.1, maximize: true), false),
+        new("GradientDescent(weightDecay)", 0.1, (p, lr) => new GradientDescent<T>(p, lr, weightDecay: 0.01), false),
+        new("Momentum(nesterov)", 0.01, (p, lr) => new Momentum<T>(p, lr, momentum: 0.9, nesterov: true), true),
+        new("Momentum(nesterov, weightDecay)", 0.05, (p, lr) => new Momentum<T>(p, lr, momentum: 0.8, nesterov: true, weightDecay: 0.01), false),
+        new("Momentum(dampening, weightDecay, maximize)", 0.01, (p, lr) => new Momentum<T>(p, lr, momentum: 0.8, dampening: 0.3, weightDecay: 0.05, maximize: true), false),
+        new("Momentum(dampening, weightDecay)", 0.1, (p, lr) => new Momentum<T>(p, lr, momentum: 0.9, dampening: 0.5, weightDecay: 0.01), false),
+        new("AdaGrad(lrDecay, initialAccumulatorValue)", 0.5, (p, lr) => new AdaGrad<T>(p, lr, lrDecay: 0.01, initialAccumulatorValue: 0.1), true),
+        new("AdaGrad(weightDecay, epsilon, maximize)", 0.1, (p, lr) => new AdaGrad<T>(p, lr, weightDecay: 0.01, epsilon: 1e-6, maximize: true), false),
+        new("RMSProp(centered, momentum)", 0.01, (p, lr) => new RMSProp<T>(p, lr, momentum: 0.9, centered: true), true),
+        new("RMSProp(centered, weightDecay)", 0.01, (p, lr) => new RMSProp<T>(p, lr, weightDecay: 0.01, centered: true), false),
+        new("RMSProp(alpha, epsilon, momentum, weightDecay, maximize)", 0.01, (p, lr) => new RMSProp<T>(p, lr, alpha: 0.9, epsilon: 1e-6, momentum: 0.5, weightDecay: 0.01, maximize: true), false),
+        new("AdaDelta(rho, epsilon, weightDecay, maximize)", 1.0, (p, lr) => new AdaDelta<T>(p, lr, rho: 0.8, epsilon: 1e-5, weightDecay: 0.01, maximize: true), false),
+        new("AdaDelta(weightDecay)", 0.5, (p, lr) => new AdaDelta<T>(p, lr, weightDecay: 0.1), false),
+        new("Adam(amsgrad)", 0.05, (p, lr) => new Adam<T>(p, lr, amsgrad: true), true),
+        new("Adam(amsgrad, weightDecay)", 0.01, (p, lr) => new Adam<T>(p, lr, amsgrad: true, weightDecay: 0.01), false),
+        new("Adam(betas, epsilon, maximize)", 0.01, (p, lr) => new Adam<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), false),
+        new("AdamW(weightDecay)", 0.01, (p, lr) => new AdamW<T>(p, lr, weightDecay: 0.1), false),
+        new("AdamW(betas, epsilon, amsgrad, maximize)", 0.01, (p, lr) => new AdamW<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, amsgrad: true, maximize: true), false),
+        new("Adamax(betas, weightDecay, maximize)", 0.01, (p, lr) => new Adamax<T>(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01, maximize: true), false),
+        new("Adamax(epsilon, weightDecay)", 0.01, (p, lr) => new Adamax<T>(p, lr, epsilon: 1e-4, weightDecay: 0.1), false),
+        new("NAdam(momentumDecay, weightDecay)", 0.01, (p, lr) => new NAdam<T>(p, lr, momentumDecay: 0.01, weightDecay: 0.01), false),
+        new("NAdam(betas, epsilon, maximize)", 0.01, (p, lr) => new NAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), false),
+        new("RAdam(betas, weightDecay)", 0.01, (p, lr) => new RAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01), false),
+        new("RAdam(epsilon, maximize)", 0.01, (p, lr) => new RAdam<T>(p, lr, epsilon: 1e-6, maximize: true), false),
     ]);
 
     /// <summary><see cref="Plain"/> then <see cref="Rich"/>, by name.</summary>
-    public static IReadOnlyDictionary<string, OptimizerConfiguration> Configurations { get; } =
+    public static IReadOnlyDictionary<string, OptimizerConfiguration<T>> Configurations { get; } =
         ByName([.. Plain.Values, .. Rich.Values]);
 
     /// <summary>
-    /// <see cref="ParameterGroups"/> over two parameters, with hyperparameters (and for RMSProp the set of state
+    /// <see cref="ParameterGroups{T}"/> over two parameters, with hyperparameters (and for RMSProp the set of state
     /// vectors) differing per group, by name.
     /// </summary>
-    public static IReadOnlyDictionary<string, Func<IReadOnlyList<Parameter>, IOptimizer>> Grouped { get; } =
-        new Dictionary<string, Func<IReadOnlyList<Parameter>, IOptimizer>>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, Func<IReadOnlyList<Parameter<T>>, IOptimizer>> Grouped { get; } =
+        new Dictionary<string, Func<IReadOnlyList<Parameter<T>>, IOptimizer>>(StringComparer.Ordinal)
         {
-            ["ParameterGroups(Momentum)"] = p => new ParameterGroups(
-                new Momentum([p[0]], 0.05, weightDecay: 0.01),
-                new Momentum([p[1]], 0.1, nesterov: true)),
-            ["ParameterGroups(AdamW)"] = p => new ParameterGroups(
-                new AdamW([p[0]], 0.01, weightDecay: 0.05),
-                new AdamW([p[1]], 0.02, weightDecay: 0)),
-            ["ParameterGroups(NAdam)"] = p => new ParameterGroups(
-                new NAdam([p[1]], 0.01),
-                new NAdam([p[0]], 0.02, momentumDecay: 0.01)),
-            ["ParameterGroups(RMSProp)"] = p => new ParameterGroups(
-                new RMSProp([p[0]], 0.01, momentum: 0.9, centered: true),
-                new RMSProp([p[1]], 0.02, weightDecay: 0.01)),
+            ["ParameterGroups(Momentum)"] = p => Groups(
+                new Momentum<T>([p[0]], 0.05, weightDecay: 0.01),
+                new Momentum<T>([p[1]], 0.1, nesterov: true)),
+            ["ParameterGroups(AdamW)"] = p => Groups(
+                new AdamW<T>([p[0]], 0.01, weightDecay: 0.05),
+                new AdamW<T>([p[1]], 0.02, weightDecay: 0)),
+            ["ParameterGroups(NAdam)"] = p => Groups(
+                new NAdam<T>([p[1]], 0.01),
+                new NAdam<T>([p[0]], 0.02, momentumDecay: 0.01)),
+            ["ParameterGroups(RMSProp)"] = p => Groups(
+                new RMSProp<T>([p[0]], 0.01, momentum: 0.9, centered: true),
+                new RMSProp<T>([p[1]], 0.02, weightDecay: 0.01)),
         };
+
+    /// <summary>Builds the configuration called <paramref name="name"/> (plain or rich) over <paramref name="parameters"/>.</summary>
+    public static Optimizer<T> Create(string name, params Parameter<T>[] parameters) => Configurations[name].Create(parameters);
+
+    /// <summary>Builds the configuration called <paramref name="name"/> (plain or rich) over <paramref name="parameters"/>.</summary>
+    public static Optimizer<T> Create(string name, IReadOnlyList<Parameter<T>> parameters) => Configurations[name].Create(parameters);
+
+    /// <summary>Builds any configuration, plain, rich or grouped, over <paramref name="parameters"/>.</summary>
+    public static IOptimizer CreateAny(string name, IReadOnlyList<Parameter<T>> parameters) =>
+        Grouped.TryGetValue(name, out var grouped) ? grouped(parameters) : Create(name, parameters);
+
+    /// <summary>The groups as one optimizer: a <see cref="ParameterGroups"/> (the short name) when <typeparamref name="T"/> is double.</summary>
+    private static IOptimizer Groups(params Optimizer<T>[] groups) =>
+        groups is Optimizer<double>[] doubles ? new ParameterGroups(doubles) : new ParameterGroups<T>(groups);
+
+    private static Dictionary<string, OptimizerConfiguration<T>> ByName(OptimizerConfiguration<T>[] configurations) =>
+        configurations.ToDictionary(c => c.Name, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The names of the catalog's configurations as theory data (the same for both element types), and the float64
+/// catalog under the short name, as the library's <c>Adam : Adam&lt;double&gt;</c>.
+/// </summary>
+internal static class AllOptimizers
+{
+    /// <inheritdoc cref="AllOptimizers{T}.Plain"/>
+    public static IReadOnlyDictionary<string, OptimizerConfiguration<double>> Plain => AllOptimizers<double>.Plain;
+
+    /// <inheritdoc cref="AllOptimizers{T}.Configurations"/>
+    public static IReadOnlyDictionary<string, OptimizerConfiguration<double>> Configurations => AllOptimizers<double>.Configurations;
 
     /// <summary>The ten rule names, as theory data.</summary>
     public static TheoryData<string> RuleNames() => new(Plain.Keys);
@@ -126,18 +163,14 @@ internal static class AllOptimizers
         new(Configurations.Values.Where(c => c.Conformant).Select(c => c.Name));
 
     /// <summary>Every configuration name and every grouped one, as theory data (for checkpoints).</summary>
-    public static TheoryData<string> CheckpointableNames() => new([.. Configurations.Keys, .. Grouped.Keys]);
+    public static TheoryData<string> CheckpointableNames() => new([.. Configurations.Keys, .. AllOptimizers<double>.Grouped.Keys]);
 
-    /// <summary>Builds the configuration called <paramref name="name"/> (plain or rich) over <paramref name="parameters"/>.</summary>
-    public static Optimizer<double> Create(string name, params Parameter[] parameters) => Configurations[name].Create(parameters);
+    /// <inheritdoc cref="AllOptimizers{T}.Create(string, Parameter{T}[])"/>
+    public static Optimizer<double> Create(string name, params Parameter<double>[] parameters) => AllOptimizers<double>.Create(name, parameters);
 
-    /// <summary>Builds the configuration called <paramref name="name"/> (plain or rich) over <paramref name="parameters"/>.</summary>
-    public static Optimizer<double> Create(string name, IReadOnlyList<Parameter> parameters) => Configurations[name].Create(parameters);
+    /// <inheritdoc cref="AllOptimizers{T}.Create(string, IReadOnlyList{Parameter{T}})"/>
+    public static Optimizer<double> Create(string name, IReadOnlyList<Parameter<double>> parameters) => AllOptimizers<double>.Create(name, parameters);
 
-    /// <summary>Builds any configuration, plain, rich or grouped, over <paramref name="parameters"/>.</summary>
-    public static IOptimizer CreateAny(string name, IReadOnlyList<Parameter> parameters) =>
-        Grouped.TryGetValue(name, out var grouped) ? grouped(parameters) : Create(name, parameters);
-
-    private static Dictionary<string, OptimizerConfiguration> ByName(OptimizerConfiguration[] configurations) =>
-        configurations.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    /// <inheritdoc cref="AllOptimizers{T}.CreateAny"/>
+    public static IOptimizer CreateAny(string name, IReadOnlyList<Parameter<double>> parameters) => AllOptimizers<double>.CreateAny(name, parameters);
 }

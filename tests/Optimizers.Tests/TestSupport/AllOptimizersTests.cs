@@ -1,31 +1,39 @@
+using System.Numerics;
 using System.Reflection;
 
 namespace Optimizers.Tests.TestSupport;
 
-/// <summary>The catalog the shared theories run over really holds every rule and exercises every option.</summary>
-public sealed class AllOptimizersTests
+/// <summary>The catalog the shared theories run over really holds every rule and exercises every option, for each element type.</summary>
+public abstract class AllOptimizersTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The ten rules of the library as <typeparamref name="T"/> types (<c>Adam&lt;T&gt;</c>, …), found from their double short names.</summary>
     private static readonly Type[] LibraryRules = typeof(Optimizer<double>).Assembly.GetExportedTypes()
         .Where(t => t.IsSubclassOf(typeof(Optimizer<double>)) && !t.IsAbstract)
+        .Select(t => t.BaseType!.GetGenericTypeDefinition().MakeGenericType(typeof(T)))
         .ToArray();
+
+    private static Parameter<T>[] Parameters(params double[] values) => [new Parameter<T>("p", Element<T>.From(values))];
 
     [Fact]
     public void Every_rule_of_the_library_has_a_plain_configuration_named_after_it()
     {
         LibraryRules.Should().HaveCount(10);
-        AllOptimizers.Plain.Keys.Should().BeEquivalentTo(LibraryRules.Select(t => t.Name));
-        foreach (var (name, configuration) in AllOptimizers.Configurations)
+        AllOptimizers<T>.Plain.Keys.Should().BeEquivalentTo(LibraryRules.Select(Optimizer.RuleNameOf));
+        foreach (var (name, configuration) in AllOptimizers<T>.Configurations)
         {
-            configuration.Create([new Parameter("p", [1.0, 2.0])]).GetType().Name.Should().Be(configuration.Rule, name);
+            var optimizer = configuration.Create(Parameters(1.0, 2.0));
+            optimizer.RuleName.Should().Be(configuration.Rule, name);
+            optimizer.ElementType.Should().Be(typeof(T), name);
         }
     }
 
     [Fact]
     public void Plain_configurations_keep_the_parameters_still_under_a_zero_gradient()
     {
-        foreach (var configuration in AllOptimizers.Plain.Values)
+        foreach (var configuration in AllOptimizers<T>.Plain.Values)
         {
-            var optimizer = configuration.Create([new Parameter("p", [1.0, -2.0])]);
+            var optimizer = configuration.Create(Parameters(1.0, -2.0));
             optimizer.Hyperparameters.Where(h => h.Key is "weight_decay" or "maximize").Should()
                 .OnlyContain(h => h.Value == 0, $"{configuration.Name} must be plain descent");
             configuration.Conformant.Should().BeTrue();
@@ -36,9 +44,9 @@ public sealed class AllOptimizersTests
     [MemberData(nameof(AllOptimizers.RuleNames), MemberType = typeof(AllOptimizers))]
     public void Every_hyperparameter_takes_a_non_default_value_in_some_configuration(string rule)
     {
-        var type = LibraryRules.Single(t => t.Name == rule);
+        var type = LibraryRules.Single(t => Optimizer.RuleNameOf(t) == rule);
         var defaults = WithDefaults(type);
-        var configurations = AllOptimizers.Configurations.Values.Where(c => c.Rule == rule).ToArray();
+        var configurations = AllOptimizers<T>.Configurations.Values.Where(c => c.Rule == rule).ToArray();
         configurations.Should().HaveCountGreaterThanOrEqualTo(3, "a plain configuration and at least two rich ones");
 
         defaults.Hyperparameters.Should().NotBeEmpty();
@@ -49,19 +57,34 @@ public sealed class AllOptimizersTests
         }
     }
 
-    private static double Recorded(OptimizerConfiguration configuration, string hyperparameter) =>
-        configuration.Create([new Parameter("p", [1.0])]).Hyperparameters.Single(h => h.Key == hyperparameter).Value;
+    [Fact]
+    public void Grouped_configurations_hold_groups_of_the_element_type()
+    {
+        foreach (var (name, create) in AllOptimizers<T>.Grouped)
+        {
+            var optimizer = create([new Parameter<T>("a", new T[2]), new Parameter<T>("b", new T[3])]);
+            optimizer.Should().BeAssignableTo<IOptimizer<T>>(name);
+            ((IGroupedOptimizer)optimizer).Groups.Should().HaveCount(2, name);
+        }
+    }
+
+    private static double Recorded(OptimizerConfiguration<T> configuration, string hyperparameter) =>
+        configuration.Create(Parameters(1.0)).Hyperparameters.Single(h => h.Key == hyperparameter).Value;
 
     /// <summary>The rule built with every optional constructor argument at its default (learning rate 0.1 if it has none).</summary>
-    private static Optimizer<double> WithDefaults(Type type)
+    private static Optimizer<T> WithDefaults(Type type)
     {
         var constructor = type.GetConstructors().Single();
         var arguments = constructor.GetParameters().Select((p, i) => i switch
         {
-            0 => new[] { new Parameter("p", [1.0]) },
+            0 => Parameters(1.0),
             _ when p.HasDefaultValue => p.DefaultValue,
             _ => (object)0.1,
         }).ToArray();
-        return (Optimizer<double>)constructor.Invoke(BindingFlags.Default, null, arguments, null);
+        return (Optimizer<T>)constructor.Invoke(BindingFlags.Default, null, arguments, null);
     }
 }
+
+public sealed class AllOptimizersTests_Double : AllOptimizersTests<double>;
+
+public sealed class AllOptimizersTests_Single : AllOptimizersTests<float>;
