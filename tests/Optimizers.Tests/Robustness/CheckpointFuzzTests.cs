@@ -326,7 +326,7 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
         return others;
     }
 
-    private static byte[] OtherRule<T>(RuleSetup setup)
+    private static byte[] OtherRule<T>(RuleSetup<double> setup)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var template = setup.Create([new Parameter("w", new double[5]), new Parameter("b", new double[2])]);
