@@ -44,7 +44,7 @@ public class AdaDeltaKernelTests
         {
             double g = (maximize ? -grad[i] : grad[i]) + weightDecay * theta[i];
             squareAvg[i] = rho * squareAvg[i] + (1 - rho) * g * g;
-            double delta = Math.Sqrt(accDelta[i] + eps) / Math.Sqrt(squareAvg[i] + eps) * g;
+            double delta = Math.Sqrt((accDelta[i] + eps) / (squareAvg[i] + eps)) * g;
             accDelta[i] = rho * accDelta[i] + (1 - rho) * delta * delta;
             theta[i] = theta[i] - lr * delta;
         }

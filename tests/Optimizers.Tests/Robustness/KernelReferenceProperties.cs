@@ -153,7 +153,7 @@ public sealed class KernelReferenceProperties
                 {
                     double g = Adjusted(grad[i], theta[i], wd, sign);
                     v[i] = v[i] * rho + g * (1 - rho) * g;
-                    double delta = Math.Sqrt(u[i] + eps) / Math.Sqrt(v[i] + eps) * g;
+                    double delta = Math.Sqrt((u[i] + eps) / (v[i] + eps)) * g;
                     u[i] = u[i] * rho + delta * (1 - rho) * delta;
                     theta[i] = theta[i] - delta * lr;
                 }
@@ -185,7 +185,7 @@ public sealed class KernelReferenceProperties
                         vmax[i] = vHat = Math.Max(vmax[i], v[i]);
                     }
 
-                    theta[i] = th - stepSize * m[i] / (Math.Sqrt(vHat) / c2 + eps);
+                    theta[i] = th - stepSize * m[i] / (Math.Sqrt(vHat) * (1 / c2) + eps);
                 }
             }),
         new("Adamax", [Any, Any, Any, NonNegative], [Doubles.LogUniform(-8, 3), Decay, Decay, Eps, Decay], 1,
