@@ -13,10 +13,13 @@ internal static class NAdamKernel
     /// d = √(v[i]·(1/c₂)) + ε;  θ[i] = θ[i] − (a·g + b·m[i]) / d</c>.
     /// </summary>
     /// <remarks>
-    /// torch.optim.NAdam divides three times per element (v / c₂, then g / d and m / d in two addcdiv calls). Here the
-    /// two terms share one division and c₂ is inverted once per call: one division and one square root per element
-    /// instead of three divisions and a root, which is what keeps NAdam memory-bound like Adam. Each value differs from
-    /// torch's order by a few units in the last place (the parity traces agree within 1e-12 relative).
+    /// Departs from torch.optim.NAdam's order: torch divides three times per element (v / c₂, then g / d and m / d in
+    /// two addcdiv calls that round θ twice). Here the two terms share one division and c₂ is inverted once per call:
+    /// one division and one square root per element instead of three divisions and a root, which is what keeps NAdam
+    /// memory-bound like Adam. The step (a·g + b·m)/d differs from torch's two terms by at most 6 units in the last
+    /// place (ulps) of the larger term (the most seen over 10⁷ random draws, in float64 and in float32); where the two
+    /// terms nearly cancel, that is more ulps of their small sum. The first moment is torch 1.13's <c>mul_().add_()</c>
+    /// (2.x's <c>lerp_</c> is the same value, rounded differently).
     /// </remarks>
     /// <param name="theta">θ, updated in place.</param>
     /// <param name="grad">The gradient.</param>
