@@ -49,6 +49,7 @@ public class Adam<T> : ElementwiseOptimizer<T>
     private readonly T[][] _expAvg;
     private readonly T[][] _expAvgSq;
     private readonly T[][]? _maxExpAvgSq;
+    private StepScalars<(double StepSize, double BiasCorrection2Sqrt)> _perStep;
 
     /// <summary>Creates Adam over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -100,17 +101,26 @@ public class Adam<T> : ElementwiseOptimizer<T>
     /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
     public bool Maximize { get; }
 
+    /// <summary>Forms s = α/(1 − β₁ᵗ) and √(1 − β₂ᵗ) once per step, not once per parameter.</summary>
+    /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
+    /// <param name="step">t, the 1-based number of this step.</param>
+    protected sealed override void BeginParameterStep(int index, long step)
+    {
+        if (!_perStep.IsFor(step, LearningRate))
+        {
+            _perStep.Set(step, LearningRate, (LearningRate / (1 - Math.Pow(Beta1, step)), Math.Sqrt(1 - Math.Pow(Beta2, step))));
+        }
+    }
+
     /// <inheritdoc />
     protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
-        double biasCorrection1 = 1 - Math.Pow(Beta1, step);
-        double biasCorrection2 = 1 - Math.Pow(Beta2, step);
-        double stepSize = LearningRate / biasCorrection1;
+        var (stepSize, biasCorrection2Sqrt) = _perStep.Value;
         AdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length),
                         _expAvgSq[index].AsSpan(start, value.Length),
                         _maxExpAvgSq is null ? Span<T>.Empty : _maxExpAvgSq[index].AsSpan(start, value.Length),
                         Beta1, Beta2, Epsilon, weightDecay: WeightDecay, shrink: 1, Maximize, AmsGrad,
-                        stepSize, Math.Sqrt(biasCorrection2));
+                        stepSize, biasCorrection2Sqrt);
     }
 }
 

@@ -47,7 +47,8 @@ internal static class AdamKernel
                             double stepSize, double biasCorrection2Sqrt)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Kernel.UsesWide<T>(theta.Length, inCache: true, outOfCache: true))
+        // Vector512 measured no faster than Vector<T> for this rule, in cache or out of it; see bench/README.md.
+        if (Kernel.UsesWide<T>(theta.Length, inCache: false, outOfCache: false))
         {
             Step<T, Simd512<T>>(theta, grad, expAvg, expAvgSq, maxExpAvgSq, beta1, beta2, epsilon, weightDecay, shrink, maximize, amsgrad, stepSize, biasCorrection2Sqrt);
         }
