@@ -145,7 +145,7 @@ public sealed class AdamTests
     public void With_beta1_zero_it_is_a_bias_corrected_rms_step()
     {
         // β₁ = 0 makes m = g and 1 − β₁ᵗ = 1, leaving θ ← θ − α·g/(√v/√(1 − β₂ᵗ) + ε) with v = β₂v + (1 − β₂)g²
-        // (the kernel multiplies √v by 1/√(1 − β₂ᵗ), formed once per step: see AdamKernel).
+        // (the kernel multiplies numerator and denominator by c = √(1 − β₂ᵗ), α·c and ε·c formed once per step: see AdamKernel).
         const double lr = 0.01, beta2 = 0.99, eps = 1e-8;
         var random = new Random(7);
         var theta = Theta(Enumerable.Range(0, 11).Select(_ => random.NextDouble() * 2 - 1).ToArray());
@@ -162,7 +162,7 @@ public sealed class AdamTests
             for (int i = 0; i < reference.Length; i++)
             {
                 v[i] = v[i] * beta2 + (1 - beta2) * g[i] * g[i];
-                reference[i] -= lr * g[i] / (Math.Sqrt(v[i]) * (1 / correction) + eps);
+                reference[i] -= lr * correction * g[i] / (Math.Sqrt(v[i]) + eps * correction);
             }
 
             theta.Value.ToArray().Should().Equal(reference, $"step {t}");

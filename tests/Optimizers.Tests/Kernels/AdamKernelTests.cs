@@ -44,7 +44,7 @@ public sealed class AdamKernelTests
                     vHat = eMax[i];
                 }
 
-                eTheta[i] = th - stepSize * eM[i] / (Math.Sqrt(vHat) * (1 / c2) + eps);
+                eTheta[i] = th - stepSize * c2 * eM[i] / (Math.Sqrt(vHat) + eps * c2);
             }
 
             theta.Should().Equal(eTheta, $"θ, length {n}");

@@ -22,8 +22,8 @@ public sealed class NAdamKernelTests
                 double g = (maximize ? -grad[i] : grad[i]) + eTheta[i] * weightDecay;
                 eM[i] = eM[i] * beta1 + (1 - beta1) * g;
                 eV[i] = eV[i] * beta2 + (1 - beta2) * g * g;
-                double d = Math.Sqrt(eV[i] * (1 / c2)) + eps;
-                eTheta[i] -= (a * g + b * eM[i]) / d;
+                double root = Math.Sqrt(c2);
+                eTheta[i] -= (a * root * g + b * root * eM[i]) / (Math.Sqrt(eV[i]) + eps * root);
             }
 
             theta.Should().Equal(eTheta, $"θ, length {n}");

@@ -185,7 +185,7 @@ public sealed class KernelReferenceProperties
                         vmax[i] = vHat = Math.Max(vmax[i], v[i]);
                     }
 
-                    theta[i] = th - stepSize * m[i] / (Math.Sqrt(vHat) * (1 / c2) + eps);
+                    theta[i] = th - stepSize * c2 * m[i] / (Math.Sqrt(vHat) + eps * c2);
                 }
             }),
         new("Adamax", [Any, Any, Any, NonNegative], [Doubles.LogUniform(-8, 3), Decay, Decay, Eps, Decay], 1,
@@ -219,8 +219,8 @@ public sealed class KernelReferenceProperties
                     double g = Adjusted(grad[i], theta[i], wd, sign);
                     m[i] = m[i] * beta1 + (1 - beta1) * g;
                     v[i] = v[i] * beta2 + (1 - beta2) * g * g;
-                    double denom = Math.Sqrt(v[i] * (1 / c2)) + eps;
-                    theta[i] -= (a * g + b * m[i]) / denom;
+                    double root = Math.Sqrt(c2);
+                    theta[i] -= (a * root * g + b * root * m[i]) / (Math.Sqrt(v[i]) + eps * root);
                 }
             }),
         new("RAdam", [Any, Any, Any, NonNegative], [Decay, Decay, Eps, Decay, Doubles.LogUniform(-8, 3)], 2,
