@@ -1,21 +1,26 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using BenchmarkDotNet.Attributes;
 using Optimizers.Benchmarks.Infrastructure;
 using TorchSharp;
 
 namespace Optimizers.Benchmarks.Cases;
 
 /// <summary>AdaGrad (torch.optim.Adagrad defaults): s ← s + g²;  θ ← θ − γ·g / (√s + ε), with γ = 0.01, ε = 1e-10.</summary>
-public class AdaGradStep : StepBenchmark
+/// <remarks>The limit is torch's order: one square root and one division per element already.</remarks>
+[GenericTypeArguments(typeof(double))]
+[GenericTypeArguments(typeof(float))]
+public class AdaGradStep<T> : StepBenchmark<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const double Lr = 0.01;
     private const double Eps = 1e-10;
+    private static readonly T LrT = C(Lr), EpsT = C(Eps);
 
     protected override int StateCount => 1;
 
-    protected override Optimizer CreateLibrary(IReadOnlyList<Parameter> parameters) => new AdaGrad(parameters, Lr, epsilon: Eps);
+    protected override Optimizer<T> CreateLibrary(IReadOnlyList<Parameter<T>> parameters) => new AdaGrad<T>(parameters, Lr, epsilon: Eps);
 
     protected override torch.optim.Optimizer CreateTorch(IList<TorchSharp.Modules.Parameter> parameters)
         => torch.optim.Adagrad(parameters, lr: Lr, lr_decay: 0, weight_decay: 0, initial_accumulator_value: 0, eps: Eps);
@@ -23,7 +28,7 @@ public class AdaGradStep : StepBenchmark
     protected override void MathNetExpressionsStep(int p)
     {
         MState[0][p] = MState[0][p] + MGrad[p].PointwiseMultiply(MGrad[p]);
-        MTheta[p] = MTheta[p] - MGrad[p].PointwiseDivide(MState[0][p].PointwiseSqrt() + Eps) * Lr;
+        MTheta[p] = MTheta[p] - MGrad[p].PointwiseDivide(MState[0][p].PointwiseSqrt() + EpsT) * LrT;
     }
 
     protected override void MathNetInPlaceStep(int p)
@@ -34,61 +39,86 @@ public class AdaGradStep : StepBenchmark
         g.PointwiseMultiply(g, tmp);
         s.Add(tmp, s);
         s.PointwiseSqrt(tmp);
-        tmp.Add(Eps, tmp);
+        tmp.Add(EpsT, tmp);
         g.PointwiseDivide(tmp, tmp);
-        tmp.Multiply(Lr, tmp);
+        tmp.Multiply(LrT, tmp);
         MTheta[p].Subtract(tmp, MTheta[p]);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
-    protected override void FusedRange(int p, int start, int length)
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.LimitRange
+    protected override void LimitRange(int p, int start, int length)
     {
-        var theta = Theta[p].AsSpan(start, length);
-        var grad = Grad[p].AsSpan(start, length);
-        var sum = State[0][p].AsSpan(start, length);
-        var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-        var g = MemoryMarshal.Cast<double, Vector<double>>(grad);
-        var s = MemoryMarshal.Cast<double, Vector<double>>(sum);
-        var eps = new Vector<double>(Eps);
-        for (int k = 0; k < t.Length; k++)
+        ref T t = ref At(Theta[p], start);
+        ref T g = ref At(Grad[p], start);
+        ref T s = ref At(State[0][p], start);
+        Vector<T> lr = new(LrT), eps = new(EpsT);
+        nuint n = (nuint)length, w = (nuint)Vector<T>.Count, q = Quarter(length, Vector<T>.Count), i = 0;
+        for (; i < q; i += w)
         {
-            var gk = g[k];
-            var sk = s[k] + gk * gk;
-            s[k] = sk;
-            t[k] -= gk * Lr / (Vector.SquareRoot(sk) + eps);
+            Update(ref t, ref g, ref s, i, lr, eps);
+            Update(ref t, ref g, ref s, i + q, lr, eps);
+            Update(ref t, ref g, ref s, i + 2 * q, lr, eps);
+            Update(ref t, ref g, ref s, i + 3 * q, lr, eps);
         }
 
-        Remainder(theta, grad, sum, t.Length * Vector<double>.Count);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
-    protected override void Fused512Range(int p, int start, int length)
-    {
-        var theta = Theta[p].AsSpan(start, length);
-        var grad = Grad[p].AsSpan(start, length);
-        var sum = State[0][p].AsSpan(start, length);
-        var t = MemoryMarshal.Cast<double, Vector512<double>>(theta);
-        var g = MemoryMarshal.Cast<double, Vector512<double>>(grad);
-        var s = MemoryMarshal.Cast<double, Vector512<double>>(sum);
-        var eps = Vector512.Create(Eps);
-        for (int k = 0; k < t.Length; k++)
+        for (i = 4 * q; i + w <= n; i += w)
         {
-            var gk = g[k];
-            var sk = s[k] + gk * gk;
-            s[k] = sk;
-            t[k] -= gk * Lr / (Vector512.Sqrt(sk) + eps);
+            Update(ref t, ref g, ref s, i, lr, eps);
         }
 
-        Remainder(theta, grad, sum, t.Length * Vector512<double>.Count);
+        Remainder(ref t, ref g, ref s, i, n);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Update(ref T t, ref T g, ref T s, nuint i, Vector<T> lr, Vector<T> eps)
+        {
+            var gi = Vector.LoadUnsafe(ref g, i);
+            var si = Vector.LoadUnsafe(ref s, i) + gi * gi;
+            si.StoreUnsafe(ref s, i);
+            (Vector.LoadUnsafe(ref t, i) - lr * gi / (Vector.SquareRoot(si) + eps)).StoreUnsafe(ref t, i);
+        }
     }
 
-    private static void Remainder(Span<double> theta, ReadOnlySpan<double> grad, Span<double> sum, int from)
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.LimitRange
+    protected override void Limit512Range(int p, int start, int length)
     {
-        for (int i = from; i < theta.Length; i++)
+        ref T t = ref At(Theta[p], start);
+        ref T g = ref At(Grad[p], start);
+        ref T s = ref At(State[0][p], start);
+        Vector512<T> lr = Vector512.Create(LrT), eps = Vector512.Create(EpsT);
+        nuint n = (nuint)length, w = (nuint)Vector512<T>.Count, q = Quarter(length, Vector512<T>.Count), i = 0;
+        for (; i < q; i += w)
         {
-            double s = sum[i] + grad[i] * grad[i];
-            sum[i] = s;
-            theta[i] -= grad[i] * Lr / (Math.Sqrt(s) + Eps);
+            Update(ref t, ref g, ref s, i, lr, eps);
+            Update(ref t, ref g, ref s, i + q, lr, eps);
+            Update(ref t, ref g, ref s, i + 2 * q, lr, eps);
+            Update(ref t, ref g, ref s, i + 3 * q, lr, eps);
+        }
+
+        for (i = 4 * q; i + w <= n; i += w)
+        {
+            Update(ref t, ref g, ref s, i, lr, eps);
+        }
+
+        Remainder(ref t, ref g, ref s, i, n);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Update(ref T t, ref T g, ref T s, nuint i, Vector512<T> lr, Vector512<T> eps)
+        {
+            var gi = Vector512.LoadUnsafe(ref g, i);
+            var si = Vector512.LoadUnsafe(ref s, i) + gi * gi;
+            si.StoreUnsafe(ref s, i);
+            (Vector512.LoadUnsafe(ref t, i) - lr * gi / (Vector512.Sqrt(si) + eps)).StoreUnsafe(ref t, i);
+        }
+    }
+
+    private static void Remainder(ref T t, ref T g, ref T s, nuint from, nuint n)
+    {
+        for (nuint i = from; i < n; i++)
+        {
+            T gi = Unsafe.Add(ref g, i);
+            T si = Unsafe.Add(ref s, i) + gi * gi;
+            Unsafe.Add(ref s, i) = si;
+            Unsafe.Add(ref t, i) -= LrT * gi / (T.Sqrt(si) + EpsT);
         }
     }
 }

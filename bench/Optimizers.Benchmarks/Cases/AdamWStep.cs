@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using BenchmarkDotNet.Attributes;
 using Optimizers.Benchmarks.Infrastructure;
 using TorchSharp;
 
@@ -10,9 +10,16 @@ namespace Optimizers.Benchmarks.Cases;
 /// <summary>
 /// AdamW (torch.optim.AdamW defaults): θ ← θ·(1 − α·λ), then the Adam step
 /// m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;  θ ← θ − (α / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε),
-/// with α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0.01 (passed explicitly: TorchSharp's default λ is 0).
+/// with α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0.01.
 /// </summary>
-public class AdamWStep : StepBenchmark
+/// <remarks>
+/// The limit shrinks θ and takes the step in one pass and multiplies numerator and denominator by c₂ = √(1 − β₂ᵗ): θ ← θ − S·m / (√v + E) with S = α·c₂/(1 − β₁ᵗ)
+/// and E = ε·c₂ formed once per step, one square root and one division per element (torch's text divides twice).
+/// </remarks>
+[GenericTypeArguments(typeof(double))]
+[GenericTypeArguments(typeof(float))]
+public class AdamWStep<T> : StepBenchmark<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const double Lr = 0.001;
     private const double Beta1 = 0.9;
@@ -20,24 +27,36 @@ public class AdamWStep : StepBenchmark
     private const double Eps = 1e-8;
     private const double WeightDecay = 0.01;
     private const double Shrink = 1 - Lr * WeightDecay;
+    private static readonly T ShrinkT = C(Shrink);
+    private static readonly T Beta1T = C(Beta1), Share1 = C(1 - Beta1), Beta2T = C(Beta2), Share2 = C(1 - Beta2), EpsT = C(Eps);
+
+    /// <summary>S = α·√(1 − β₂ᵗ)/(1 − β₁ᵗ) and E = ε·√(1 − β₂ᵗ) of the current step.</summary>
+    private T _stepSize, _epsilon;
 
     protected override int StateCount => 2;
 
-    protected override Optimizer CreateLibrary(IReadOnlyList<Parameter> parameters) => new AdamW(parameters, Lr, Beta1, Beta2, Eps, WeightDecay);
+    protected override Optimizer<T> CreateLibrary(IReadOnlyList<Parameter<T>> parameters) => new AdamW<T>(parameters, Lr, Beta1, Beta2, Eps, WeightDecay);
 
     protected override torch.optim.Optimizer CreateTorch(IList<TorchSharp.Modules.Parameter> parameters)
         => torch.optim.AdamW(parameters, lr: Lr, beta1: Beta1, beta2: Beta2, eps: Eps, weight_decay: WeightDecay, amsgrad: false, maximize: false);
+
+    protected override void BeginStep()
+    {
+        double c2 = Math.Sqrt(1 - Math.Pow(Beta2, StepNumber));
+        _stepSize = C(Lr * c2 / (1 - Math.Pow(Beta1, StepNumber)));
+        _epsilon = C(Eps * c2);
+    }
 
     protected override void MathNetExpressionsStep(int p)
     {
         var g = MGrad[p];
         double biasCorrection1 = 1 - Math.Pow(Beta1, StepNumber);
         double biasCorrection2 = 1 - Math.Pow(Beta2, StepNumber);
-        MTheta[p] = MTheta[p] * Shrink;
-        MState[0][p] = MState[0][p] * Beta1 + g * (1 - Beta1);
-        MState[1][p] = MState[1][p] * Beta2 + g.PointwiseMultiply(g) * (1 - Beta2);
-        var denominator = MState[1][p].PointwiseSqrt() / Math.Sqrt(biasCorrection2) + Eps;
-        MTheta[p] = MTheta[p] - MState[0][p].PointwiseDivide(denominator) * (Lr / biasCorrection1);
+        MTheta[p] = MTheta[p] * ShrinkT;
+        MState[0][p] = MState[0][p] * Beta1T + g * Share1;
+        MState[1][p] = MState[1][p] * Beta2T + g.PointwiseMultiply(g) * Share2;
+        var denominator = MState[1][p].PointwiseSqrt() / C(Math.Sqrt(biasCorrection2)) + EpsT;
+        MTheta[p] = MTheta[p] - MState[0][p].PointwiseDivide(denominator) * C(Lr / biasCorrection1);
     }
 
     protected override void MathNetInPlaceStep(int p)
@@ -48,89 +67,110 @@ public class AdamWStep : StepBenchmark
         var tmp = MTemp[p];
         double biasCorrection1 = 1 - Math.Pow(Beta1, StepNumber);
         double biasCorrection2 = 1 - Math.Pow(Beta2, StepNumber);
-        MTheta[p].Multiply(Shrink, MTheta[p]);
-        m.Multiply(Beta1, m);
-        g.Multiply(1 - Beta1, tmp);
+        MTheta[p].Multiply(ShrinkT, MTheta[p]);
+        m.Multiply(Beta1T, m);
+        g.Multiply(Share1, tmp);
         m.Add(tmp, m);
-        v.Multiply(Beta2, v);
+        v.Multiply(Beta2T, v);
         g.PointwiseMultiply(g, tmp);
-        tmp.Multiply(1 - Beta2, tmp);
+        tmp.Multiply(Share2, tmp);
         v.Add(tmp, v);
         v.PointwiseSqrt(tmp);
-        tmp.Divide(Math.Sqrt(biasCorrection2), tmp);
-        tmp.Add(Eps, tmp);
+        tmp.Divide(C(Math.Sqrt(biasCorrection2)), tmp);
+        tmp.Add(EpsT, tmp);
         m.PointwiseDivide(tmp, tmp);
-        tmp.Multiply(Lr / biasCorrection1, tmp);
+        tmp.Multiply(C(Lr / biasCorrection1), tmp);
         MTheta[p].Subtract(tmp, MTheta[p]);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
-    protected override void FusedRange(int p, int start, int length)
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.LimitRange
+    protected override void LimitRange(int p, int start, int length)
     {
-        var theta = Theta[p].AsSpan(start, length);
-        var grad = Grad[p].AsSpan(start, length);
-        var expAvg = State[0][p].AsSpan(start, length);
-        var expAvgSq = State[1][p].AsSpan(start, length);
-        var (stepSize, sqrtBc2) = Scalars();
-        var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-        var g = MemoryMarshal.Cast<double, Vector<double>>(grad);
-        var m = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
-        var v = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
-        var eps = new Vector<double>(Eps);
-        for (int k = 0; k < t.Length; k++)
+        ref T t = ref At(Theta[p], start);
+        ref T g = ref At(Grad[p], start);
+        ref T m = ref At(State[0][p], start);
+        ref T v = ref At(State[1][p], start);
+        var c = new Scalars<Vector<T>>(new(Beta1T), new(Share1), new(Beta2T), new(Share2), new(_stepSize), new(_epsilon),
+                                           new(ShrinkT));
+        nuint n = (nuint)length, w = (nuint)Vector<T>.Count, q = Quarter(length, Vector<T>.Count), i = 0;
+        for (; i < q; i += w)
         {
-            var gk = g[k];
-            var mk = m[k] * Beta1 + gk * (1 - Beta1);
-            var vk = v[k] * Beta2 + gk * gk * (1 - Beta2);
-            m[k] = mk;
-            v[k] = vk;
-            t[k] = t[k] * Shrink - stepSize * mk / (Vector.SquareRoot(vk) / sqrtBc2 + eps);
+            Update(ref t, ref g, ref m, ref v, i, c);
+            Update(ref t, ref g, ref m, ref v, i + q, c);
+            Update(ref t, ref g, ref m, ref v, i + 2 * q, c);
+            Update(ref t, ref g, ref m, ref v, i + 3 * q, c);
         }
 
-        Remainder(theta, grad, expAvg, expAvgSq, stepSize, sqrtBc2, t.Length * Vector<double>.Count);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
-    protected override void Fused512Range(int p, int start, int length)
-    {
-        var theta = Theta[p].AsSpan(start, length);
-        var grad = Grad[p].AsSpan(start, length);
-        var expAvg = State[0][p].AsSpan(start, length);
-        var expAvgSq = State[1][p].AsSpan(start, length);
-        var (stepSize, sqrtBc2) = Scalars();
-        var t = MemoryMarshal.Cast<double, Vector512<double>>(theta);
-        var g = MemoryMarshal.Cast<double, Vector512<double>>(grad);
-        var m = MemoryMarshal.Cast<double, Vector512<double>>(expAvg);
-        var v = MemoryMarshal.Cast<double, Vector512<double>>(expAvgSq);
-        var eps = Vector512.Create(Eps);
-        for (int k = 0; k < t.Length; k++)
+        for (i = 4 * q; i + w <= n; i += w)
         {
-            var gk = g[k];
-            var mk = m[k] * Beta1 + gk * (1 - Beta1);
-            var vk = v[k] * Beta2 + gk * gk * (1 - Beta2);
-            m[k] = mk;
-            v[k] = vk;
-            t[k] = t[k] * Shrink - stepSize * mk / (Vector512.Sqrt(vk) / sqrtBc2 + eps);
+            Update(ref t, ref g, ref m, ref v, i, c);
         }
 
-        Remainder(theta, grad, expAvg, expAvgSq, stepSize, sqrtBc2, t.Length * Vector512<double>.Count);
-    }
+        Remainder(ref t, ref g, ref m, ref v, i, n);
 
-    /// <summary>α / (1 − β₁ᵗ) and √(1 − β₂ᵗ) for the current step.</summary>
-    private (double StepSize, double SqrtBiasCorrection2) Scalars() =>
-        (Lr / (1 - Math.Pow(Beta1, StepNumber)), Math.Sqrt(1 - Math.Pow(Beta2, StepNumber)));
-
-    private static void Remainder(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
-                                  double stepSize, double sqrtBc2, int from)
-    {
-        for (int i = from; i < theta.Length; i++)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Update(ref T t, ref T g, ref T m, ref T v, nuint i, in Scalars<Vector<T>> c)
         {
-            double g = grad[i];
-            double m = expAvg[i] * Beta1 + g * (1 - Beta1);
-            double v = expAvgSq[i] * Beta2 + g * g * (1 - Beta2);
-            expAvg[i] = m;
-            expAvgSq[i] = v;
-            theta[i] = theta[i] * Shrink - stepSize * m / (Math.Sqrt(v) / sqrtBc2 + Eps);
+            var gi = Vector.LoadUnsafe(ref g, i);
+            var mi = Vector.LoadUnsafe(ref m, i) * c.Beta1 + gi * c.Share1;
+            var vi = Vector.LoadUnsafe(ref v, i) * c.Beta2 + gi * gi * c.Share2;
+            mi.StoreUnsafe(ref m, i);
+            vi.StoreUnsafe(ref v, i);
+            (Vector.LoadUnsafe(ref t, i) * c.Shrink - c.StepSize * mi / (Vector.SquareRoot(vi) + c.Epsilon)).StoreUnsafe(ref t, i);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.LimitRange
+    protected override void Limit512Range(int p, int start, int length)
+    {
+        ref T t = ref At(Theta[p], start);
+        ref T g = ref At(Grad[p], start);
+        ref T m = ref At(State[0][p], start);
+        ref T v = ref At(State[1][p], start);
+        var c = new Scalars<Vector512<T>>(Vector512.Create(Beta1T), Vector512.Create(Share1), Vector512.Create(Beta2T),
+                                          Vector512.Create(Share2), Vector512.Create(_stepSize), Vector512.Create(_epsilon),
+                                          Vector512.Create(ShrinkT));
+        nuint n = (nuint)length, w = (nuint)Vector512<T>.Count, q = Quarter(length, Vector512<T>.Count), i = 0;
+        for (; i < q; i += w)
+        {
+            Update(ref t, ref g, ref m, ref v, i, c);
+            Update(ref t, ref g, ref m, ref v, i + q, c);
+            Update(ref t, ref g, ref m, ref v, i + 2 * q, c);
+            Update(ref t, ref g, ref m, ref v, i + 3 * q, c);
+        }
+
+        for (i = 4 * q; i + w <= n; i += w)
+        {
+            Update(ref t, ref g, ref m, ref v, i, c);
+        }
+
+        Remainder(ref t, ref g, ref m, ref v, i, n);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Update(ref T t, ref T g, ref T m, ref T v, nuint i, in Scalars<Vector512<T>> c)
+        {
+            var gi = Vector512.LoadUnsafe(ref g, i);
+            var mi = Vector512.LoadUnsafe(ref m, i) * c.Beta1 + gi * c.Share1;
+            var vi = Vector512.LoadUnsafe(ref v, i) * c.Beta2 + gi * gi * c.Share2;
+            mi.StoreUnsafe(ref m, i);
+            vi.StoreUnsafe(ref v, i);
+            (Vector512.LoadUnsafe(ref t, i) * c.Shrink - c.StepSize * mi / (Vector512.Sqrt(vi) + c.Epsilon)).StoreUnsafe(ref t, i);
+        }
+    }
+
+    private void Remainder(ref T t, ref T g, ref T m, ref T v, nuint from, nuint n)
+    {
+        for (nuint i = from; i < n; i++)
+        {
+            T gi = Unsafe.Add(ref g, i);
+            T mi = Unsafe.Add(ref m, i) * Beta1T + gi * Share1;
+            T vi = Unsafe.Add(ref v, i) * Beta2T + gi * gi * Share2;
+            Unsafe.Add(ref m, i) = mi;
+            Unsafe.Add(ref v, i) = vi;
+            Unsafe.Add(ref t, i) = Unsafe.Add(ref t, i) * ShrinkT - _stepSize * mi / (T.Sqrt(vi) + _epsilon);
+        }
+    }
+
+    /// <summary>β₁, 1 − β₁, β₂, 1 − β₂, S, E and 1 − α·λ broadcast once per range.</summary>
+    private readonly record struct Scalars<TV>(TV Beta1, TV Share1, TV Beta2, TV Share2, TV StepSize, TV Epsilon, TV Shrink);
 }

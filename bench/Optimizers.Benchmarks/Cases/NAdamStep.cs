@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using BenchmarkDotNet.Attributes;
 using Optimizers.Benchmarks.Infrastructure;
 using TorchSharp;
 
@@ -13,35 +13,55 @@ namespace Optimizers.Benchmarks.Cases;
 /// θ ← θ − α·(1 − μₜ)/(1 − Π)·g/d − α·μₜ₊₁/(1 − Π·μₜ₊₁)·m/d,
 /// with α = 0.002, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, ψ = 0.004.
 /// </summary>
-public class NAdamStep : StepBenchmark
+/// <remarks>
+/// The limit multiplies numerator and denominator by c = √(1 − β₂ᵗ): θ ← θ − (A·g + B·m)/(√v + E) with
+/// A = α·(1 − μₜ)/(1 − Π)·c, B = α·μₜ₊₁/(1 − Π·μₜ₊₁)·c and E = ε·c formed once per step: one square root and one
+/// division per element (torch's text divides three times).
+/// </remarks>
+[GenericTypeArguments(typeof(double))]
+[GenericTypeArguments(typeof(float))]
+public class NAdamStep<T> : StepBenchmark<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const double Lr = 0.002;
     private const double Beta1 = 0.9;
     private const double Beta2 = 0.999;
     private const double Eps = 1e-8;
     private const double MomentumDecay = 0.004;
+    private static readonly T Beta1T = C(Beta1), Share1 = C(1 - Beta1), Beta2T = C(Beta2), Share2 = C(1 - Beta2), EpsT = C(Eps);
 
     /// <summary>Π, the product of μ₁ … μₜ of the reference implementations (one value: every parameter steps together).</summary>
     private double _muProduct = 1;
 
+    /// <summary>A, B and E of the current step (see the remarks).</summary>
+    private T _gradientStep, _momentumStep, _epsilon;
+
     protected override int StateCount => 2;
 
-    protected override Optimizer CreateLibrary(IReadOnlyList<Parameter> parameters)
-        => new NAdam(parameters, Lr, Beta1, Beta2, Eps, momentumDecay: MomentumDecay);
+    protected override Optimizer<T> CreateLibrary(IReadOnlyList<Parameter<T>> parameters)
+        => new NAdam<T>(parameters, Lr, Beta1, Beta2, Eps, momentumDecay: MomentumDecay);
 
     protected override torch.optim.Optimizer CreateTorch(IList<TorchSharp.Modules.Parameter> parameters)
         => torch.optim.NAdam(parameters, lr: Lr, beta1: Beta1, beta2: Beta2, eps: Eps, weight_decay: 0, momentum_decay: MomentumDecay);
 
-    protected override void BeginStep() => _muProduct = (StepNumber == 1 ? 1 : _muProduct) * Mu(StepNumber);
+    protected override void BeginStep()
+    {
+        _muProduct = (StepNumber == 1 ? 1 : _muProduct) * Mu(StepNumber);
+        var (gradientStep, momentumStep, biasCorrection2) = Scalars();
+        double c = Math.Sqrt(biasCorrection2);
+        _gradientStep = C(gradientStep * c);
+        _momentumStep = C(momentumStep * c);
+        _epsilon = C(Eps * c);
+    }
 
     protected override void MathNetExpressionsStep(int p)
     {
         var g = MGrad[p];
         var (gradientStep, momentumStep, biasCorrection2) = Scalars();
-        MState[0][p] = MState[0][p] * Beta1 + g * (1 - Beta1);
-        MState[1][p] = MState[1][p] * Beta2 + g.PointwiseMultiply(g) * (1 - Beta2);
-        var denominator = (MState[1][p] / biasCorrection2).PointwiseSqrt() + Eps;
-        MTheta[p] = MTheta[p] - g.PointwiseDivide(denominator) * gradientStep - MState[0][p].PointwiseDivide(denominator) * momentumStep;
+        MState[0][p] = MState[0][p] * Beta1T + g * Share1;
+        MState[1][p] = MState[1][p] * Beta2T + g.PointwiseMultiply(g) * Share2;
+        var denominator = (MState[1][p] / C(biasCorrection2)).PointwiseSqrt() + EpsT;
+        MTheta[p] = MTheta[p] - g.PointwiseDivide(denominator) * C(gradientStep) - MState[0][p].PointwiseDivide(denominator) * C(momentumStep);
     }
 
     protected override void MathNetInPlaceStep(int p)
@@ -52,78 +72,99 @@ public class NAdamStep : StepBenchmark
         var denominator = MTemp[p];
         var tmp = MTemp2[p];
         var (gradientStep, momentumStep, biasCorrection2) = Scalars();
-        m.Multiply(Beta1, m);
-        g.Multiply(1 - Beta1, tmp);
+        m.Multiply(Beta1T, m);
+        g.Multiply(Share1, tmp);
         m.Add(tmp, m);
-        v.Multiply(Beta2, v);
+        v.Multiply(Beta2T, v);
         g.PointwiseMultiply(g, tmp);
-        tmp.Multiply(1 - Beta2, tmp);
+        tmp.Multiply(Share2, tmp);
         v.Add(tmp, v);
-        v.Divide(biasCorrection2, denominator);
+        v.Divide(C(biasCorrection2), denominator);
         denominator.PointwiseSqrt(denominator);
-        denominator.Add(Eps, denominator);
+        denominator.Add(EpsT, denominator);
         g.PointwiseDivide(denominator, tmp);
-        tmp.Multiply(gradientStep, tmp);
+        tmp.Multiply(C(gradientStep), tmp);
         MTheta[p].Subtract(tmp, MTheta[p]);
         m.PointwiseDivide(denominator, tmp);
-        tmp.Multiply(momentumStep, tmp);
+        tmp.Multiply(C(momentumStep), tmp);
         MTheta[p].Subtract(tmp, MTheta[p]);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
-    protected override void FusedRange(int p, int start, int length)
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.LimitRange
+    protected override void LimitRange(int p, int start, int length)
     {
-        var theta = Theta[p].AsSpan(start, length);
-        var grad = Grad[p].AsSpan(start, length);
-        var expAvg = State[0][p].AsSpan(start, length);
-        var expAvgSq = State[1][p].AsSpan(start, length);
-        var (gradientStep, momentumStep, biasCorrection2) = Scalars();
-        double inverseBc2 = 1 / biasCorrection2;
-        var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-        var g = MemoryMarshal.Cast<double, Vector<double>>(grad);
-        var m = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
-        var v = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
-        var eps = new Vector<double>(Eps);
-        for (int k = 0; k < t.Length; k++)
+        ref T t = ref At(Theta[p], start);
+        ref T g = ref At(Grad[p], start);
+        ref T m = ref At(State[0][p], start);
+        ref T v = ref At(State[1][p], start);
+        var c = new Coefficients<Vector<T>>(new(Beta1T), new(Share1), new(Beta2T), new(Share2), new(_gradientStep),
+                                            new(_momentumStep), new(_epsilon));
+        nuint n = (nuint)length, w = (nuint)Vector<T>.Count, q = Quarter(length, Vector<T>.Count), i = 0;
+        for (; i < q; i += w)
         {
-            var gk = g[k];
-            var mk = m[k] * Beta1 + gk * (1 - Beta1);
-            var vk = v[k] * Beta2 + gk * gk * (1 - Beta2);
-            m[k] = mk;
-            v[k] = vk;
-            var d = Vector.SquareRoot(vk * inverseBc2) + eps;
-            t[k] -= (gk * gradientStep + mk * momentumStep) / d;
+            Update(ref t, ref g, ref m, ref v, i, c);
+            Update(ref t, ref g, ref m, ref v, i + q, c);
+            Update(ref t, ref g, ref m, ref v, i + 2 * q, c);
+            Update(ref t, ref g, ref m, ref v, i + 3 * q, c);
         }
 
-        Remainder(theta, grad, expAvg, expAvgSq, gradientStep, momentumStep, inverseBc2, t.Length * Vector<double>.Count);
+        for (i = 4 * q; i + w <= n; i += w)
+        {
+            Update(ref t, ref g, ref m, ref v, i, c);
+        }
+
+        Remainder(ref t, ref g, ref m, ref v, i, n);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Update(ref T t, ref T g, ref T m, ref T v, nuint i, in Coefficients<Vector<T>> c)
+        {
+            var gi = Vector.LoadUnsafe(ref g, i);
+            var mi = Vector.LoadUnsafe(ref m, i) * c.Beta1 + gi * c.Share1;
+            var vi = Vector.LoadUnsafe(ref v, i) * c.Beta2 + gi * gi * c.Share2;
+            mi.StoreUnsafe(ref m, i);
+            vi.StoreUnsafe(ref v, i);
+            var step = (c.GradientStep * gi + c.MomentumStep * mi) / (Vector.SquareRoot(vi) + c.Epsilon);
+            (Vector.LoadUnsafe(ref t, i) - step).StoreUnsafe(ref t, i);
+        }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
-    protected override void Fused512Range(int p, int start, int length)
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.LimitRange
+    protected override void Limit512Range(int p, int start, int length)
     {
-        var theta = Theta[p].AsSpan(start, length);
-        var grad = Grad[p].AsSpan(start, length);
-        var expAvg = State[0][p].AsSpan(start, length);
-        var expAvgSq = State[1][p].AsSpan(start, length);
-        var (gradientStep, momentumStep, biasCorrection2) = Scalars();
-        double inverseBc2 = 1 / biasCorrection2;
-        var t = MemoryMarshal.Cast<double, Vector512<double>>(theta);
-        var g = MemoryMarshal.Cast<double, Vector512<double>>(grad);
-        var m = MemoryMarshal.Cast<double, Vector512<double>>(expAvg);
-        var v = MemoryMarshal.Cast<double, Vector512<double>>(expAvgSq);
-        var eps = Vector512.Create(Eps);
-        for (int k = 0; k < t.Length; k++)
+        ref T t = ref At(Theta[p], start);
+        ref T g = ref At(Grad[p], start);
+        ref T m = ref At(State[0][p], start);
+        ref T v = ref At(State[1][p], start);
+        var c = new Coefficients<Vector512<T>>(Vector512.Create(Beta1T), Vector512.Create(Share1), Vector512.Create(Beta2T),
+                                               Vector512.Create(Share2), Vector512.Create(_gradientStep),
+                                               Vector512.Create(_momentumStep), Vector512.Create(_epsilon));
+        nuint n = (nuint)length, w = (nuint)Vector512<T>.Count, q = Quarter(length, Vector512<T>.Count), i = 0;
+        for (; i < q; i += w)
         {
-            var gk = g[k];
-            var mk = m[k] * Beta1 + gk * (1 - Beta1);
-            var vk = v[k] * Beta2 + gk * gk * (1 - Beta2);
-            m[k] = mk;
-            v[k] = vk;
-            var d = Vector512.Sqrt(vk * inverseBc2) + eps;
-            t[k] -= (gk * gradientStep + mk * momentumStep) / d;
+            Update(ref t, ref g, ref m, ref v, i, c);
+            Update(ref t, ref g, ref m, ref v, i + q, c);
+            Update(ref t, ref g, ref m, ref v, i + 2 * q, c);
+            Update(ref t, ref g, ref m, ref v, i + 3 * q, c);
         }
 
-        Remainder(theta, grad, expAvg, expAvgSq, gradientStep, momentumStep, inverseBc2, t.Length * Vector512<double>.Count);
+        for (i = 4 * q; i + w <= n; i += w)
+        {
+            Update(ref t, ref g, ref m, ref v, i, c);
+        }
+
+        Remainder(ref t, ref g, ref m, ref v, i, n);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Update(ref T t, ref T g, ref T m, ref T v, nuint i, in Coefficients<Vector512<T>> c)
+        {
+            var gi = Vector512.LoadUnsafe(ref g, i);
+            var mi = Vector512.LoadUnsafe(ref m, i) * c.Beta1 + gi * c.Share1;
+            var vi = Vector512.LoadUnsafe(ref v, i) * c.Beta2 + gi * gi * c.Share2;
+            mi.StoreUnsafe(ref m, i);
+            vi.StoreUnsafe(ref v, i);
+            var step = (c.GradientStep * gi + c.MomentumStep * mi) / (Vector512.Sqrt(vi) + c.Epsilon);
+            (Vector512.LoadUnsafe(ref t, i) - step).StoreUnsafe(ref t, i);
+        }
     }
 
     private static double Mu(long t) => Beta1 * (1 - 0.5 * Math.Pow(0.96, t * MomentumDecay));
@@ -136,17 +177,20 @@ public class NAdamStep : StepBenchmark
         return (Lr * (1 - mu) / (1 - _muProduct), Lr * muNext / (1 - _muProduct * muNext), 1 - Math.Pow(Beta2, StepNumber));
     }
 
-    private static void Remainder(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
-                                  double gradientStep, double momentumStep, double inverseBc2, int from)
+    private void Remainder(ref T t, ref T g, ref T m, ref T v, nuint from, nuint n)
     {
-        for (int i = from; i < theta.Length; i++)
+        for (nuint i = from; i < n; i++)
         {
-            double g = grad[i];
-            double m = expAvg[i] * Beta1 + g * (1 - Beta1);
-            double v = expAvgSq[i] * Beta2 + g * g * (1 - Beta2);
-            expAvg[i] = m;
-            expAvgSq[i] = v;
-            theta[i] -= (g * gradientStep + m * momentumStep) / (Math.Sqrt(v * inverseBc2) + Eps);
+            T gi = Unsafe.Add(ref g, i);
+            T mi = Unsafe.Add(ref m, i) * Beta1T + gi * Share1;
+            T vi = Unsafe.Add(ref v, i) * Beta2T + gi * gi * Share2;
+            Unsafe.Add(ref m, i) = mi;
+            Unsafe.Add(ref v, i) = vi;
+            Unsafe.Add(ref t, i) -= (_gradientStep * gi + _momentumStep * mi) / (T.Sqrt(vi) + _epsilon);
         }
     }
+
+    /// <summary>β₁, 1 − β₁, β₂, 1 − β₂, A, B and E broadcast once per range.</summary>
+    private readonly record struct Coefficients<TV>(TV Beta1, TV Share1, TV Beta2, TV Share2, TV GradientStep,
+                                                    TV MomentumStep, TV Epsilon);
 }

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using BenchmarkDotNet.Attributes;
 using Optimizers.Benchmarks.Infrastructure;
 using TorchSharp;
 
@@ -13,30 +13,49 @@ namespace Optimizers.Benchmarks.Cases;
 /// with α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-8 (α passed explicitly: TorchSharp's default is 0.002). After the
 /// first few steps every step is rectified, so the measured steady state is the rectified branch.
 /// </summary>
-public class RAdamStep : StepBenchmark
+/// <remarks>
+/// The limit folds every scalar into S = α·rₜ·√(1 − β₂ᵗ)/(1 − β₁ᵗ), formed once per step: θ ← θ − S·m/(√v + ε), one
+/// square root and one division per element (torch's text divides twice: m/(1 − β₁ᵗ) and √(1 − β₂ᵗ)/(√v + ε)).
+/// </remarks>
+[GenericTypeArguments(typeof(double))]
+[GenericTypeArguments(typeof(float))]
+public class RAdamStep<T> : StepBenchmark<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const double Lr = 0.001;
     private const double Beta1 = 0.9;
     private const double Beta2 = 0.999;
     private const double Eps = 1e-8;
     private const double RhoInfinity = 2 / (1 - Beta2) - 1;
+    private static readonly T Beta1T = C(Beta1), Share1 = C(1 - Beta1), Beta2T = C(Beta2), Share2 = C(1 - Beta2), EpsT = C(Eps);
+
+    /// <summary>S of the current step (α/(1 − β₁ᵗ) when it is not rectified) and whether it is.</summary>
+    private T _stepSize;
+    private bool _rectified;
 
     protected override int StateCount => 2;
 
-    protected override Optimizer CreateLibrary(IReadOnlyList<Parameter> parameters) => new RAdam(parameters, Lr, Beta1, Beta2, Eps);
+    protected override Optimizer<T> CreateLibrary(IReadOnlyList<Parameter<T>> parameters) => new RAdam<T>(parameters, Lr, Beta1, Beta2, Eps);
 
     protected override torch.optim.Optimizer CreateTorch(IList<TorchSharp.Modules.Parameter> parameters)
         => torch.optim.RAdam(parameters, lr: Lr, beta1: Beta1, beta2: Beta2, eps: Eps, weight_decay: 0);
+
+    protected override void BeginStep()
+    {
+        var (stepSize, adaptiveScale, rectified) = Scalars();
+        _rectified = rectified;
+        _stepSize = C(rectified ? stepSize * adaptiveScale : stepSize);
+    }
 
     protected override void MathNetExpressionsStep(int p)
     {
         var g = MGrad[p];
         var (stepSize, adaptiveScale, rectified) = Scalars();
-        MState[0][p] = MState[0][p] * Beta1 + g * (1 - Beta1);
-        MState[1][p] = MState[1][p] * Beta2 + g.PointwiseMultiply(g) * (1 - Beta2);
+        MState[0][p] = MState[0][p] * Beta1T + g * Share1;
+        MState[1][p] = MState[1][p] * Beta2T + g.PointwiseMultiply(g) * Share2;
         MTheta[p] = rectified
-            ? MTheta[p] - MState[0][p].PointwiseDivide(MState[1][p].PointwiseSqrt() + Eps) * (stepSize * adaptiveScale)
-            : MTheta[p] - MState[0][p] * stepSize;
+            ? MTheta[p] - MState[0][p].PointwiseDivide(MState[1][p].PointwiseSqrt() + EpsT) * C(stepSize * adaptiveScale)
+            : MTheta[p] - MState[0][p] * C(stepSize);
     }
 
     protected override void MathNetInPlaceStep(int p)
@@ -46,80 +65,103 @@ public class RAdamStep : StepBenchmark
         var g = MGrad[p];
         var tmp = MTemp[p];
         var (stepSize, adaptiveScale, rectified) = Scalars();
-        m.Multiply(Beta1, m);
-        g.Multiply(1 - Beta1, tmp);
+        m.Multiply(Beta1T, m);
+        g.Multiply(Share1, tmp);
         m.Add(tmp, m);
-        v.Multiply(Beta2, v);
+        v.Multiply(Beta2T, v);
         g.PointwiseMultiply(g, tmp);
-        tmp.Multiply(1 - Beta2, tmp);
+        tmp.Multiply(Share2, tmp);
         v.Add(tmp, v);
         if (rectified)
         {
             v.PointwiseSqrt(tmp);
-            tmp.Add(Eps, tmp);
+            tmp.Add(EpsT, tmp);
             m.PointwiseDivide(tmp, tmp);
-            tmp.Multiply(stepSize * adaptiveScale, tmp);
+            tmp.Multiply(C(stepSize * adaptiveScale), tmp);
         }
         else
         {
-            m.Multiply(stepSize, tmp);
+            m.Multiply(C(stepSize), tmp);
         }
 
         MTheta[p].Subtract(tmp, MTheta[p]);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
-    protected override void FusedRange(int p, int start, int length)
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.LimitRange
+    protected override void LimitRange(int p, int start, int length)
     {
-        var theta = Theta[p].AsSpan(start, length);
-        var grad = Grad[p].AsSpan(start, length);
-        var expAvg = State[0][p].AsSpan(start, length);
-        var expAvgSq = State[1][p].AsSpan(start, length);
-        var (stepSize, adaptiveScale, rectified) = Scalars();
-        var t = MemoryMarshal.Cast<double, Vector<double>>(theta);
-        var g = MemoryMarshal.Cast<double, Vector<double>>(grad);
-        var m = MemoryMarshal.Cast<double, Vector<double>>(expAvg);
-        var v = MemoryMarshal.Cast<double, Vector<double>>(expAvgSq);
-        var eps = new Vector<double>(Eps);
-        double scale = stepSize * adaptiveScale;
-        for (int k = 0; k < t.Length; k++)
+        ref T t = ref At(Theta[p], start);
+        ref T g = ref At(Grad[p], start);
+        ref T m = ref At(State[0][p], start);
+        ref T v = ref At(State[1][p], start);
+        var c = new Coefficients<Vector<T>>(new(Beta1T), new(Share1), new(Beta2T), new(Share2), new(_stepSize), new(EpsT),
+                                            _rectified);
+        nuint n = (nuint)length, w = (nuint)Vector<T>.Count, q = Quarter(length, Vector<T>.Count), i = 0;
+        for (; i < q; i += w)
         {
-            var gk = g[k];
-            var mk = m[k] * Beta1 + gk * (1 - Beta1);
-            var vk = v[k] * Beta2 + gk * gk * (1 - Beta2);
-            m[k] = mk;
-            v[k] = vk;
-            t[k] -= rectified ? mk * scale / (Vector.SquareRoot(vk) + eps) : mk * stepSize;
+            Update(ref t, ref g, ref m, ref v, i, c);
+            Update(ref t, ref g, ref m, ref v, i + q, c);
+            Update(ref t, ref g, ref m, ref v, i + 2 * q, c);
+            Update(ref t, ref g, ref m, ref v, i + 3 * q, c);
         }
 
-        Remainder(theta, grad, expAvg, expAvgSq, stepSize, adaptiveScale, rectified, t.Length * Vector<double>.Count);
+        for (i = 4 * q; i + w <= n; i += w)
+        {
+            Update(ref t, ref g, ref m, ref v, i, c);
+        }
+
+        Remainder(ref t, ref g, ref m, ref v, i, n);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Update(ref T t, ref T g, ref T m, ref T v, nuint i, in Coefficients<Vector<T>> c)
+        {
+            var gi = Vector.LoadUnsafe(ref g, i);
+            var mi = Vector.LoadUnsafe(ref m, i) * c.Beta1 + gi * c.Share1;
+            var vi = Vector.LoadUnsafe(ref v, i) * c.Beta2 + gi * gi * c.Share2;
+            mi.StoreUnsafe(ref m, i);
+            vi.StoreUnsafe(ref v, i);
+            var step = c.Rectified ? c.StepSize * mi / (Vector.SquareRoot(vi) + c.Epsilon) : c.StepSize * mi;
+            (Vector.LoadUnsafe(ref t, i) - step).StoreUnsafe(ref t, i);
+        }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.FusedRange
-    protected override void Fused512Range(int p, int start, int length)
+    [MethodImpl(MethodImplOptions.NoInlining)] // see StepBenchmark.LimitRange
+    protected override void Limit512Range(int p, int start, int length)
     {
-        var theta = Theta[p].AsSpan(start, length);
-        var grad = Grad[p].AsSpan(start, length);
-        var expAvg = State[0][p].AsSpan(start, length);
-        var expAvgSq = State[1][p].AsSpan(start, length);
-        var (stepSize, adaptiveScale, rectified) = Scalars();
-        var t = MemoryMarshal.Cast<double, Vector512<double>>(theta);
-        var g = MemoryMarshal.Cast<double, Vector512<double>>(grad);
-        var m = MemoryMarshal.Cast<double, Vector512<double>>(expAvg);
-        var v = MemoryMarshal.Cast<double, Vector512<double>>(expAvgSq);
-        var eps = Vector512.Create(Eps);
-        double scale = stepSize * adaptiveScale;
-        for (int k = 0; k < t.Length; k++)
+        ref T t = ref At(Theta[p], start);
+        ref T g = ref At(Grad[p], start);
+        ref T m = ref At(State[0][p], start);
+        ref T v = ref At(State[1][p], start);
+        var c = new Coefficients<Vector512<T>>(Vector512.Create(Beta1T), Vector512.Create(Share1), Vector512.Create(Beta2T),
+                                               Vector512.Create(Share2), Vector512.Create(_stepSize), Vector512.Create(EpsT),
+                                               _rectified);
+        nuint n = (nuint)length, w = (nuint)Vector512<T>.Count, q = Quarter(length, Vector512<T>.Count), i = 0;
+        for (; i < q; i += w)
         {
-            var gk = g[k];
-            var mk = m[k] * Beta1 + gk * (1 - Beta1);
-            var vk = v[k] * Beta2 + gk * gk * (1 - Beta2);
-            m[k] = mk;
-            v[k] = vk;
-            t[k] -= rectified ? mk * scale / (Vector512.Sqrt(vk) + eps) : mk * stepSize;
+            Update(ref t, ref g, ref m, ref v, i, c);
+            Update(ref t, ref g, ref m, ref v, i + q, c);
+            Update(ref t, ref g, ref m, ref v, i + 2 * q, c);
+            Update(ref t, ref g, ref m, ref v, i + 3 * q, c);
         }
 
-        Remainder(theta, grad, expAvg, expAvgSq, stepSize, adaptiveScale, rectified, t.Length * Vector512<double>.Count);
+        for (i = 4 * q; i + w <= n; i += w)
+        {
+            Update(ref t, ref g, ref m, ref v, i, c);
+        }
+
+        Remainder(ref t, ref g, ref m, ref v, i, n);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Update(ref T t, ref T g, ref T m, ref T v, nuint i, in Coefficients<Vector512<T>> c)
+        {
+            var gi = Vector512.LoadUnsafe(ref g, i);
+            var mi = Vector512.LoadUnsafe(ref m, i) * c.Beta1 + gi * c.Share1;
+            var vi = Vector512.LoadUnsafe(ref v, i) * c.Beta2 + gi * gi * c.Share2;
+            mi.StoreUnsafe(ref m, i);
+            vi.StoreUnsafe(ref v, i);
+            var step = c.Rectified ? c.StepSize * mi / (Vector512.Sqrt(vi) + c.Epsilon) : c.StepSize * mi;
+            (Vector512.LoadUnsafe(ref t, i) - step).StoreUnsafe(ref t, i);
+        }
     }
 
     /// <summary>
@@ -141,17 +183,20 @@ public class RAdamStep : StepBenchmark
         return (stepSize, r * Math.Sqrt(biasCorrection2), true);
     }
 
-    private static void Remainder(Span<double> theta, ReadOnlySpan<double> grad, Span<double> expAvg, Span<double> expAvgSq,
-                                  double stepSize, double adaptiveScale, bool rectified, int from)
+    private void Remainder(ref T t, ref T g, ref T m, ref T v, nuint from, nuint n)
     {
-        for (int i = from; i < theta.Length; i++)
+        for (nuint i = from; i < n; i++)
         {
-            double g = grad[i];
-            double m = expAvg[i] * Beta1 + g * (1 - Beta1);
-            double v = expAvgSq[i] * Beta2 + g * g * (1 - Beta2);
-            expAvg[i] = m;
-            expAvgSq[i] = v;
-            theta[i] -= rectified ? m * stepSize * adaptiveScale / (Math.Sqrt(v) + Eps) : m * stepSize;
+            T gi = Unsafe.Add(ref g, i);
+            T mi = Unsafe.Add(ref m, i) * Beta1T + gi * Share1;
+            T vi = Unsafe.Add(ref v, i) * Beta2T + gi * gi * Share2;
+            Unsafe.Add(ref m, i) = mi;
+            Unsafe.Add(ref v, i) = vi;
+            Unsafe.Add(ref t, i) -= _rectified ? _stepSize * mi / (T.Sqrt(vi) + EpsT) : _stepSize * mi;
         }
     }
+
+    /// <summary>β₁, 1 − β₁, β₂, 1 − β₂, S and ε broadcast once per range, and whether the step is rectified.</summary>
+    private readonly record struct Coefficients<TV>(TV Beta1, TV Share1, TV Beta2, TV Share2, TV StepSize, TV Epsilon,
+                                                    bool Rectified);
 }

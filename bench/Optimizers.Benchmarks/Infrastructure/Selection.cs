@@ -1,8 +1,9 @@
 namespace Optimizers.Benchmarks.Infrastructure;
 
 /// <summary>
-/// Narrows the parameter grid from the command line, for quick runs: <c>--layouts 1e7,100x1000</c> and
-/// <c>--threads 1</c>; <c>--verify</c> checks the implementations against each other instead of measuring.
+/// Narrows the parameter grid from the command line, for quick runs: <c>--layouts 1e7,100x1000</c>,
+/// <c>--threads 1</c> and (for <c>--paired</c> and <c>--verify</c>) <c>--types float32</c>; <c>--verify</c> checks the
+/// implementations against each other instead of measuring.
 /// BenchmarkDotNet reads the values in the host process when it lists the cases, so
 /// setting them before it starts is enough. Everything else on the command line goes to BenchmarkDotNet.
 /// </summary>
@@ -13,6 +14,9 @@ public static class Selection
 
     /// <summary>The thread counts to measure.</summary>
     public static int[] Threads { get; private set; } = [1, 2];
+
+    /// <summary>The element types of <c>--paired</c> and <c>--verify</c> (both, or those given with <c>--types float32,float64</c>).</summary>
+    public static Type[] Types { get; private set; } = [typeof(double), typeof(float)];
 
     /// <summary>True with <c>--verify</c>: check that the implementations agree (<see cref="Agreement"/>) instead of measuring.</summary>
     public static bool Verify { get; private set; }
@@ -47,6 +51,14 @@ public static class Selection
                     bool counted = i + 1 < args.Length && int.TryParse(args[i + 1], out int rounds) && rounds > 0;
                     PairedRounds = counted ? int.Parse(args[++i]) : 15;
                     break;
+                case "--types" when i + 1 < args.Length:
+                    Types = Split(args[++i]).Select(name => name switch
+                    {
+                        "float64" or "double" => typeof(double),
+                        "float32" or "float" => typeof(float),
+                        _ => throw new ArgumentException($"Unknown element type '{name}' (float32 or float64)."),
+                    }).ToArray();
+                    break;
                 case "--cases" when i + 1 < args.Length:
                     Cases = Split(args[++i]);
                     break;
@@ -61,6 +73,25 @@ public static class Selection
 
         return [.. rest];
     }
+
+    /// <summary>
+    /// The generic case classes (<c>MomentumStep&lt;T&gt;</c>, …) whose names contain one of <paramref name="filter"/>
+    /// (all when it is empty), in the order of bench/README.md.
+    /// </summary>
+    public static Type[] CaseDefinitions(IReadOnlyList<string> filter) =>
+        typeof(StepBenchmark<>).Assembly.GetTypes()
+            .Where(t => t.IsGenericTypeDefinition && !t.IsAbstract && t.BaseType is { IsGenericType: true } b
+                        && b.GetGenericTypeDefinition() == typeof(StepBenchmark<>))
+            .Where(t => filter.Count == 0 || filter.Any(f => t.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(t => Array.IndexOf(Order, t.Name.Split('`')[0]))
+            .ToArray();
+
+    /// <summary>The case classes in the order of bench/README.md.</summary>
+    private static readonly string[] Order =
+    [
+        "GradientDescentStep", "MomentumStep", "AdaGradStep", "RMSPropStep", "AdaDeltaStep", "AdamStep", "AdamWStep",
+        "AdamaxStep", "NAdamStep", "RAdamStep",
+    ];
 
     private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

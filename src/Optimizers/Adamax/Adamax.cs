@@ -46,6 +46,7 @@ public class Adamax<T> : ElementwiseOptimizer<T>
 {
     private readonly T[][] _expAvgs;
     private readonly T[][] _expInfs;
+    private StepScalars<double> _correctedLr;
 
     /// <summary>Creates Adamax over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -90,10 +91,21 @@ public class Adamax<T> : ElementwiseOptimizer<T>
     /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
     public bool Maximize { get; }
 
+    /// <summary>Forms γ̂ = γ/(1 − β₁ᵗ) once per step, not once per parameter.</summary>
+    /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
+    /// <param name="step">t, the 1-based number of this step.</param>
+    protected sealed override void BeginParameterStep(int index, long step)
+    {
+        if (!_correctedLr.IsFor(step, LearningRate))
+        {
+            _correctedLr.Set(step, LearningRate, LearningRate / (1 - Math.Pow(Beta1, step)));
+        }
+    }
+
     /// <inheritdoc />
     protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
-        double correctedLr = LearningRate / (1 - Math.Pow(Beta1, step));
+        double correctedLr = _correctedLr.Value;
         AdamaxKernel.Step(value, gradient, _expAvgs[index].AsSpan(start, value.Length), _expInfs[index].AsSpan(start, value.Length),
                           correctedLr, Beta1, Beta2, Epsilon, WeightDecay, Maximize);
     }

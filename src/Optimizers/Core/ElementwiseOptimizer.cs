@@ -12,7 +12,7 @@ namespace Optimizers;
 /// <item><see cref="BeginParameterStep"/>, called once per parameter and step, before any of that parameter's
 /// ranges, on the calling thread: the place for per-parameter scalar state such as a running product
 /// (NAdam's μ product) or a per-parameter step count. It may touch only the state of parameter
-/// <c>index</c>.</item>
+/// <c>index</c>, and scalars the rule forms once per step for every parameter, such as bias corrections.</item>
 /// <item><see cref="UpdateRange"/>, called for contiguous ranges that together cover the parameter exactly
 /// once, possibly on different threads at the same time. It must be purely elementwise: element k of θ and of
 /// each state vector is computed from element k of θ, ∇J(θ) and that state, plus scalars that do not change

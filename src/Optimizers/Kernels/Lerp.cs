@@ -22,20 +22,25 @@ internal static class Lerp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Of<T>(T start, T end, T weight)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => T.Abs(weight) < Half<T>()
+        => IsSmall(weight)
             ? start + (end - start) * weight
             : end - (end - start) * (T.One - weight);
 
-    /// <summary>The element-wise <see cref="Of{T}(T, T, T)"/>.</summary>
+    /// <summary>
+    /// The element-wise <see cref="Of{T}(T, T, T)"/> for a weight w: <paramref name="weight"/> holds w,
+    /// <paramref name="complement"/> 1 − w (computed in <typeparamref name="T"/>), <paramref name="small"/> is |w| &lt; 0.5.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> Of<T>(Vector<T> start, Vector<T> end, T weight)
+    public static TV Of<T, TV>(TV start, TV end, TV weight, TV complement, bool small)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => T.Abs(weight) < Half<T>()
+        where TV : struct, ISimd<TV, T>
+        => small
             ? start + (end - start) * weight
-            : end - (end - start) * (T.One - weight);
+            : end - (end - start) * complement;
 
+    /// <summary>Whether lerp takes its first branch for this weight: |w| &lt; 0.5.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Half<T>()
+    public static bool IsSmall<T>(T weight)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => T.CreateTruncating(0.5);
+        => T.Abs(weight) < T.CreateTruncating(0.5);
 }

@@ -66,6 +66,7 @@ public class NAdam<T> : ElementwiseOptimizer<T>
     private readonly T[][] _expAvg;
     private readonly T[][] _expAvgSq;
     private readonly T[] _muProduct;
+    private StepScalars<(double BiasCorrection2, double Mu, double MuNext)> _perStep;
 
     /// <summary>Creates NAdam over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -117,18 +118,26 @@ public class NAdam<T> : ElementwiseOptimizer<T>
     /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
     public bool Maximize { get; }
 
-    /// <summary>Multiplies μₜ into the running product of parameter <paramref name="index"/>, once per step.</summary>
+    /// <summary>
+    /// Multiplies μₜ into the running product of parameter <paramref name="index"/>, once per step; forms 1 − β₂ᵗ, μₜ and
+    /// μₜ₊₁ once per step for all parameters.
+    /// </summary>
     /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
     /// <param name="step">t, the 1-based number of this step.</param>
     protected sealed override void BeginParameterStep(int index, long step)
-        => _muProduct[index] *= T.CreateTruncating(MomentumAt(step));   // in T, as torch keeps mu_product in the parameter's dtype
+    {
+        if (!_perStep.IsFor(step, LearningRate))
+        {
+            _perStep.Set(step, LearningRate, (1 - Math.Pow(Beta2, step), MomentumAt(step), MomentumAt(step + 1)));
+        }
+
+        _muProduct[index] *= T.CreateTruncating(_perStep.Value.Mu);   // in T, as torch keeps mu_product in the parameter's dtype
+    }
 
     /// <inheritdoc />
     protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
-        double biasCorrection2 = 1 - Math.Pow(Beta2, step);
-        double mu = MomentumAt(step);
-        double muNext = MomentumAt(step + 1);
+        var (biasCorrection2, mu, muNext) = _perStep.Value;
         double muProduct = double.CreateTruncating(_muProduct[index]);   // the T value, used in double as torch's .item()
         double gradientStep = LearningRate * (1 - mu) / (1 - muProduct);
         double momentumStep = LearningRate * muNext / (1 - muProduct * muNext);

@@ -10,13 +10,18 @@ internal static class NAdamKernel
     /// <summary>
     /// Per element:
     /// <c>g = ±grad[i] + λ·θ[i];  m[i] = β₁·m[i] + (1 − β₁)·g;  v[i] = β₂·v[i] + (1 − β₂)·g·g;
-    /// d = √(v[i]·(1/c₂)) + ε;  θ[i] = θ[i] − (a·g + b·m[i]) / d</c>.
+    /// θ[i] = θ[i] − ((a·√c₂)·g + (b·√c₂)·m[i]) / (√v[i] + ε·√c₂)</c>, which is (a·g + b·m[i]) / (√(v[i]/c₂) + ε) with
+    /// numerator and denominator multiplied by √c₂.
     /// </summary>
     /// <remarks>
-    /// torch.optim.NAdam divides three times per element (v / c₂, then g / d and m / d in two addcdiv calls). Here the
-    /// two terms share one division and c₂ is inverted once per call: one division and one square root per element
-    /// instead of three divisions and a root, which is what keeps NAdam memory-bound like Adam. Each value differs from
-    /// torch's order by a few units in the last place (the parity traces agree within 1e-12 relative).
+    /// Departs from torch.optim.NAdam's order: torch divides three times per element (v / c₂, then g / d and m / d in
+    /// two addcdiv calls that round θ twice). Here the two terms share one division, and √c₂ is folded into a, b and ε
+    /// once per call: one division and one square root per element instead of three divisions and a root, which is
+    /// what keeps NAdam memory-bound like Adam (and, in cache, not scaling v per element made it ~1.1× faster in
+    /// float32). The step differs from torch's two terms by at most 10 units in the last place (ulps) of the larger
+    /// term (the most seen over 10⁷ random draws: 8 in float64, 10 in float32); where the two terms nearly cancel,
+    /// that is more ulps of their small sum. The first moment is torch 1.13's <c>mul_().add_()</c>
+    /// (2.x's <c>lerp_</c> is the same value, rounded differently).
     /// </remarks>
     /// <param name="theta">θ, updated in place.</param>
     /// <param name="grad">The gradient.</param>
@@ -27,7 +32,7 @@ internal static class NAdamKernel
     /// <param name="epsilon">ε, added after the square root.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient.</param>
     /// <param name="maximize">Negate the gradient.</param>
-    /// <param name="biasCorrection2">c₂ = 1 − β₂ᵗ (inverted once per call).</param>
+    /// <param name="biasCorrection2">c₂ = 1 − β₂ᵗ (its square root is folded into a, b and ε once per call).</param>
     /// <param name="gradientStep">a = α·(1 − μₜ)/(1 − Πₜ), the weight of the current gradient.</param>
     /// <param name="momentumStep">b = α·μₜ₊₁/(1 − Πₜ·μₜ₊₁), the weight of the first moment.</param>
     public static void Step<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
@@ -35,106 +40,130 @@ internal static class NAdamKernel
                             double biasCorrection2, double gradientStep, double momentumStep)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Kernel.CheckLengths(theta.Length, grad.Length);
-        Kernel.CheckLengths(theta.Length, expAvg.Length);
-        Kernel.CheckLengths(theta.Length, expAvgSq.Length);
-        int head = Kernel.UnalignedHead(theta);
-        if (head > 0)
+        // Vector512 measured no faster than Vector<T> for this rule, in cache or out of it; see bench/README.md.
+        if (Kernel.UsesWide<T>(theta.Length, inCache: false, outOfCache: false))
         {
-            Step(theta[..head], grad[..head], Kernel.Head(expAvg, head), Kernel.Head(expAvgSq, head), beta1, beta2,
-                 epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
-            Step(theta[head..], grad[head..], Kernel.Tail(expAvg, head), Kernel.Tail(expAvgSq, head), beta1, beta2,
-                 epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
-            return;
-        }
-
-        if (Kernel.AdjustsGradient(maximize, weightDecay))
-        {
-            Step<T, On>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
+            Step<T, Simd512<T>>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
         }
         else
         {
-            Step<T, Off>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
+            Step<T, SimdVector<T>>(theta, grad, expAvg, expAvgSq, beta1, beta2, epsilon, weightDecay, maximize, biasCorrection2, gradientStep, momentumStep);
         }
     }
 
-    /// <summary>The loop, compiled once per combination of options (see <see cref="IFlag"/>).</summary>
+    /// <summary><see cref="Step{T}"/> with the vector width chosen by the caller (the tests compare the widths bit for bit).</summary>
+    internal static void Step<T, TV>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
+                                  double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
+                                  double biasCorrection2, double gradientStep, double momentumStep)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct, ISimd<TV, T>
+    {
+        Kernel.CheckLengths(theta.Length, grad.Length);
+        Kernel.CheckLengths(theta.Length, expAvg.Length);
+        Kernel.CheckLengths(theta.Length, expAvgSq.Length);
+        // Every scalar is formed in double and rounded to T once, as torch's float32 path casts its Python scalars;
+        // a·√c₂, b·√c₂ and ε·√c₂ too (once per call), so that each element divides once and scales nothing.
+        double root = Math.Sqrt(biasCorrection2);
+        var s = new Scalars<T>(T.CreateTruncating(beta1), T.CreateTruncating(1 - beta1), T.CreateTruncating(beta2),
+                               T.CreateTruncating(1 - beta2), T.CreateTruncating(epsilon * root), T.CreateTruncating(weightDecay),
+                               maximize ? -T.One : T.One, T.CreateTruncating(gradientStep * root),
+                               T.CreateTruncating(momentumStep * root), Kernel.AdjustsGradient(maximize, weightDecay));
+        Step<T, TV>(theta, grad, expAvg, expAvgSq, s);
+    }
+
+    private static void Step<T, TV>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq, in Scalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct, ISimd<TV, T>
+    {
+        int head = Kernel.UnalignedHead(theta, TV.Bytes);
+        if (head > 0)
+        {
+            Step<T, TV>(theta[..head], grad[..head], Kernel.Head(expAvg, head), Kernel.Head(expAvgSq, head), s);
+            Step<T, TV>(theta[head..], grad[head..], Kernel.Tail(expAvg, head), Kernel.Tail(expAvgSq, head), s);
+        }
+        else if (s.Adjust)
+        {
+            Step<T, TV, On>(theta, grad, expAvg, expAvgSq, s);
+        }
+        else
+        {
+            Step<T, TV, Off>(theta, grad, expAvg, expAvgSq, s);
+        }
+    }
+
+    /// <summary>The loop, compiled once per vector width and combination of options (see <see cref="IFlag"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static void Step<T, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
-                                      double beta1Double, double beta2Double, double epsilonDouble, double weightDecayDouble, bool maximize,
-                                      double biasCorrection2Double, double gradientStepDouble, double momentumStepDouble)
+    private static void Step<T, TV, TAdjust>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
+                                          in Scalars<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct, ISimd<TV, T>
         where TAdjust : struct, IFlag
     {
-        // Every scalar is formed in double and rounded to T once, as torch's float32 path casts its Python scalars.
-        T beta1 = T.CreateTruncating(beta1Double);
-        T beta2 = T.CreateTruncating(beta2Double);
-        T epsilon = T.CreateTruncating(epsilonDouble);
-        T weightDecay = T.CreateTruncating(weightDecayDouble);
-        T biasCorrection2 = T.CreateTruncating(biasCorrection2Double);
-        T gradientStep = T.CreateTruncating(gradientStepDouble);
-        T momentumStep = T.CreateTruncating(momentumStepDouble);
-        T sign = maximize ? -T.One : T.One;
-        T gradientShare = T.CreateTruncating(1 - beta1Double);
-        T squareShare = T.CreateTruncating(1 - beta2Double);
-        T inverseBiasCorrection2 = T.CreateTruncating(1 / biasCorrection2Double);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        T beta1 = s.Beta1, gradientShare = s.GradientShare, beta2 = s.Beta2, squareShare = s.SquareShare;
+        T epsilon = s.Epsilon, weightDecay = s.WeightDecay, sign = s.Sign;
+        T gradientStep = s.GradientStep, momentumStep = s.MomentumStep;
+        nuint i = 0;
+        if (TV.IsAccelerated)
         {
-            var t = MemoryMarshal.Cast<T, Vector<T>>(theta);
-            var gv = MemoryMarshal.Cast<T, Vector<T>>(grad);
-            var mv = MemoryMarshal.Cast<T, Vector<T>>(expAvg);
-            var vv = MemoryMarshal.Cast<T, Vector<T>>(expAvgSq);
-            int q = Kernel.InterleavedQuarter(t.Length);
-            for (int k = 0; k < q; k++)
+            ref T t = ref MemoryMarshal.GetReference(theta);
+            ref T g = ref MemoryMarshal.GetReference(grad);
+            ref T m = ref MemoryMarshal.GetReference(expAvg);
+            ref T v = ref MemoryMarshal.GetReference(expAvgSq);
+            var c = new VectorScalars<TV>(TV.Create(beta1), TV.Create(gradientShare), TV.Create(beta2),
+                                          TV.Create(squareShare), TV.Create(epsilon), TV.Create(weightDecay),
+                                          TV.Create(sign), TV.Create(gradientStep), TV.Create(momentumStep));
+            nuint n = (nuint)theta.Length, w = (nuint)TV.Count, q = Kernel.InterleavedQuarter<T, TV>(theta.Length);
+            for (; i < q; i += w)
             {
-                Update<T, TAdjust>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
-                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
-                Update<T, TAdjust>(t, gv, mv, vv, k + q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
-                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
-                Update<T, TAdjust>(t, gv, mv, vv, k + 2 * q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
-                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
-                Update<T, TAdjust>(t, gv, mv, vv, k + 3 * q, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
-                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
+                Update<T, TV, TAdjust>(ref t, ref g, ref m, ref v, i, c);
+                Update<T, TV, TAdjust>(ref t, ref g, ref m, ref v, i + q, c);
+                Update<T, TV, TAdjust>(ref t, ref g, ref m, ref v, i + 2 * q, c);
+                Update<T, TV, TAdjust>(ref t, ref g, ref m, ref v, i + 3 * q, c);
             }
 
-            for (int k = 4 * q; k < t.Length; k++)
+            for (i = 4 * q; i + w <= n; i += w)
             {
-                Update<T, TAdjust>(t, gv, mv, vv, k, sign, weightDecay, beta1, gradientShare, beta2, squareShare,
-                                inverseBiasCorrection2, epsilon, gradientStep, momentumStep);
+                Update<T, TV, TAdjust>(ref t, ref g, ref m, ref v, i, c);
             }
-
-            i = t.Length * Vector<T>.Count;
         }
 
-        for (; i < theta.Length; i++)
+        for (int j = (int)i; j < theta.Length; j++)
         {
-            T g = TAdjust.IsOn ? grad[i] * sign + theta[i] * weightDecay : grad[i];
-            T m = expAvg[i] * beta1 + gradientShare * g;
-            T v = expAvgSq[i] * beta2 + squareShare * g * g;
-            expAvg[i] = m;
-            expAvgSq[i] = v;
-            T denom = T.Sqrt(v * inverseBiasCorrection2) + epsilon;
-            theta[i] -= (gradientStep * g + momentumStep * m) / denom;
+            T g = TAdjust.IsOn ? grad[j] * sign + theta[j] * weightDecay : grad[j];
+            T m = expAvg[j] * beta1 + gradientShare * g;
+            T v = expAvgSq[j] * beta2 + squareShare * g * g;
+            expAvg[j] = m;
+            expAvgSq[j] = v;
+            T denom = T.Sqrt(v) + epsilon;
+            theta[j] -= (gradientStep * g + momentumStep * m) / denom;
         }
     }
 
-    /// <summary>Vector k of the update (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
+    /// <summary>The vector at offset i (the loop's body; see <see cref="Kernel.InterleavedQuarter"/> for the order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update<T, TAdjust>(Span<Vector<T>> t, ReadOnlySpan<Vector<T>> gv,
-                                        Span<Vector<T>> mv, Span<Vector<T>> vv, int k, T sign,
-                                        T weightDecay, T beta1, T gradientShare, T beta2,
-                                        T squareShare, T inverseBiasCorrection2, T epsilon,
-                                        T gradientStep, T momentumStep)
+    private static void Update<T, TV, TAdjust>(ref T theta, ref T grad, ref T expAvg, ref T expAvgSq, nuint i,
+                                            in VectorScalars<TV> s)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct, ISimd<TV, T>
         where TAdjust : struct, IFlag
     {
-        var g = TAdjust.IsOn ? gv[k] * sign + t[k] * weightDecay : gv[k];
-        var m = mv[k] * beta1 + gradientShare * g;
-        var v = vv[k] * beta2 + squareShare * g * g;
-        mv[k] = m;
-        vv[k] = v;
-        var denom = Vector.SquareRoot(v * inverseBiasCorrection2) + new Vector<T>(epsilon);
-        t[k] -= (gradientStep * g + momentumStep * m) / denom;
+        var t = TV.Load(ref theta, i);
+        var g = TAdjust.IsOn ? TV.Load(ref grad, i) * s.Sign + t * s.WeightDecay : TV.Load(ref grad, i);
+        var m = TV.Load(ref expAvg, i) * s.Beta1 + s.GradientShare * g;
+        var v = TV.Load(ref expAvgSq, i) * s.Beta2 + s.SquareShare * g * g;
+        m.Store(ref expAvg, i);
+        v.Store(ref expAvgSq, i);
+        var denom = TV.Sqrt(v) + s.Epsilon;
+        (t - (s.GradientStep * g + s.MomentumStep * m) / denom).Store(ref theta, i);
     }
+
+    /// <summary>β₁, 1 − β₁, β₂, 1 − β₂, ε·√c₂, λ, the sign of the gradient (−1 when maximising), a·√c₂, b·√c₂, and whether g needs the sign or λ·θ.</summary>
+    private readonly record struct Scalars<T>(T Beta1, T GradientShare, T Beta2, T SquareShare, T Epsilon, T WeightDecay,
+                                              T Sign, T GradientStep, T MomentumStep, bool Adjust)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>The scalars in every lane of a vector (broadcast once per call, outside the loop).</summary>
+    private readonly record struct VectorScalars<TV>(TV Beta1, TV GradientShare, TV Beta2, TV SquareShare, TV Epsilon,
+                                                     TV WeightDecay, TV Sign, TV GradientStep, TV MomentumStep)
+        where TV : struct;
 }

@@ -57,6 +57,7 @@ public class RAdam<T> : ElementwiseOptimizer<T>
     private readonly T[][] _expAvg;
     private readonly T[][] _expAvgSq;
     private readonly double _rhoInfinity;
+    private StepScalars<(double StepSize, bool Rectified)> _perStep;
 
     /// <summary>Creates RAdam over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -102,8 +103,27 @@ public class RAdam<T> : ElementwiseOptimizer<T>
     /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
     public bool Maximize { get; }
 
+    /// <summary>Forms the step size s and whether the step is rectified once per step, not once per parameter.</summary>
+    /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
+    /// <param name="step">t, the 1-based number of this step.</param>
+    protected sealed override void BeginParameterStep(int index, long step)
+    {
+        if (!_perStep.IsFor(step, LearningRate))
+        {
+            _perStep.Set(step, LearningRate, Scalars(step));
+        }
+    }
+
     /// <inheritdoc />
     protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
+    {
+        var (stepSize, rectified) = _perStep.Value;
+        RAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon, WeightDecay,
+                         Maximize, stepSize, rectified);
+    }
+
+    /// <summary>s: α·rₜ·√(1 − β₂ᵗ)/(1 − β₁ᵗ) when rectified (ρₜ &gt; 5), else α/(1 − β₁ᵗ); and whether it is.</summary>
+    private (double StepSize, bool Rectified) Scalars(long step)
     {
         double beta2Power = Math.Pow(Beta2, step);
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
@@ -118,8 +138,7 @@ public class RAdam<T> : ElementwiseOptimizer<T>
             stepSize *= rect * Math.Sqrt(biasCorrection2);
         }
 
-        RAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon, WeightDecay,
-                         Maximize, stepSize, rectified);
+        return (stepSize, rectified);
     }
 }
 

@@ -144,7 +144,8 @@ public sealed class AdamTests
     [Fact]
     public void With_beta1_zero_it_is_a_bias_corrected_rms_step()
     {
-        // β₁ = 0 makes m = g and 1 − β₁ᵗ = 1, leaving θ ← θ − α·g/(√v/√(1 − β₂ᵗ) + ε) with v = β₂v + (1 − β₂)g².
+        // β₁ = 0 makes m = g and 1 − β₁ᵗ = 1, leaving θ ← θ − α·g/(√v/√(1 − β₂ᵗ) + ε) with v = β₂v + (1 − β₂)g²
+        // (the kernel multiplies numerator and denominator by c = √(1 − β₂ᵗ), α·c and ε·c formed once per step: see AdamKernel).
         const double lr = 0.01, beta2 = 0.99, eps = 1e-8;
         var random = new Random(7);
         var theta = Theta(Enumerable.Range(0, 11).Select(_ => random.NextDouble() * 2 - 1).ToArray());
@@ -161,7 +162,7 @@ public sealed class AdamTests
             for (int i = 0; i < reference.Length; i++)
             {
                 v[i] = v[i] * beta2 + (1 - beta2) * g[i] * g[i];
-                reference[i] -= lr * g[i] / (Math.Sqrt(v[i]) / correction + eps);
+                reference[i] -= lr * correction * g[i] / (Math.Sqrt(v[i]) + eps * correction);
             }
 
             theta.Value.ToArray().Should().Equal(reference, $"step {t}");

@@ -92,7 +92,7 @@ internal static class ReferenceLoops
     }
 
     /// <summary>
-    /// g = ±grad[i] + λ·θ[i];  v[i] = v[i]·ρ + g·(1 − ρ)·g;  Δ = √(u[i] + ε) / √(v[i] + ε)·g;  u[i] = u[i]·ρ + Δ·(1 − ρ)·Δ;
+    /// g = ±grad[i] + λ·θ[i];  v[i] = v[i]·ρ + g·(1 − ρ)·g;  Δ = √((u[i] + ε) / (v[i] + ε))·g;  u[i] = u[i]·ρ + Δ·(1 − ρ)·Δ;
     /// θ[i] = θ[i] − Δ·γ.
     /// </summary>
     public static void AdaDelta<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> squareAvg, Span<T> accDelta,
@@ -104,7 +104,7 @@ internal static class ReferenceLoops
         {
             T g = Adjusted(grad[i], theta[i], weightDecay, maximize);
             squareAvg[i] = squareAvg[i] * decay + g * share * g;
-            T delta = T.Sqrt(accDelta[i] + epsilon) / T.Sqrt(squareAvg[i] + epsilon) * g;
+            T delta = T.Sqrt((accDelta[i] + epsilon) / (squareAvg[i] + epsilon)) * g;
             accDelta[i] = accDelta[i] * decay + delta * share * delta;
             theta[i] = theta[i] - delta * gamma;
         }
@@ -112,7 +112,7 @@ internal static class ReferenceLoops
 
     /// <summary>
     /// θ' = θ[i]·shrink;  g = ±grad[i] + λ·θ';  m[i] = m[i]·β₁ + (1 − β₁)·g;  v[i] = v[i]·β₂ + (1 − β₂)·g·g;
-    /// v̂ = amsgrad ? (vmax[i] = max(vmax[i], v[i])) : v[i];  θ[i] = θ' − s·m[i] / (√v̂ / c₂ + ε).
+    /// v̂ = amsgrad ? (vmax[i] = max(vmax[i], v[i])) : v[i];  θ[i] = θ' − (s·c₂)·m[i] / (√v̂ + ε·c₂).
     /// Adam passes shrink = 1; AdamW λ = 0 and shrink = 1 − αλ.
     /// </summary>
     public static void Adam<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq, Span<T> maxExpAvgSq,
@@ -120,8 +120,8 @@ internal static class ReferenceLoops
                                bool amsgrad, double stepSize, double biasCorrection2Sqrt)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T b1 = R<T>(beta1), share1 = R<T>(1 - beta1), b2 = R<T>(beta2), share2 = R<T>(1 - beta2), eps = R<T>(epsilon);
-        T factor = R<T>(shrink), s = R<T>(stepSize), c2 = R<T>(biasCorrection2Sqrt);
+        T b1 = R<T>(beta1), share1 = R<T>(1 - beta1), b2 = R<T>(beta2), share2 = R<T>(1 - beta2);
+        T eps = R<T>(epsilon * biasCorrection2Sqrt), factor = R<T>(shrink), s = R<T>(stepSize * biasCorrection2Sqrt);
         for (int i = 0; i < theta.Length; i++)
         {
             T th = theta[i] * factor;
@@ -134,7 +134,7 @@ internal static class ReferenceLoops
                 maxExpAvgSq[i] = vHat = T.Max(maxExpAvgSq[i], expAvgSq[i]);
             }
 
-            theta[i] = th - s * expAvg[i] / (T.Sqrt(vHat) / c2 + eps);
+            theta[i] = th - s * expAvg[i] / (T.Sqrt(vHat) + eps);
         }
     }
 
@@ -155,22 +155,23 @@ internal static class ReferenceLoops
     }
 
     /// <summary>
-    /// g = ±grad[i] + λ·θ[i];  m[i] = m[i]·β₁ + (1 − β₁)·g;  v[i] = v[i]·β₂ + (1 − β₂)·g·g;  d = √(v[i]·(1/c₂)) + ε;
-    /// θ[i] = θ[i] − (a·g + b·m[i]) / d.
+    /// g = ±grad[i] + λ·θ[i];  m[i] = m[i]·β₁ + (1 − β₁)·g;  v[i] = v[i]·β₂ + (1 − β₂)·g·g;  d = √v[i] + ε·√c₂;
+    /// θ[i] = θ[i] − ((a·√c₂)·g + (b·√c₂)·m[i]) / d.
     /// </summary>
     public static void NAdam<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
                                 double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
                                 double biasCorrection2, double gradientStep, double momentumStep)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T b1 = R<T>(beta1), share1 = R<T>(1 - beta1), b2 = R<T>(beta2), share2 = R<T>(1 - beta2), eps = R<T>(epsilon);
-        T inverseC2 = R<T>(1 / biasCorrection2), a = R<T>(gradientStep), b = R<T>(momentumStep);
+        double root = Math.Sqrt(biasCorrection2);
+        T b1 = R<T>(beta1), share1 = R<T>(1 - beta1), b2 = R<T>(beta2), share2 = R<T>(1 - beta2), eps = R<T>(epsilon * root);
+        T a = R<T>(gradientStep * root), b = R<T>(momentumStep * root);
         for (int i = 0; i < theta.Length; i++)
         {
             T g = Adjusted(grad[i], theta[i], weightDecay, maximize);
             expAvg[i] = expAvg[i] * b1 + share1 * g;
             expAvgSq[i] = expAvgSq[i] * b2 + share2 * g * g;
-            T d = T.Sqrt(expAvgSq[i] * inverseC2) + eps;
+            T d = T.Sqrt(expAvgSq[i]) + eps;
             theta[i] = theta[i] - (a * g + b * expAvg[i]) / d;
         }
     }
