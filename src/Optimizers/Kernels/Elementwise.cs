@@ -14,23 +14,25 @@ internal static class Elementwise
     /// </summary>
     /// <remarks>
     /// How the span is read depends on its length (measured on the VM of bench/README.md, as a fraction of the time of
-    /// a gradient-descent step over the same elements). Below <see cref="SingleStreamLimitBytes"/> bytes, where AVX-512
-    /// is there, it is read once from start to end as <see cref="Vector512{T}"/> into four accumulators: 0.27–0.34× at
-    /// 10³ elements (in L1) where four <see cref="Vector{T}"/> quarters took 0.39–0.47×, and a few per cent less than
-    /// them in L2 (100 gradients of 1,000 elements: 0.45–0.46× against 0.48–0.50×; the time there is the L2 → L1 reads,
-    /// the same for any vector width). From there on, or without AVX-512, the vectors are read as four
-    /// quarters side by side (eight eighths from <see cref="Kernel.InterleaveThresholdBytes"/> bytes up), each into its own
-    /// accumulator: several independent sequential streams keep more cache-line loads in flight than one when the data
-    /// comes from L3 or memory (four measured ~1.5× faster than one at 10⁷ elements, eight another ~1.15× there).
+    /// a gradient-descent step over the same elements). Where AVX-512 is there, it is read as <see cref="Vector512{T}"/>
+    /// with loads aligned to 64 bytes (see <see cref="SumOfDifferences{T}"/>): below <see cref="SingleStreamLimitBytes"/>
+    /// bytes once from start to end into four accumulators (0.27–0.34× at 10³ elements, in L1, where four
+    /// <see cref="Vector{T}"/> quarters took 0.39–0.47×, and a few per cent less than them in L2), and from there on as
+    /// four quarters side by side, each into its own accumulator: several independent sequential streams keep more
+    /// cache-line loads in flight than one when the data comes from L3 or memory. At 10⁷ elements four aligned
+    /// <see cref="Vector512{T}"/> quarters took 0.31–0.36× of the step in float64 where eight <see cref="Vector{T}"/>
+    /// eighths took 0.42–0.48× (in float32 both ~0.31×), and one stream 0.38–0.42×. Without AVX-512 the vectors are read
+    /// as four <see cref="Vector{T}"/> quarters (eight eighths from <see cref="Kernel.InterleaveThresholdBytes"/> bytes
+    /// up: ~1.15× faster than four there).
     /// Only when some element is not finite is the span scanned again, element by element, for the first one.
     /// </remarks>
     public static int IndexOfNonFinite<T>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<T>.Count && x.Length < SingleStreamLimitOf<T>())
+        if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<T>.Count)
         {
-            if (SumOfDifferences(x) == Vector512<T>.Zero)
+            if (SumOfDifferences(x, quarters: x.Length >= SingleStreamLimitOf<T>()) == Vector512<T>.Zero)
             {
                 i = x.Length;
             }
@@ -82,8 +84,13 @@ internal static class Elementwise
     /// of 1,000 elements (in L2) took 0.30× (float32) and 0.17× (float64) of a momentum step to check that way, 0.18× and
     /// 0.09× with aligned loads. No scalar loop is left either.
     /// </remarks>
+    /// <param name="x">The span.</param>
+    /// <param name="quarters">
+    /// Read the aligned vectors as four quarters side by side, one per accumulator (spans beyond the cache), instead of
+    /// from start to end.
+    /// </param>
     [MethodImpl(MethodImplOptions.NoInlining)] // the loop is the body of its own method (see Kernel's remarks)
-    private static unsafe Vector512<T> SumOfDifferences<T>(ReadOnlySpan<T> x)
+    private static unsafe Vector512<T> SumOfDifferences<T>(ReadOnlySpan<T> x, bool quarters)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T start = ref MemoryMarshal.GetReference(x);
@@ -93,9 +100,39 @@ internal static class Elementwise
         int head = misalignment % (nuint)sizeof(T) != 0 ? 0 : (int)((64 - misalignment) % 64) / sizeof(T);
         var aligned = x[Math.Min(head, x.Length)..];
 
+        Vector512<T> a0 = first - first, a1 = last - last, a2 = Vector512<T>.Zero, a3 = a2;
+        if (quarters)
+        {
+            // Each quarter is a whole number of vectors long, so every quarter's loads stay aligned; the vectors after
+            // the fourth quarter are read by the loop below.
+            var vectors = MemoryMarshal.Cast<T, Vector512<T>>(aligned);
+            int q = vectors.Length / 4;
+            ref var v0 = ref MemoryMarshal.GetReference(vectors);
+            ref var v1 = ref Unsafe.Add(ref v0, q);
+            ref var v2 = ref Unsafe.Add(ref v0, 2 * q);
+            ref var v3 = ref Unsafe.Add(ref v0, 3 * q);
+            for (nint k = 0; k < q; k++)
+            {
+                var x0 = Unsafe.Add(ref v0, k);
+                a0 += x0 - x0;
+                var x1 = Unsafe.Add(ref v1, k);
+                a1 += x1 - x1;
+                var x2 = Unsafe.Add(ref v2, k);
+                a2 += x2 - x2;
+                var x3 = Unsafe.Add(ref v3, k);
+                a3 += x3 - x3;
+            }
+
+            foreach (var v in vectors[(4 * q)..])
+            {
+                a0 += v - v;
+            }
+
+            return a0 + a1 + a2 + a3;
+        }
+
         // Four vectors at a time as one struct, so that the loop has one bounds check, done by foreach up front.
         var blocks = MemoryMarshal.Cast<T, FourVectors<T>>(aligned);
-        Vector512<T> a0 = first - first, a1 = last - last, a2 = Vector512<T>.Zero, a3 = a2;
         foreach (ref readonly var b in blocks)
         {
             a0 += b.V0 - b.V0;

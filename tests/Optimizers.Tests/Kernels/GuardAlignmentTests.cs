@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Optimizers.Tests.Kernels;
 
@@ -14,6 +17,51 @@ public sealed class GuardAlignmentTests
 
     [Fact]
     public void Spans_at_every_alignment_find_the_first_non_finite_element_in_float() => Check<float>();
+
+    [Fact]
+    public void Large_spans_read_as_aligned_quarters_find_the_first_non_finite_element_in_double() => CheckQuarters<double>();
+
+    [Fact]
+    public void Large_spans_read_as_aligned_quarters_find_the_first_non_finite_element_in_float() => CheckQuarters<float>();
+
+    /// <summary>
+    /// From <see cref="Elementwise.SingleStreamLimitBytes"/> up (with AVX-512) the aligned vectors are read as four
+    /// quarters side by side: a non-finite element is found at both edges of every quarter, between the quarters' end
+    /// and the last vector, in the first and the last vector, at every start alignment (the array is pinned, so the
+    /// quarters' edges computed here from its address are the kernel's).
+    /// </summary>
+    private static void CheckQuarters<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count, n = Elementwise.SingleStreamLimitOf<T>() + 3 * w + 5;
+        var array = GC.AllocateArray<T>(n + 16, pinned: true);
+        var random = new Random(29);
+        for (int i = 0; i < array.Length; i++)
+        {
+            array[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
+        }
+
+        T[] bad = [T.NaN, T.PositiveInfinity, T.NegativeInfinity];
+        for (int offset = 0; offset < 16; offset++)
+        {
+            var x = array.AsSpan(offset, n);
+            Elementwise.IndexOfNonFinite<T>(x).Should().Be(-1, $"offset {offset}, all finite");
+            long misalignment = Marshal.UnsafeAddrOfPinnedArrayElement(array, offset).ToInt64() % 64;
+            int size = Unsafe.SizeOf<T>();
+            int head = misalignment % size != 0 ? 0 : (int)((64 - misalignment) % 64) / size;
+            int vectors = (n - head) / w, quarter = vectors / 4 * w;
+            var edges = Enumerable.Range(0, 5).Select(k => head + k * quarter)
+                                  .Concat([0, head + vectors * w, n - w]);
+            var positions = edges.SelectMany(e => new[] { e - 1, e, e + 1 }).Concat([n - 1]).Where(p => p >= 0 && p < n).Distinct();
+            foreach (int position in positions)
+            {
+                T saved = x[position];
+                x[position] = bad[position % 3];
+                Elementwise.IndexOfNonFinite<T>(x).Should().Be(position, $"offset {offset}, position {position} of {n}");
+                x[position] = saved;
+            }
+        }
+    }
 
     private static void Check<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
