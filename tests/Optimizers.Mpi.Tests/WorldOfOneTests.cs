@@ -1,3 +1,4 @@
+using Optimizers.Checkpoints;
 using Optimizers.Mpi.Native;
 using Optimizers.Mpi.Tests.Cases;
 
@@ -100,5 +101,36 @@ public class WorldOfOneTests
         other.Should().Throw<ArgumentException>().WithParameterName("rule").WithMessage("*exactly the parameters*");
         var empty = () => new ShardedOptimizer<double>([], ps => new Adam<double>(ps));
         empty.Should().Throw<ArgumentException>().WithParameterName("parameters");
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_process_count_is_refused_before_anything_changes()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"optimizers-mpi-{Environment.ProcessId}-count.ckpt");
+        try
+        {
+            var parameters = Problem<double>.NewParameters();
+            var sharded = new ShardedOptimizer<double>(parameters, ps => new Adam<double>(ps));
+            Problem<double>.Gradients(parameters, 0, 0, Problem<double>.GlobalBatch);
+            sharded.Step();
+            DistributedCheckpoint.Save(path, sharded, null);
+
+            // The manifest's process count (after the 8-byte magic) says 2.
+            byte[] file = File.ReadAllBytes(path);
+            BitConverter.GetBytes(2).CopyTo(file, 8);
+            File.WriteAllBytes(path, file);
+
+            var fresh = Problem<double>.NewParameters(seed: 5);
+            var resumed = new ShardedOptimizer<double>(fresh, ps => new Adam<double>(ps));
+            var before = fresh.Select(p => p.Value.ToArray()).ToArray();
+            var load = () => DistributedCheckpoint.Load(path, resumed, null);
+            load.Should().Throw<CheckpointException>().WithMessage("*saved by 2 processes*this run has 1*");
+            fresh.Select(p => p.Value.ToArray()).Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
+            resumed.Shard.StepCount.Should().Be(0);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

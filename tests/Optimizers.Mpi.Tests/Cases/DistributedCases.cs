@@ -345,12 +345,7 @@ internal static class DistributedCases
 
         var act = parallel.VerifySameParameters;
         act.Should().Throw<InvalidOperationException>().WithMessage("*parameter 'b'*element 17*");
-        communicator.Broadcast<T>(mine[1].ValueArrayCopy(), 0);
     }
-
-    private static T[] ValueArrayCopy<T>(this Parameter<T> parameter)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        => parameter.Value.ToArray();
 
     private static void NonFiniteOnOneRank<T>(Communicator communicator, NonFiniteGradientPolicy policy, bool sharded)
         where T : unmanaged, IFloatingPointIeee754<T>
