@@ -5,14 +5,14 @@ namespace Optimizers.Tests.Schedules;
 /// <summary>
 /// Replays torch's traces of ConstantLR, LambdaLR, MultiplicativeLR, CyclicLR and ChainedScheduler, of SequentialLR
 /// over them, and of momentum cycling (OneCycleLR and CyclicLR with real steps of Momentum, Adam and RMSProp; CyclicLR's
-/// β₁ from the transcribed torch 2.x reference): float64 within 1e-12 relative.
+/// β₁ from the transcribed torch 2.x reference), and of SWALR: float64 within 1e-12 relative.
 /// </summary>
 public class MoreScheduleParityTests
 {
     public static TheoryData<string, int, string> Cases()
     {
         var data = new TheoryData<string, int, string>();
-        foreach (string section in new[] { "more_schedules", "sequential_more", "beta1_cyclic" })
+        foreach (string section in new[] { "more_schedules", "sequential_more", "beta1_cyclic", "swalr" })
         {
             int i = 0;
             foreach (var trace in ScheduleTraces.Section(section).EnumerateArray())

@@ -104,6 +104,10 @@ internal static class MoreScheduleTraces
                     args.GetProperty("three_phase").GetBoolean(), cycle.GetBoolean(),
                     args.GetProperty("base_momentum").GetDouble(), args.GetProperty("max_momentum").GetDouble());
 
+            case "SWALR":
+                return new SWALR(optimizer, args.GetProperty("swa_lr").GetDouble(), args.GetProperty("anneal_epochs").GetInt32(),
+                                 args.GetProperty("anneal_strategy").GetString() == "cos" ? AnnealStrategy.Cos : AnnealStrategy.Linear);
+
             case "ChainedScheduler":
                 return new ChainedScheduler(trace.GetProperty("children").EnumerateArray()
                     .Select(c => Build(optimizer, c.GetProperty("type").GetString()!, c.GetProperty("args")))

@@ -436,6 +436,48 @@ def beta1_cyclic():
     return out
 
 
+
+def swalr_runs():
+    """torch.optim.swa_utils.SWALR from a learning rate, on one group and two; a MultiplicativeLR decays before."""
+    from torch.optim import swa_utils
+    out = []
+    for base, swa_lr, epochs, strategy in [(1.0, 0.1, 2, "linear"), (0.5, 0.05, 10, "cos"), (0.1, 0.3, 5, "linear"),
+                                           (0.2, 0.01, 1, "cos"), (0.2, 0.01, 0, "cos"), ([0.1, 0.02], 0.05, 4, "cos")]:
+        opt = make_rule("SGD", base)
+        sched = swa_utils.SWALR(opt, swa_lr=swa_lr, anneal_epochs=epochs, anneal_strategy=strategy)
+        out.append({"type": "SWALR", "base_lr": base, "args": {"swa_lr": swa_lr, "anneal_epochs": epochs,
+                                                               "anneal_strategy": strategy},
+                    "steps": 15, "lrs": trace(opt, sched, 15)})
+    return out
+
+
+def averaged_runs():
+    """torch.optim.swa_utils.AveragedModel over two parameters whose values are drawn anew before each
+    update_parameters: SWA (the default avg_fn) and EMA (avg_fn = decay·a + (1 − decay)·θ, torch 2.x's
+    get_ema_avg_fn), in float64 and float32. Records the values fed and the averages after each update."""
+    from torch.optim import swa_utils
+    out = []
+    for dtype, name in [(torch.float64, "float64"), (torch.float32, "float32")]:
+        for decay in [None, 0.9, 0.5]:
+            model = torch.nn.Module()
+            model.a = torch.nn.Parameter(torch.zeros(5, dtype=dtype))
+            model.b = torch.nn.Parameter(torch.zeros(3, dtype=dtype))
+            avg_fn = None if decay is None else (lambda a, m, n, d=decay: d * a + (1 - d) * m)
+            averaged = swa_utils.AveragedModel(model, avg_fn=avg_fn)
+            g = torch.Generator().manual_seed(21)
+            values, averages = [], []
+            for _ in range(12):
+                with torch.no_grad():
+                    for p in model.parameters():
+                        p.copy_((torch.randn(p.shape, generator=g, dtype=torch.float64) * 3).to(dtype))
+                averaged.update_parameters(model)
+                values.append([p.tolist() for p in model.parameters()])
+                averages.append([p.tolist() for p in averaged.module.parameters()])
+            out.append({"dtype": name, "decay": decay, "values": values, "averages": averages,
+                        "n_averaged": int(averaged.n_averaged)})
+    return out
+
+
 def metrics(kind, n):
     """Deterministic metric sequences with improvements, plateaus and noise."""
     vals = []
@@ -629,6 +671,8 @@ def main():
         "sequential_more": sequential_more(),
         "momentum_runs": momentum_runs(),
         "beta1_cyclic": beta1_cyclic(),
+        "swalr": swalr_runs(),
+        "averaged": averaged_runs(),
         "clip_grad_norm": clip_norm(),
         "clip_grad_value": clip_value(),
         "clip_grad_norm_float32": clip_norm_float32(),
