@@ -93,7 +93,7 @@ public class Adam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     }
 
     /// <summary>
-    /// β₁, the decay rate of the first moment m.: the constructor's value, or the value a schedule cycling momentum (<see cref="Schedules.OneCycleLR"/>,
+    /// β₁, the decay rate of the first moment m: the constructor's value, or the value a schedule cycling momentum (<see cref="Schedules.OneCycleLR"/>,
     /// <see cref="Schedules.CyclicLR"/>) or the caller set for the next step, as torch's <c>param_group['betas'][0]</c>.
     /// Checkpoints save and restore a changed value (the constructor's value is compared).
     /// </summary>

@@ -40,6 +40,9 @@ public sealed class ScheduleCheckpointTests
                                          mode: CyclicMode.Triangular2),
         ["ChainedScheduler"] = o => new ChainedScheduler(
             [new ConstantLR(o, factor: 0.5, totalIters: 3), new ExponentialLR(o, 0.9), new MultiplicativeLR(o, _ => 0.98)]),
+        ["ChainedScheduler of a SequentialLR"] = o => new ChainedScheduler(
+            [new SequentialLR(o, [new ConstantLR(o, 0.5, 2), new ExponentialLR(o, 0.9)], [4]), new MultiplicativeLR(o, _ => 0.97)]),
+        ["SWALR"] = o => new SWALR(o, swaLearningRate: 0.01, annealEpochs: 5),
         ["OneCycleLR without momentum"] = o => new OneCycleLR(o, maxLearningRate: 0.05, totalSteps: Steps, cycleMomentum: false),
     };
 

@@ -149,6 +149,21 @@ public class MoreScheduleHandWorkedTests
     }
 
     [Fact]
+    public void SWALR_anneals_to_the_swa_rate_and_holds_it()
+    {
+        var optimizer = ScheduleTraces.Optimizer(1.0);
+        var schedule = new SWALR(optimizer, swaLearningRate: 0.1, annealEpochs: 2, annealStrategy: AnnealStrategy.Linear);
+        // t=0: α(0) = 0 → 1;  t=1: α(0) = 0 → η_prev = 1, α(1/2) = 0.5 → 0.1·0.5 + 1·0.5 = 0.55
+        // t=2: α(tₑ₋₁) = α(1/2) = 0.5 → η_prev = (0.55 − 0.5·0.1)/(1 − 0.5) = 1, α(1) = 1 → 0.1·1 + 1·0 = 0.1
+        // t=3: α(tₑ₋₁) = 1 → η_prev = η_swa = 0.1, α = 1 → 0.1
+        var lr = Trace(schedule, optimizer, 3);
+        lr[0].Should().Be(1);
+        lr[1].Should().BeApproximately(0.55, Tol);
+        lr[2].Should().BeApproximately(0.1, Tol);
+        lr[3].Should().Be(0.1);
+    }
+
+    [Fact]
     public void CyclicLR_cycles_momentum_inversely()
     {
         var optimizer = new Momentum(Weights(), 0.3, momentum: 0.5);
