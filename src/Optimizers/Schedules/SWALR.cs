@@ -21,7 +21,9 @@ namespace Optimizers.Schedules;
 /// α = 1 → 0.1; later epochs 0.1.
 /// </para>
 /// <para>
-/// Every group anneals to the same η_swa (torch also takes one per group; not offered here). torch equivalent:
+/// Every group anneals to the same η_swa (torch also takes one per group; not offered here). torch counts SWALR's
+/// own <c>step()</c> calls rather than the epoch, which differs only inside torch's <c>SequentialLR</c>; there this
+/// class restarts at epoch 0 from the learning rate of the milestone (not compared with torch). torch equivalent:
 /// <c>SWALR(optimizer, swa_lr, anneal_epochs, anneal_strategy)</c>. Reference: P. Izmailov et al., "Averaging Weights
 /// Leads to Wider Optima and Better Generalization" (UAI 2018).
 /// </para>
