@@ -12,10 +12,10 @@ internal static class ScheduleWorkload
 
     public static IEnumerable<(string Name, string Hash)> Run()
     {
-        yield return ("schedule/OneCycleLR(cos)", Trace(o => new OneCycleLR(o, 0.1, totalSteps: Steps), Steps - 1));
+        yield return ("schedule/OneCycleLR(cos)", Trace(o => new OneCycleLR(o, 0.1, totalSteps: Steps, cycleMomentum: false), Steps - 1));
         yield return ("schedule/OneCycleLR(linear,threePhase)", Trace(
             o => new OneCycleLR(o, 0.3, totalSteps: Steps, pctStart: 0.25, annealStrategy: AnnealStrategy.Linear,
-                                divFactor: 10, finalDivFactor: 100, threePhase: true), Steps - 1));
+                                divFactor: 10, finalDivFactor: 100, threePhase: true, cycleMomentum: false), Steps - 1));
         yield return ("schedule/CosineAnnealingWarmRestarts(t0,tMult,etaMin)", Trace(
             o => new CosineAnnealingWarmRestarts(o, t0: 10, tMult: 2, etaMin: 1e-4), Steps));
         yield return ("schedule/CosineAnnealingLR(tMax,etaMin)", Trace(o => new CosineAnnealingLR(o, tMax: 70, etaMin: 1e-3), Steps));

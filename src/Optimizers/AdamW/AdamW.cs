@@ -46,13 +46,14 @@ namespace Optimizers;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-public class AdamW<T> : ElementwiseOptimizer<T>
+public class AdamW<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _expAvg;
     private readonly T[][] _expAvgSq;
     private readonly T[][]? _maxExpAvgSq;
     private StepScalars<(double StepSize, double BiasCorrection2Sqrt, double Shrink)> _perStep;
+    private double _beta1;
 
     /// <summary>Creates AdamW over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -69,7 +70,7 @@ public class AdamW<T> : ElementwiseOptimizer<T>
                  double epsilon = 1e-8, double weightDecay = 0.01, bool amsgrad = false, bool maximize = false)
         : base(parameters, learningRate)
     {
-        Beta1 = Check.UnitInterval(beta1);
+        _beta1 = Check.UnitInterval(beta1);
         Beta2 = Check.UnitInterval(beta2);
         Epsilon = Check.NonNegativeFinite(epsilon);
         WeightDecay = Check.NonNegativeFinite(weightDecay);
@@ -81,13 +82,38 @@ public class AdamW<T> : ElementwiseOptimizer<T>
         RecordHyperparameter("weight_decay", WeightDecay);
         RecordHyperparameter("amsgrad", AmsGrad);
         RecordHyperparameter("maximize", Maximize);
+        AddCycledSetting("beta1", () => _beta1, v => Beta1 = v, _beta1, v => v >= 0 && v < 1);
         _expAvg = AddVectorState("exp_avg");
         _expAvgSq = AddVectorState("exp_avg_sq");
         _maxExpAvgSq = amsgrad ? AddVectorState("max_exp_avg_sq") : null;
     }
 
-    /// <summary>β₁, the decay rate of the first moment m.</summary>
-    public double Beta1 { get; }
+    /// <summary>
+    /// β₁, the decay rate of the first moment m: the constructor's value, or the value a schedule cycling momentum (<see cref="Schedules.OneCycleLR"/>,
+    /// <see cref="Schedules.CyclicLR"/>) or the caller set for the next step, as torch's <c>param_group['betas'][0]</c>.
+    /// Checkpoints save and restore a changed value (the constructor's value is compared).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1); nothing changes.</exception>
+    public double Beta1
+    {
+        get => _beta1;
+        set
+        {
+            _beta1 = Check.UnitInterval(value, nameof(Beta1));
+            _perStep = default;   // its scalars depend on β₁
+        }
+    }
+
+    /// <inheritdoc />
+    string ICyclableMomentum.CycledName => "beta1";
+
+    /// <inheritdoc />
+    double ICyclableMomentum.CycledValue { get => Beta1; set => Beta1 = value; }
+
+    /// <inheritdoc />
+    void ICyclableMomentum.BeginCycling()
+    {
+    }
 
     /// <summary>β₂, the decay rate of the second moment v.</summary>
     public double Beta2 { get; }

@@ -8,8 +8,11 @@ namespace Optimizers.Checkpoints;
 /// </summary>
 internal static class ScheduleSection
 {
-    /// <summary>Chained schedules are nested once (a <see cref="SequentialLR"/> of plain schedules); deeper is malformed.</summary>
-    private const int MaxDepth = 1;
+    /// <summary>
+    /// How deep chained schedules nest (a <see cref="ChainedScheduler"/> of a <see cref="SequentialLR"/> of plain schedules
+    /// is 2); deeper is malformed, which bounds the reader's recursion.
+    /// </summary>
+    private const int MaxDepth = 8;
 
     /// <summary>The schedule as one this library can checkpoint.</summary>
     /// <exception cref="ArgumentException">The schedule is a custom implementation.</exception>
@@ -60,7 +63,7 @@ internal static class ScheduleSection
         int childCount = reader.ReadCount("chained schedules", minimumItemBytes: 24);
         if (childCount > 0 && depth >= MaxDepth)
         {
-            throw PayloadReader.Malformed($"A chained schedule ({typeName}) chains schedules of its own; chains are one level deep.");
+            throw PayloadReader.Malformed($"A chained schedule ({typeName}) chains schedules at depth {depth + 1}; chains nest at most {MaxDepth} levels deep.");
         }
 
         var children = new ScheduleState[childCount];

@@ -246,6 +246,15 @@ public abstract class Optimizer : IOptimizer
         _hyperparameters.Add(new(name, value));
     }
 
+    /// <summary>
+    /// Registers a hyperparameter that a schedule may change between steps (a cycled momentum or β₁) as an optional
+    /// setting: checkpoints save it while it differs from its constructor value and restore it (a checkpoint without
+    /// it puts the constructor value back), while the constructor value stays a compared hyperparameter.
+    /// </summary>
+    private protected void AddCycledSetting(string name, Func<double> get, Action<double> set, double constructed, Func<double, bool> isValid)
+        => _settings.Add(new RestorableSetting(name, () => get() is var v && v.Equals(constructed) ? null : v,
+                                               v => set(v ?? constructed), isValid, Optional: true));
+
     /// <summary>Records a flag as the hyperparameter 1 (true) or 0 (false); see <see cref="RecordHyperparameter(string, double)"/>.</summary>
     /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "nesterov").</param>
     /// <param name="value">The flag.</param>

@@ -51,10 +51,11 @@ namespace Optimizers;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-public class Momentum<T> : ElementwiseOptimizer<T>
+public class Momentum<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _buffers;
+    private double _momentum;
 
     /// <summary>Creates momentum gradient descent over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -72,7 +73,7 @@ public class Momentum<T> : ElementwiseOptimizer<T>
                     double dampening = 0, bool nesterov = false, double weightDecay = 0, bool maximize = false)
         : base(parameters, learningRate)
     {
-        MomentumFactor = Check.UnitInterval(momentum);
+        _momentum = Check.UnitInterval(momentum);
         Dampening = Check.ClosedUnitInterval(dampening);
         WeightDecay = Check.NonNegativeFinite(weightDecay);
         if (nesterov && (momentum == 0 || dampening != 0))
@@ -90,10 +91,35 @@ public class Momentum<T> : ElementwiseOptimizer<T>
         RecordHyperparameter("weight_decay", WeightDecay);
         RecordHyperparameter("maximize", Maximize);
         _buffers = AddVectorState("momentum_buffer");
+        AddCycledSetting("momentum", () => _momentum, v => _momentum = v, _momentum, v => v >= 0 && v < 1 && !(Nesterov && v == 0));
     }
 
-    /// <summary>μ, the momentum factor.</summary>
-    public double MomentumFactor { get; }
+    /// <summary>
+    /// μ, the momentum factor: the constructor's value, or the value a schedule cycling momentum
+    /// (<see cref="Schedules.OneCycleLR"/>, <see cref="Schedules.CyclicLR"/>) or the caller set for the next step, as torch's
+    /// <c>param_group['momentum']</c>. Checkpoints save and restore a changed value (the constructor's value is compared).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1), or 0 with Nesterov momentum; nothing changes.</exception>
+    public double MomentumFactor
+    {
+        get => _momentum;
+        set
+        {
+            Check.UnitInterval(value, nameof(MomentumFactor));
+            if (Nesterov && value == 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MomentumFactor), value, "Nesterov momentum needs a momentum factor > 0; got 0.");
+            }
+
+            _momentum = value;
+        }
+    }
+
+    /// <inheritdoc />
+    string ICyclableMomentum.CycledName => "momentum";
+
+    /// <inheritdoc />
+    double ICyclableMomentum.CycledValue { get => MomentumFactor; set => MomentumFactor = value; }
 
     /// <summary>τ, the dampening applied to the gradient when it is added to the buffer (not on the first step).</summary>
     public double Dampening { get; }
@@ -111,6 +137,11 @@ public class Momentum<T> : ElementwiseOptimizer<T>
     /// the same as <c>GetState("momentum_buffer", index)</c>.</summary>
     /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
     public ReadOnlySpan<T> MomentumBuffer(int index) => _buffers[index];
+
+    /// <inheritdoc />
+    void ICyclableMomentum.BeginCycling()
+    {
+    }
 
     /// <inheritdoc />
     protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)

@@ -60,13 +60,14 @@ namespace Optimizers;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-public class NAdam<T> : ElementwiseOptimizer<T>
+public class NAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _expAvg;
     private readonly T[][] _expAvgSq;
     private readonly T[] _muProduct;
     private StepScalars<(double BiasCorrection2, double Mu, double MuNext)> _perStep;
+    private double _beta1;
 
     /// <summary>Creates NAdam over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -83,7 +84,7 @@ public class NAdam<T> : ElementwiseOptimizer<T>
                  double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 0.004, bool maximize = false)
         : base(parameters, learningRate)
     {
-        Beta1 = Check.UnitInterval(beta1);
+        _beta1 = Check.UnitInterval(beta1);
         Beta2 = Check.UnitInterval(beta2);
         Epsilon = Check.NonNegativeFinite(epsilon);
         WeightDecay = Check.NonNegativeFinite(weightDecay);
@@ -95,13 +96,38 @@ public class NAdam<T> : ElementwiseOptimizer<T>
         RecordHyperparameter("weight_decay", WeightDecay);
         RecordHyperparameter("momentum_decay", MomentumDecay);
         RecordHyperparameter("maximize", Maximize);
+        AddCycledSetting("beta1", () => _beta1, v => Beta1 = v, _beta1, v => v >= 0 && v < 1);
         _expAvg = AddVectorState("exp_avg");
         _expAvgSq = AddVectorState("exp_avg_sq");
         _muProduct = AddScalarState("mu_product", initialValue: 1);
     }
 
-    /// <summary>β₁, the decay rate of the first moment m and the limit of the momentum schedule μₜ.</summary>
-    public double Beta1 { get; }
+    /// <summary>
+    /// β₁, the decay rate of the first moment m and the limit of the momentum schedule μₜ: the constructor's value, or the value a schedule cycling momentum (<see cref="Schedules.OneCycleLR"/>,
+    /// <see cref="Schedules.CyclicLR"/>) or the caller set for the next step, as torch's <c>param_group['betas'][0]</c>.
+    /// Checkpoints save and restore a changed value (the constructor's value is compared).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1); nothing changes.</exception>
+    public double Beta1
+    {
+        get => _beta1;
+        set
+        {
+            _beta1 = Check.UnitInterval(value, nameof(Beta1));
+            _perStep = default;   // its scalars depend on β₁
+        }
+    }
+
+    /// <inheritdoc />
+    string ICyclableMomentum.CycledName => "beta1";
+
+    /// <inheritdoc />
+    double ICyclableMomentum.CycledValue { get => Beta1; set => Beta1 = value; }
+
+    /// <inheritdoc />
+    void ICyclableMomentum.BeginCycling()
+    {
+    }
 
     /// <summary>β₂, the decay rate of the second moment v.</summary>
     public double Beta2 { get; }

@@ -51,11 +51,12 @@ namespace Optimizers;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-public class RMSProp<T> : ElementwiseOptimizer<T>
+public class RMSProp<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _squareAvgs;
-    private readonly T[][]? _momentumBuffers;
+    private T[][]? _momentumBuffers;
+    private double _momentum;
     private readonly T[][]? _gradAvgs;
 
     /// <summary>Creates RMSProp over <paramref name="parameters"/>.</summary>
@@ -77,7 +78,7 @@ public class RMSProp<T> : ElementwiseOptimizer<T>
         Alpha = Check.UnitInterval(alpha);
         Epsilon = Check.NonNegativeFinite(epsilon);
         WeightDecay = Check.NonNegativeFinite(weightDecay);
-        MomentumFactor = Check.UnitInterval(momentum);
+        _momentum = Check.UnitInterval(momentum);
         Centered = centered;
         Maximize = maximize;
         RecordHyperparameter("alpha", Alpha);
@@ -89,6 +90,7 @@ public class RMSProp<T> : ElementwiseOptimizer<T>
         _squareAvgs = AddVectorState("square_avg");
         _momentumBuffers = momentum > 0 ? AddVectorState("momentum_buffer") : null;
         _gradAvgs = centered ? AddVectorState("grad_avg") : null;
+        AddCycledSetting("momentum", () => _momentum, v => _momentum = v, _momentum, v => v >= 0 && v < 1 && (v == 0 || _momentumBuffers is not null));
     }
 
     /// <summary>α, the smoothing constant of the running averages of gₜ² (and of gₜ when centred).</summary>
@@ -100,8 +102,25 @@ public class RMSProp<T> : ElementwiseOptimizer<T>
     /// <summary>λ, the L2 penalty coefficient added to the gradient.</summary>
     public double WeightDecay { get; }
 
-    /// <summary>μ, the momentum factor; 0 means no momentum buffer is kept.</summary>
-    public double MomentumFactor { get; }
+    /// <summary>
+    /// μ, the momentum factor; 0 means no momentum buffer is kept. A schedule cycling momentum
+    /// (<see cref="Schedules.OneCycleLR"/>, <see cref="Schedules.CyclicLR"/>) changes it between steps, as torch's
+    /// <c>param_group['momentum']</c>, and from then on a momentum buffer ("momentum_buffer") is kept even if μ was 0.
+    /// </summary>
+    public double MomentumFactor => _momentum;
+
+    /// <inheritdoc />
+    string ICyclableMomentum.CycledName => "momentum";
+
+    /// <inheritdoc />
+    double ICyclableMomentum.CycledValue
+    {
+        get => _momentum;
+        set => _momentum = Check.UnitInterval(value, nameof(MomentumFactor));
+    }
+
+    /// <inheritdoc />
+    void ICyclableMomentum.BeginCycling() => _momentumBuffers ??= AddVectorState("momentum_buffer");
 
     /// <summary>Whether the denominator uses the centred second moment vₜ − ḡₜ² (state "grad_avg" is kept).</summary>
     public bool Centered { get; }

@@ -105,6 +105,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
         }
 
         Apply(next);
+        Applied(epoch);
         Epoch = epoch;
     }
 
@@ -122,6 +123,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
         }
 
         Apply(initial);
+        Applied(0);
         Epoch = 0;
     }
 
@@ -138,10 +140,11 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
         var values = new double[_targets.Length];
         for (int target = 0; target < _targets.Length; target++)
         {
-            values[target] = ClosedFormAtEpochZero(target, _baseLearningRates[target]);
+            values[target] = AtMilestone(target, _targets[target].LearningRate, _baseLearningRates[target]);
         }
 
         Apply(values);
+        Applied(0);
         Epoch = 0;
     }
 
@@ -183,6 +186,16 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
     /// <param name="baseLearningRate">η₀ of the target.</param>
     private protected abstract double ClosedFormAtEpochZero(int target, double baseLearningRate);
 
+    /// <summary>
+    /// The value when <see cref="SequentialLR"/> restarts this schedule at a milestone: the closed form at epoch 0 by
+    /// default; a schedule without a closed form (torch's <c>get_lr</c> at <c>last_epoch = 0</c>) may read the current rate.
+    /// </summary>
+    /// <param name="target">The target's index (its parameter group).</param>
+    /// <param name="current">The target's learning rate now.</param>
+    /// <param name="baseLearningRate">η₀ of the target.</param>
+    private protected virtual double AtMilestone(int target, double current, double baseLearningRate)
+        => ClosedFormAtEpochZero(target, baseLearningRate);
+
     /// <summary>The constructor arguments by torch's names, for checkpoints (a loaded position must come from the same ones).</summary>
     private protected abstract IEnumerable<(string Name, double Value)> Configuration();
 
@@ -209,6 +222,25 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
     /// <param name="epoch">The epoch being entered.</param>
     private protected virtual void Advance(int epoch)
     {
+    }
+
+    /// <summary>
+    /// Called after the learning rates of <paramref name="epoch"/> were set (on construction with 0): schedules that
+    /// cycle momentum set it here.
+    /// </summary>
+    /// <param name="epoch">The epoch entered.</param>
+    private protected virtual void Applied(int epoch)
+    {
+    }
+
+    /// <summary>Sets every target's base learning rate in this schedule only (torch's <c>self.base_lrs = …</c>).</summary>
+    /// <param name="baseLearningRates">The new η₀ of each target.</param>
+    private protected void SetBaseLearningRates(IReadOnlyList<double> baseLearningRates)
+    {
+        for (int target = 0; target < _baseLearningRates.Length; target++)
+        {
+            _baseLearningRates[target] = baseLearningRates[target];
+        }
     }
 
     /// <summary>Resets a schedule's own counters to their epoch-0 values.</summary>

@@ -2,7 +2,8 @@ namespace Optimizers.Schedules;
 
 /// <summary>
 /// The 1cycle policy: warm up from η₀ = η_max / d to η_max, then anneal to η_min = η₀ / d_f, over a fixed number of
-/// steps, as <c>torch.optim.lr_scheduler.OneCycleLR</c> with <c>cycle_momentum=False</c>. Step it once per batch.
+/// steps, and the momentum inversely from μ_max to μ_base and back, as <c>torch.optim.lr_scheduler.OneCycleLR</c>. Step it
+/// once per batch.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -15,6 +16,8 @@ namespace Optimizers.Schedules;
 /// within a phase from step s to step e:  pct = (t − s) / (e − s),  η = anneal(start, end, pct)
 /// anneal = cos:     end + (start − end)/2 · (1 + cos(π·pct))
 /// anneal = linear:  (end − start)·pct + start
+/// momentum (cycleMomentum): the same phases and pct, anneal(μ_max → μ_base) while η rises, anneal(μ_base → μ_max)
+///                   while it falls back; in the third phase μ_max throughout
 /// </code>
 /// <para>
 /// Symbols: η_max = <see cref="MaxLearningRate"/>, T = <see cref="TotalSteps"/>, a = <see cref="PctStart"/>
@@ -41,9 +44,13 @@ namespace Optimizers.Schedules;
 /// so it is clamped at 0 (no update uses it, since the cycle is over).
 /// </para>
 /// <para>
-/// Momentum: torch's default <c>cycle_momentum=True</c> also moves the optimizer's momentum (or Adam's β₁)
-/// inversely between 0.95 and 0.85. This class drives only the learning rate; its values equal torch's learning
-/// rates with or without momentum cycling, since the learning rate does not depend on it.
+/// Momentum: with <c>cycleMomentum</c> (default true, as torch's <c>cycle_momentum=True</c>) the schedule also moves each
+/// group's momentum by torch's rule: <see cref="Momentum{T}.MomentumFactor"/> (and RMSProp's momentum, for which a
+/// momentum buffer is then kept) if the rule has one, else β₁ of the Adam family (<see cref="Adam{T}.Beta1"/>), between
+/// μ_max = <c>maxMomentum</c> (default 0.95) and μ_base = <c>baseMomentum</c> (default 0.85). Building the schedule
+/// sets it to μ_max, as torch. A rule with neither (GradientDescent, AdaGrad, AdaDelta) throws
+/// <see cref="ArgumentException"/>: pass <c>cycleMomentum: false</c> for those. Checkpoints of the optimizer save and
+/// restore the cycled value.
 /// torch's <c>epochs</c>/<c>steps_per_epoch</c> arguments are their product, <c>totalSteps</c>.
 /// Reference: L. N. Smith, N. Topin, "Super-Convergence: Very Fast Training of Neural Networks Using Large Learning
 /// Rates" (2017). Optax: <c>cosine_onecycle_schedule</c> / <c>linear_onecycle_schedule</c>.
@@ -55,6 +62,7 @@ public sealed class OneCycleLR : LearningRateSchedule
     private readonly double[] _peaks;
     private readonly double[] _initial;
     private readonly double[] _floors;
+    private readonly ICyclableMomentum[]? _cycled;
 
     /// <summary>
     /// Creates the schedule and sets the learning rate of the optimizer (of every parameter group) to the step-0 value
@@ -70,14 +78,22 @@ public sealed class OneCycleLR : LearningRateSchedule
     /// <param name="finalDivFactor">d_f, giving η_min = η₀ / d_f: finite and &gt; 0 (default 10⁴).</param>
     /// <param name="threePhase">Use the symmetric warm-up/cool-down followed by a third annihilation phase, as in
     /// the paper, instead of fastai's two phases (default false).</param>
+    /// <param name="cycleMomentum">Cycle each group's momentum or β₁ inversely to the learning rate (default true, as
+    /// torch); false for a rule with neither.</param>
+    /// <param name="baseMomentum">μ_base, the momentum at the peak learning rate, in [0, 1) (default 0.85).</param>
+    /// <param name="maxMomentum">μ_max, the momentum at the start and end of the cycle, in [0, 1) (default 0.95).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
-    /// <exception cref="ArgumentException">The phases implied by <paramref name="pctStart"/> and <paramref name="totalSteps"/> are empty.</exception>
+    /// <exception cref="ArgumentException">The phases implied by <paramref name="pctStart"/> and <paramref name="totalSteps"/>
+    /// are empty, or <paramref name="cycleMomentum"/> is true for a rule with neither momentum nor β₁.</exception>
     public OneCycleLR(IOptimizer optimizer, double maxLearningRate, int totalSteps, double pctStart = 0.3,
                       AnnealStrategy annealStrategy = AnnealStrategy.Cos, double divFactor = 25.0,
-                      double finalDivFactor = 1e4, bool threePhase = false)
+                      double finalDivFactor = 1e4, bool threePhase = false, bool cycleMomentum = true,
+                      double baseMomentum = 0.85, double maxMomentum = 0.95)
         : this(optimizer, Enumerable.Repeat(maxLearningRate, 1), broadcast: true, totalSteps, pctStart, annealStrategy,
-               divFactor, finalDivFactor, threePhase)
+               divFactor, finalDivFactor, threePhase,
+               cycleMomentum ? MomentumCycling.Targets(optimizer, nameof(OneCycleLR), baseMomentum, maxMomentum) : null,
+               baseMomentum, maxMomentum)
     {
     }
 
@@ -86,7 +102,8 @@ public sealed class OneCycleLR : LearningRateSchedule
     /// used for every target when <paramref name="broadcast"/> is true (torch's <c>max_lr</c> as a number).
     /// </summary>
     private OneCycleLR(IOptimizer optimizer, IEnumerable<double> maxLearningRates, bool broadcast, int totalSteps,
-                       double pctStart, AnnealStrategy annealStrategy, double divFactor, double finalDivFactor, bool threePhase)
+                       double pctStart, AnnealStrategy annealStrategy, double divFactor, double finalDivFactor, bool threePhase,
+                       ICyclableMomentum[]? cycled, double baseMomentum, double maxMomentum)
         : base(optimizer)
     {
         double[] peaks = maxLearningRates.ToArray();
@@ -112,14 +129,14 @@ public sealed class OneCycleLR : LearningRateSchedule
         _phases = threePhase
             ?
             [
-                new Phase(pctStart * totalSteps - 1, Level.Initial, Level.Peak),
-                new Phase(2 * pctStart * totalSteps - 2, Level.Peak, Level.Initial),
-                new Phase(totalSteps - 1, Level.Initial, Level.Floor),
+                new Phase(pctStart * totalSteps - 1, Level.Initial, Level.Peak, MaxMomentumFirst: true, MaxMomentumLast: false),
+                new Phase(2 * pctStart * totalSteps - 2, Level.Peak, Level.Initial, MaxMomentumFirst: false, MaxMomentumLast: true),
+                new Phase(totalSteps - 1, Level.Initial, Level.Floor, MaxMomentumFirst: true, MaxMomentumLast: true),
             ]
             :
             [
-                new Phase(pctStart * totalSteps - 1, Level.Initial, Level.Peak),
-                new Phase(totalSteps - 1, Level.Peak, Level.Floor),
+                new Phase(pctStart * totalSteps - 1, Level.Initial, Level.Peak, MaxMomentumFirst: true, MaxMomentumLast: false),
+                new Phase(totalSteps - 1, Level.Peak, Level.Floor, MaxMomentumFirst: false, MaxMomentumLast: true),
             ];
 
         double previousEnd = 0;
@@ -135,6 +152,14 @@ public sealed class OneCycleLR : LearningRateSchedule
             }
 
             previousEnd = _phases[i].EndStep;
+        }
+
+        _cycled = cycled;
+        BaseMomentum = baseMomentum;
+        MaxMomentum = maxMomentum;
+        if (cycled is not null)
+        {
+            MomentumCycling.Begin(cycled, maxMomentum);
         }
 
         Rebase(_initial);
@@ -178,6 +203,15 @@ public sealed class OneCycleLR : LearningRateSchedule
     /// <summary>Whether the cycle has three phases (the paper's) rather than two (fastai's).</summary>
     public bool ThreePhase { get; }
 
+    /// <summary>Whether each group's momentum (or β₁) is cycled.</summary>
+    public bool CycleMomentum => _cycled is not null;
+
+    /// <summary>μ_base, the momentum at the peak learning rate (used when <see cref="CycleMomentum"/>).</summary>
+    public double BaseMomentum { get; }
+
+    /// <summary>μ_max, the momentum at the start and end of the cycle (used when <see cref="CycleMomentum"/>).</summary>
+    public double MaxMomentum { get; }
+
     private protected override void Advance(int epoch)
     {
         if (epoch > TotalSteps)
@@ -200,7 +234,25 @@ public sealed class OneCycleLR : LearningRateSchedule
         [
             ("total_steps", TotalSteps), ("pct_start", PctStart), ("anneal_strategy", (int)AnnealStrategy),
             ("div_factor", DivFactor), ("final_div_factor", FinalDivFactor), ("three_phase", ThreePhase ? 1 : 0),
+            ("cycle_momentum", CycleMomentum ? 1 : 0), ("base_momentum", BaseMomentum), ("max_momentum", MaxMomentum),
         ]);
+
+    private protected override void Applied(int epoch)
+    {
+        if (_cycled is null)
+        {
+            return;
+        }
+
+        var (phase, pct) = PhaseAt(epoch);
+        double start = _phases[phase].MaxMomentumFirst ? MaxMomentum : BaseMomentum;
+        double end = _phases[phase].MaxMomentumLast ? MaxMomentum : BaseMomentum;
+        double momentum = Anneal(start, end, pct);
+        foreach (var target in _cycled)
+        {
+            target.CycledValue = momentum;
+        }
+    }
 
     private protected override void ValidateVariables(ScheduleState saved)
     {
@@ -212,7 +264,13 @@ public sealed class OneCycleLR : LearningRateSchedule
 
     private double Value(int target, int step)
     {
-        // The first phase whose end is at or after the step (the last phase takes every later step).
+        var (phase, pct) = PhaseAt(step);
+        return Anneal(LevelOf(target, _phases[phase].Start), LevelOf(target, _phases[phase].End), pct);
+    }
+
+    /// <summary>The first phase whose end is at or after the step (the last phase takes every later step), and pct in it.</summary>
+    private (int Phase, double Pct) PhaseAt(int step)
+    {
         int phase = 0;
         double startStep = 0;
         while (phase < _phases.Length - 1 && step > _phases[phase].EndStep)
@@ -221,8 +279,7 @@ public sealed class OneCycleLR : LearningRateSchedule
             phase++;
         }
 
-        double pct = (step - startStep) / (_phases[phase].EndStep - startStep);
-        return Anneal(LevelOf(target, _phases[phase].Start), LevelOf(target, _phases[phase].End), pct);
+        return (phase, (step - startStep) / (_phases[phase].EndStep - startStep));
     }
 
     private double LevelOf(int target, Level level) => level switch
@@ -236,5 +293,5 @@ public sealed class OneCycleLR : LearningRateSchedule
         ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1)
         : (end - start) * pct + start;
 
-    private readonly record struct Phase(double EndStep, Level Start, Level End);
+    private readonly record struct Phase(double EndStep, Level Start, Level End, bool MaxMomentumFirst, bool MaxMomentumLast);
 }

@@ -33,6 +33,17 @@ public sealed class ScheduleCheckpointTests
             [new LinearLR(o, startFactor: 0.25, endFactor: 1, totalIters: 3), new CosineAnnealingWarmRestarts(o, t0: 2, tMult: 2), new ExponentialLR(o, 0.9)],
             [3, 8]),
         ["ReduceLROnPlateau"] = o => new ReduceLROnPlateau(o, factor: 0.5, patience: 1, cooldown: 1, minLearningRate: 0.002),
+        ["ConstantLR"] = o => new ConstantLR(o, factor: 0.5, totalIters: 5),
+        ["LambdaLR"] = o => new LambdaLR(o, t => Math.Pow(0.9, t)),
+        ["MultiplicativeLR"] = o => new MultiplicativeLR(o, t => t % 2 == 0 ? 0.9 : 1.05),
+        ["CyclicLR"] = o => new CyclicLR(o, baseLearningRate: 0.01, maxLearningRate: 0.1, stepSizeUp: 3, stepSizeDown: 2,
+                                         mode: CyclicMode.Triangular2),
+        ["ChainedScheduler"] = o => new ChainedScheduler(
+            [new ConstantLR(o, factor: 0.5, totalIters: 3), new ExponentialLR(o, 0.9), new MultiplicativeLR(o, _ => 0.98)]),
+        ["ChainedScheduler of a SequentialLR"] = o => new ChainedScheduler(
+            [new SequentialLR(o, [new ConstantLR(o, 0.5, 2), new ExponentialLR(o, 0.9)], [4]), new MultiplicativeLR(o, _ => 0.97)]),
+        ["SWALR"] = o => new SWALR(o, swaLearningRate: 0.01, annealEpochs: 5),
+        ["OneCycleLR without momentum"] = o => new OneCycleLR(o, maxLearningRate: 0.05, totalSteps: Steps, cycleMomentum: false),
     };
 
     public static TheoryData<string, bool, string> Cases()
@@ -118,6 +129,9 @@ public sealed class ScheduleCheckpointTests
         { "ReduceLROnPlateau", "ReduceLROnPlateau, max mode" },
         { "ReduceLROnPlateau", "CosineAnnealingLR" },
         { "StepLR", "StepLR over two groups" },
+        { "CyclicLR", "CyclicLR, other mode" },
+        { "ChainedScheduler", "ChainedScheduler, fewer schedules" },
+        { "LambdaLR", "MultiplicativeLR" },
     };
 
     [Theory]
@@ -136,6 +150,8 @@ public sealed class ScheduleCheckpointTests
             "StepLR, other step" => new StepLR(fresh, stepSize: 4, gamma: 0.5),
             "MultiStepLR, fewer milestones" => new MultiStepLR(fresh, [2, 5, 8], gamma: 0.5),
             "OneCycleLR, other peak" => new OneCycleLR(fresh, maxLearningRate: 0.06, totalSteps: Steps),
+            "CyclicLR, other mode" => new CyclicLR(fresh, 0.01, 0.1, stepSizeUp: 3, stepSizeDown: 2),
+            "ChainedScheduler, fewer schedules" => new ChainedScheduler([new ConstantLR(fresh, 0.5, 3), new ExponentialLR(fresh, 0.9)]),
             "SequentialLR, other child" => new SequentialLR(
                 fresh, [new LinearLR(fresh, 0.25, 1, 3), new CosineAnnealingLR(fresh, 2), new ExponentialLR(fresh, 0.9)], [3, 8]),
             "SequentialLR, other milestone" => new SequentialLR(

@@ -67,7 +67,7 @@ public class ScheduleGroupsTests
     {
         var optimizer = ScheduleTraces.GroupedOptimizer([0.3, 0.7]);   // ignored, as in torch
         var schedule = new OneCycleLR(optimizer, maxLearningRate: 1, totalSteps: 10, pctStart: 0.2,
-                                      annealStrategy: AnnealStrategy.Linear, divFactor: 4, finalDivFactor: 10);
+                                      annealStrategy: AnnealStrategy.Linear, divFactor: 4, finalDivFactor: 10, cycleMomentum: false);
         schedule.BaseLearningRates.Should().Equal(0.25, 0.25);
         schedule.MaxLearningRates.Should().Equal(1, 1);
         Rates(optimizer).Should().Equal(0.25, 0.25);

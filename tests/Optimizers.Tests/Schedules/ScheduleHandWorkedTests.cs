@@ -121,7 +121,7 @@ public class ScheduleHandWorkedTests
     {
         var optimizer = ScheduleTraces.Optimizer(123);   // ignored: η₀ = η_max / d
         var schedule = new OneCycleLR(optimizer, maxLearningRate: 1, totalSteps: 10, pctStart: 0.2,
-                                      annealStrategy: AnnealStrategy.Linear, divFactor: 4, finalDivFactor: 10);
+                                      annealStrategy: AnnealStrategy.Linear, divFactor: 4, finalDivFactor: 10, cycleMomentum: false);
         schedule.BaseLearningRate.Should().Be(0.25);   // 1 / 4
         schedule.MinLearningRate.Should().Be(0.025);   // 0.25 / 10
         double[] lr = Trace(schedule, optimizer, 10);
@@ -146,7 +146,7 @@ public class ScheduleHandWorkedTests
     {
         var optimizer = ScheduleTraces.Optimizer(0.5);
         var schedule = new OneCycleLR(optimizer, maxLearningRate: 1, totalSteps: 10, pctStart: 0.3,
-                                      divFactor: 4, finalDivFactor: 10, threePhase: true);
+                                      divFactor: 4, finalDivFactor: 10, threePhase: true, cycleMomentum: false);
         double[] lr = Trace(schedule, optimizer, 9);
         // phases end at 0.3·10 − 1 = 2, 2·0.3·10 − 2 = 4, 9
         lr[0].Should().Be(0.25);                                   // 1 + (0.25 − 1)/2·(cos 0 + 1)

@@ -50,7 +50,7 @@ internal static class ScheduleTraces
                                        args.GetProperty("pct_start").GetDouble(),
                                        args.GetProperty("anneal_strategy").GetString() == "cos" ? AnnealStrategy.Cos : AnnealStrategy.Linear,
                                        args.GetProperty("div_factor").GetDouble(), args.GetProperty("final_div_factor").GetDouble(),
-                                       args.GetProperty("three_phase").GetBoolean()),
+                                       args.GetProperty("three_phase").GetBoolean(), cycleMomentum: false),
         _ => throw new ArgumentException($"Unknown schedule type '{type}' in the fixture.", nameof(type)),
     };
 

@@ -89,19 +89,19 @@ public class ScheduleValidationTests
     [Fact]
     public void OneCycleLR()
     {
-        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 0, 100), "maxLearningRate");
-        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, double.NaN, 100), "maxLearningRate");
-        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 0), "totalSteps");
-        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 100, pctStart: 1.2), "pctStart");
-        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 100, annealStrategy: (AnnealStrategy)7), "annealStrategy");
-        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 100, divFactor: 0), "divFactor");
-        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 100, finalDivFactor: -1), "finalDivFactor");
+        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 0, 100, cycleMomentum: false), "maxLearningRate");
+        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, double.NaN, 100, cycleMomentum: false), "maxLearningRate");
+        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 0, cycleMomentum: false), "totalSteps");
+        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 100, pctStart: 1.2, cycleMomentum: false), "pctStart");
+        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 100, annealStrategy: (AnnealStrategy)7, cycleMomentum: false), "annealStrategy");
+        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 100, divFactor: 0, cycleMomentum: false), "divFactor");
+        Rejects<ArgumentOutOfRangeException>(() => _ = new OneCycleLR(_optimizer, 1, 100, finalDivFactor: -1, cycleMomentum: false), "finalDivFactor");
         // pctStart·totalSteps = 1: the warm-up phase would end where it starts (torch divides by zero there)
-        Rejects<ArgumentException>(() => _ = new OneCycleLR(_optimizer, 1, 10, pctStart: 0.1), "pctStart");
+        Rejects<ArgumentException>(() => _ = new OneCycleLR(_optimizer, 1, 10, pctStart: 0.1, cycleMomentum: false), "pctStart");
         // pctStart = 1 leaves no annealing phase
-        Rejects<ArgumentException>(() => _ = new OneCycleLR(_optimizer, 1, 10, pctStart: 1.0), "pctStart");
+        Rejects<ArgumentException>(() => _ = new OneCycleLR(_optimizer, 1, 10, pctStart: 1.0, cycleMomentum: false), "pctStart");
         // three phases: 0.6·10 − 1 = 5 and 2·0.6·10 − 2 = 10 > 9, so the last phase would run backwards
-        Rejects<ArgumentException>(() => _ = new OneCycleLR(_optimizer, 1, 10, pctStart: 0.6, threePhase: true), "pctStart");
+        Rejects<ArgumentException>(() => _ = new OneCycleLR(_optimizer, 1, 10, pctStart: 0.6, threePhase: true, cycleMomentum: false), "pctStart");
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class ScheduleValidationTests
         Rejects<ArgumentException>(() => _ = new SequentialLR(_optimizer, [a, b], []), "milestones");
         Rejects<ArgumentException>(() => _ = new SequentialLR(_optimizer, [a, b], [0]), "milestones");
         Rejects<ArgumentException>(() => _ = new SequentialLR(_optimizer, [a, b, new StepLR(_optimizer, 2)], [5, 5]), "milestones");
-        var oneCycle = new OneCycleLR(_optimizer, 1, 100);
+        var oneCycle = new OneCycleLR(_optimizer, 1, 100, cycleMomentum: false);
         _optimizer.LearningRate = 0.1;
         Rejects<ArgumentException>(() => _ = new SequentialLR(_optimizer, [a, oneCycle], [3]), "schedules");
     }

@@ -114,7 +114,7 @@ public sealed class SharedInitialLearningRateTests
         plateau.Step(2);
         optimizer.LearningRate.Should().Be(0.25);
 
-        var cycle = new OneCycleLR(optimizer, maxLearningRate: 1.0, totalSteps: 10, divFactor: 25);
+        var cycle = new OneCycleLR(optimizer, maxLearningRate: 1.0, totalSteps: 10, divFactor: 25, cycleMomentum: false);
         optimizer.InitialLearningRate.Should().Be(1.0 / 25, "OneCycleLR sets initial_lr = max_lr / div_factor, as torch");
         cycle.BaseLearningRate.Should().Be(0.04);
         new ExponentialLR(optimizer, 0.9).BaseLearningRate.Should().Be(0.04, "a later schedule takes the replaced rate");

@@ -45,6 +45,8 @@ import math
 import os
 import warnings
 
+import sys
+
 import numpy as np
 import torch
 from torch.optim import SGD
@@ -54,6 +56,8 @@ warnings.filterwarnings("ignore")
 torch.set_default_dtype(torch.float64)
 
 STEPS = 100
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 
 
 def make_optimizer(base_lr):
@@ -212,6 +216,266 @@ def stacked():
                             [1.0, 2.0]),
                            ("CosineAnnealingWarmRestarts", {"T_0": 5, "T_mult": 1, "eta_min": 0.0}, None)], 12),
     ]
+
+
+
+# ---- ConstantLR, LambdaLR, MultiplicativeLR, CyclicLR, ChainedScheduler and momentum cycling (issue 15) ----
+# A function argument (LambdaLR's lr_lambda, CyclicLR's scale_fn) is written as a named family {"fn", "a", "b"} that
+# the C# test rebuilds: pow a**t, inv 1/(1 + a·t), const a, alt a at even t and b at odd t.
+FUNCTIONS = {
+    "pow": lambda a, b: (lambda t: a ** t),
+    "inv": lambda a, b: (lambda t: 1.0 / (1.0 + a * t)),
+    "const": lambda a, b: (lambda t: a),
+    "alt": lambda a, b: (lambda t: a if t % 2 == 0 else b),
+}
+
+
+def function(spec):
+    return FUNCTIONS[spec["fn"]](spec["a"], spec.get("b", 0.0))
+
+
+def functions(spec):
+    return [function(f) for f in spec] if isinstance(spec, list) else function(spec)
+
+
+def make_rule(kind, base_lr):
+    """SGD (no momentum: GradientDescent), SGD_momentum (Momentum, 0.9), Adam, RMSprop (momentum 0), over one parameter
+    of three elements per group."""
+    lrs = base_lr if isinstance(base_lr, list) else [base_lr]
+    groups = [{"params": [torch.nn.Parameter(torch.tensor([0.5, -1.0, 2.0]) * (g + 1))], "lr": lr} for g, lr in enumerate(lrs)]
+    if kind == "SGD":
+        return SGD(groups, lr=lrs[0])
+    if kind == "SGD_momentum":
+        return SGD(groups, lr=lrs[0], momentum=0.9)
+    if kind == "Adam":
+        return torch.optim.Adam(groups, lr=lrs[0])
+    if kind == "RMSprop":
+        return torch.optim.RMSprop(groups, lr=lrs[0])
+    raise ValueError(kind)
+
+
+def cycled_momentum(opt):
+    ms = [g["betas"][0] if "betas" in g else g["momentum"] for g in opt.param_groups]
+    return ms if len(ms) > 1 else ms[0]
+
+
+def build_more(kind, opt, args):
+    if kind == "ConstantLR":
+        return S.ConstantLR(opt, factor=args["factor"], total_iters=args["total_iters"])
+    if kind == "LambdaLR":
+        return S.LambdaLR(opt, lr_lambda=functions(args["lr_lambda"]))
+    if kind == "MultiplicativeLR":
+        return S.MultiplicativeLR(opt, lr_lambda=functions(args["lr_lambda"]))
+    if kind == "CyclicLR":
+        return S.CyclicLR(opt, base_lr=args["base_lr"], max_lr=args["max_lr"], step_size_up=args["step_size_up"],
+                          step_size_down=args["step_size_down"], mode=args["mode"], gamma=args["gamma"],
+                          scale_fn=None if args["scale_fn"] is None else function(args["scale_fn"]),
+                          scale_mode=args["scale_mode"], cycle_momentum=args["cycle_momentum"],
+                          base_momentum=args["base_momentum"], max_momentum=args["max_momentum"])
+    if kind == "OneCycleLR":
+        return S.OneCycleLR(opt, max_lr=args["max_lr"], total_steps=args["total_steps"], pct_start=args["pct_start"],
+                            anneal_strategy=args["anneal_strategy"], div_factor=args["div_factor"],
+                            final_div_factor=args["final_div_factor"], three_phase=args["three_phase"],
+                            cycle_momentum=args["cycle_momentum"], base_momentum=args["base_momentum"],
+                            max_momentum=args["max_momentum"])
+    return build(kind, opt, args)
+
+
+def more_case(kind, base_lr, args, steps=60, rule="SGD", children=None):
+    """One trace of a new schedule: learning rates (and the cycled momentum when the schedule cycles it) at epochs
+    0 … steps. ChainedScheduler: `children` are (kind, args) built in order on the optimizer, then chained."""
+    opt = make_rule(rule, base_lr)
+    if kind == "ChainedScheduler":
+        sched = S.ChainedScheduler([build_more(k, opt, a) for k, a in children])
+    else:
+        sched = build_more(kind, opt, args)
+    cycles = kind in ("CyclicLR", "OneCycleLR") and args["cycle_momentum"]
+    lrs, ms = [group_lrs(opt)], [cycled_momentum(opt)] if cycles else None
+    for _ in range(steps):
+        opt.step()
+        sched.step()
+        lrs.append(group_lrs(opt))
+        if cycles:
+            ms.append(cycled_momentum(opt))
+    out = {"type": kind, "rule": rule, "base_lr": base_lr, "args": args, "steps": steps, "lrs": lrs}
+    if children is not None:
+        out["children"] = [{"type": k, "args": a} for k, a in children]
+    if cycles:
+        out["momentums"] = ms
+    return out
+
+
+def cyclic(base_lr, max_lr, up, down=None, mode="triangular", gamma=1.0, scale_fn=None, scale_mode="cycle",
+           cycle_momentum=False, base_momentum=0.8, max_momentum=0.9):
+    return {"base_lr": base_lr, "max_lr": max_lr, "step_size_up": up, "step_size_down": down, "mode": mode,
+            "gamma": gamma, "scale_fn": scale_fn, "scale_mode": scale_mode, "cycle_momentum": cycle_momentum,
+            "base_momentum": base_momentum, "max_momentum": max_momentum}
+
+
+def one_cycle_args(max_lr, total_steps, pct_start=0.3, anneal="cos", div=25.0, final_div=1e4, three=False,
+                   cycle_momentum=True, base_momentum=0.85, max_momentum=0.95):
+    return {"max_lr": max_lr, "total_steps": total_steps, "pct_start": pct_start, "anneal_strategy": anneal,
+            "div_factor": div, "final_div_factor": final_div, "three_phase": three, "cycle_momentum": cycle_momentum,
+            "base_momentum": base_momentum, "max_momentum": max_momentum}
+
+
+def more_schedules():
+    """Every new schedule, on one group and on two (base_lr a list), the learning rate only (SGD without momentum)."""
+    out = []
+    for base in [0.1, [0.1, 0.01]]:
+        out.append(more_case("ConstantLR", base, {"factor": 1.0 / 3, "total_iters": 5}, steps=12))
+        out.append(more_case("ConstantLR", base, {"factor": 0.5, "total_iters": 1}, steps=5))
+        out.append(more_case("ConstantLR", base, {"factor": 1.0, "total_iters": 3}, steps=5))
+        out.append(more_case("LambdaLR", base, {"lr_lambda": {"fn": "pow", "a": 0.95}}))
+        out.append(more_case("LambdaLR", base, {"lr_lambda": {"fn": "inv", "a": 0.3}}))
+        out.append(more_case("MultiplicativeLR", base, {"lr_lambda": {"fn": "const", "a": 0.9}}))
+        out.append(more_case("MultiplicativeLR", base, {"lr_lambda": {"fn": "alt", "a": 0.97, "b": 1.01}}))
+        out.append(more_case("CyclicLR", base, cyclic(0.01, 0.1, 5), steps=40))
+        out.append(more_case("CyclicLR", base, cyclic(0.001, 0.3, 4, 7, mode="triangular2"), steps=60))
+        out.append(more_case("CyclicLR", base, cyclic(0.02, 0.2, 6, 3, mode="exp_range", gamma=0.97), steps=60))
+        out.append(more_case("CyclicLR", base, cyclic(0.05, 0.5, 3, 5, scale_fn={"fn": "inv", "a": 0.5}), steps=50))
+        out.append(more_case("CyclicLR", base, cyclic(0.05, 0.5, 3, 5, scale_fn={"fn": "pow", "a": 0.99},
+                                                      scale_mode="iterations"), steps=50))
+        out.append(more_case("ChainedScheduler", base, None, steps=30,
+                             children=[("ConstantLR", {"factor": 0.5, "total_iters": 4}), ("ExponentialLR", {"gamma": 0.9})]))
+        out.append(more_case("ChainedScheduler", base, None, steps=40,
+                             children=[("LinearLR", {"start_factor": 0.2, "end_factor": 1.0, "total_iters": 6}),
+                                       ("CosineAnnealingWarmRestarts", {"T_0": 7, "T_mult": 2, "eta_min": 0.0}),
+                                       ("MultiplicativeLR", {"lr_lambda": {"fn": "const", "a": 0.99}})]))
+    # per-group functions
+    out.append(more_case("LambdaLR", [0.1, 0.01], {"lr_lambda": [{"fn": "pow", "a": 0.9}, {"fn": "inv", "a": 0.2}]}))
+    out.append(more_case("MultiplicativeLR", [0.1, 0.01], {"lr_lambda": [{"fn": "const", "a": 0.95}, {"fn": "alt", "a": 1.0, "b": 0.8}]}))
+    return out
+
+
+def sequential_more():
+    """SequentialLR over the new schedules: MultiplicativeLR keeps the learning rate of the milestone (get_lr at epoch 0),
+    LambdaLR and ConstantLR restart from the closed form."""
+    out = []
+    for children, milestones in [
+        ([("ConstantLR", {"factor": 0.25, "total_iters": 3}), ("MultiplicativeLR", {"lr_lambda": {"fn": "const", "a": 0.9}})], [5]),
+        ([("ExponentialLR", {"gamma": 0.8}), ("LambdaLR", {"lr_lambda": {"fn": "pow", "a": 0.95}}),
+          ("ConstantLR", {"factor": 0.5, "total_iters": 2})], [4, 10]),
+    ]:
+        opt = make_rule("SGD", 0.1)
+        built = [build_more(k, opt, a) for k, a in children]
+        sched = S.SequentialLR(opt, schedulers=built, milestones=milestones)
+        out.append({"type": "SequentialLR", "base_lr": 0.1, "children": [{"type": k, "args": a} for k, a in children],
+                    "milestones": milestones, "steps": 20, "lrs": trace(opt, sched, 20)})
+    return out
+
+
+def momentum_runs():
+    """Momentum cycling with real steps: OneCycleLR (torch 1.13 cycles `momentum` or betas[0]) and CyclicLR (1.13 cycles
+    `momentum` only) on SGD with momentum, Adam and RMSprop; the gradient of each step is drawn from a fixed seed, and
+    the parameters after every step are recorded with the learning rates and the cycled momentum."""
+    out = []
+    cases = [
+        ("OneCycleLR", "SGD_momentum", 0.1, one_cycle_args(0.5, 30)),
+        ("OneCycleLR", "Adam", 0.1, one_cycle_args(0.05, 30, anneal="linear", three=True)),
+        ("OneCycleLR", "RMSprop", 0.1, one_cycle_args(0.01, 25, pct_start=0.4, base_momentum=0.8, max_momentum=0.9)),
+        ("OneCycleLR", "Adam", [0.1, 0.01], one_cycle_args(0.02, 20)),
+        ("CyclicLR", "SGD_momentum", 0.1, cyclic(0.01, 0.1, 4, 6, cycle_momentum=True)),
+        ("CyclicLR", "SGD_momentum", [0.1, 0.01], cyclic(0.01, 0.2, 3, mode="exp_range", gamma=0.95, cycle_momentum=True,
+                                                        base_momentum=0.7, max_momentum=0.95)),
+        ("CyclicLR", "RMSprop", 0.1, cyclic(0.001, 0.01, 5, mode="triangular2", cycle_momentum=True)),
+    ]
+    for kind, rule, base, args in cases:
+        out.append(stepped_run(kind, rule, base, args))
+    return out
+
+
+def stepped_run(kind, rule, base, args, steps=30):
+    opt = make_rule(rule, base)
+    sched = build_more(kind, opt, args)
+    steps = min(steps, args["total_steps"]) if kind == "OneCycleLR" else steps
+    g = torch.Generator().manual_seed(5)
+    grads, params, lrs, ms = [], [], [group_lrs(opt)], [cycled_momentum(opt)]
+    for _ in range(steps):
+        step_grads = []
+        for group in opt.param_groups:
+            for p in group["params"]:
+                p.grad = torch.randn(p.shape, generator=g, dtype=torch.float64)
+                step_grads.append(p.grad.tolist())
+        grads.append(step_grads)
+        opt.step()
+        sched.step()
+        params.append([p.tolist() for group in opt.param_groups for p in group["params"]])
+        lrs.append(group_lrs(opt))
+        ms.append(cycled_momentum(opt))
+    return {"type": kind, "rule": rule, "base_lr": base, "args": args, "steps": steps, "grads": grads,
+            "params": params, "lrs": lrs, "momentums": ms}
+
+
+def beta1_cyclic():
+    """CyclicLR cycling Adam's beta1 (torch 2.x; not in 1.13): from the transcribed reference (cyclic_lr_reference.py),
+    checked against the independent paper formula, and against torch 1.13's own `momentum` cycling of SGD, whose
+    numbers torch 2.x's beta1 path repeats."""
+    import cyclic_lr_reference as ref
+    cases = [
+        {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 4, "step_size_down": 6, "mode": "triangular", "gamma": 1.0,
+         "base_momentum": 0.8, "max_momentum": 0.9, "steps": 40},
+        {"base_lr": 0.002, "max_lr": 0.02, "step_size_up": 3, "step_size_down": None, "mode": "triangular2", "gamma": 1.0,
+         "base_momentum": 0.85, "max_momentum": 0.95, "steps": 40},
+        {"base_lr": 0.001, "max_lr": 0.05, "step_size_up": 5, "step_size_down": 2, "mode": "exp_range", "gamma": 0.96,
+         "base_momentum": 0.7, "max_momentum": 0.9, "steps": 40},
+    ]
+    worst = ref.check_references(cases)
+    out = []
+    for c in cases:
+        lrs, betas = ref.transcribed_cyclic_lr(c["base_lr"], c["max_lr"], c["step_size_up"], c["step_size_down"], c["mode"],
+                                               c["gamma"], None, "cycle", c["base_momentum"], c["max_momentum"], c["steps"])
+        run = more_case("CyclicLR", 0.5, cyclic(c["base_lr"], c["max_lr"], c["step_size_up"], c["step_size_down"], mode=c["mode"],
+                                                gamma=c["gamma"], cycle_momentum=True, base_momentum=c["base_momentum"],
+                                                max_momentum=c["max_momentum"]), steps=c["steps"], rule="SGD_momentum")
+        assert run["lrs"] == lrs and run["momentums"] == betas, "torch 1.13's momentum cycling differs from the transcription"
+        out.append({"type": "CyclicLR", "rule": "Adam", "base_lr": 0.5, "args": run["args"], "steps": c["steps"],
+                    "lrs": lrs, "momentums": betas})
+    print(f"  CyclicLR beta1 reference: transcription vs paper formula worst relative difference {worst:.3g}; "
+          "equal bit for bit to torch 1.13's momentum cycling")
+    return out
+
+
+
+def swalr_runs():
+    """torch.optim.swa_utils.SWALR from a learning rate, on one group and two; a MultiplicativeLR decays before."""
+    from torch.optim import swa_utils
+    out = []
+    for base, swa_lr, epochs, strategy in [(1.0, 0.1, 2, "linear"), (0.5, 0.05, 10, "cos"), (0.1, 0.3, 5, "linear"),
+                                           (0.2, 0.01, 1, "cos"), (0.2, 0.01, 0, "cos"), ([0.1, 0.02], 0.05, 4, "cos")]:
+        opt = make_rule("SGD", base)
+        sched = swa_utils.SWALR(opt, swa_lr=swa_lr, anneal_epochs=epochs, anneal_strategy=strategy)
+        out.append({"type": "SWALR", "base_lr": base, "args": {"swa_lr": swa_lr, "anneal_epochs": epochs,
+                                                               "anneal_strategy": strategy},
+                    "steps": 15, "lrs": trace(opt, sched, 15)})
+    return out
+
+
+def averaged_runs():
+    """torch.optim.swa_utils.AveragedModel over two parameters whose values are drawn anew before each
+    update_parameters: SWA (the default avg_fn) and EMA (avg_fn = decay·a + (1 − decay)·θ, torch 2.x's
+    get_ema_avg_fn), in float64 and float32. Records the values fed and the averages after each update."""
+    from torch.optim import swa_utils
+    out = []
+    for dtype, name in [(torch.float64, "float64"), (torch.float32, "float32")]:
+        for decay in [None, 0.9, 0.5]:
+            model = torch.nn.Module()
+            model.a = torch.nn.Parameter(torch.zeros(5, dtype=dtype))
+            model.b = torch.nn.Parameter(torch.zeros(3, dtype=dtype))
+            avg_fn = None if decay is None else (lambda a, m, n, d=decay: d * a + (1 - d) * m)
+            averaged = swa_utils.AveragedModel(model, avg_fn=avg_fn)
+            g = torch.Generator().manual_seed(21)
+            values, averages = [], []
+            for _ in range(12):
+                with torch.no_grad():
+                    for p in model.parameters():
+                        p.copy_((torch.randn(p.shape, generator=g, dtype=torch.float64) * 3).to(dtype))
+                averaged.update_parameters(model)
+                values.append([p.tolist() for p in model.parameters()])
+                averages.append([p.tolist() for p in averaged.module.parameters()])
+            out.append({"dtype": name, "decay": decay, "values": values, "averages": averages,
+                        "n_averaged": int(averaged.n_averaged)})
+    return out
 
 
 def metrics(kind, n):
@@ -403,12 +667,18 @@ def main():
         "plateau": plateau(),
         "grouped": grouped(),
         "stacked": stacked(),
+        "more_schedules": more_schedules(),
+        "sequential_more": sequential_more(),
+        "momentum_runs": momentum_runs(),
+        "beta1_cyclic": beta1_cyclic(),
+        "swalr": swalr_runs(),
+        "averaged": averaged_runs(),
         "clip_grad_norm": clip_norm(),
         "clip_grad_value": clip_value(),
         "clip_grad_norm_float32": clip_norm_float32(),
         "clip_grad_value_float32": clip_value(torch.float32),
     }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schedule_traces.json")
+    path = os.path.join(HERE, "schedule_traces.json")
     with open(path, "w") as f:
         f.write(dumps(data))
     print(f"wrote {path}: {len(data['schedules'])} schedules, {len(data['plateau'])} plateau runs, "
