@@ -40,8 +40,8 @@ namespace Optimizers;
 /// <para>
 /// Single precision (<c>Adopt&lt;float&gt;</c>): α, 1 − β₁, β₂, 1 − β₂, ε, λ, −α·λ and the clip bound are formed in double
 /// and rounded to float32 once per step, as the reference's float32 path casts its Python scalars; m and v live in
-/// float32. Against the float32 traces of the NumPy transcription of the reference: see
-/// tests/Optimizers.Tests/Parity/LionLambAdopt/README.md.
+/// float32. The float32 and float64 traces of a NumPy transcription of the reference replay bit for bit
+/// (tests/Optimizers.Tests/Parity/LionLambAdopt/README.md).
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>

@@ -39,8 +39,8 @@ namespace Optimizers;
 /// <para>
 /// Single precision (<c>Lamb&lt;float&gt;</c>): β₁, 1 − β₁, β₂, 1 − β₂, ε, ε_root, λ and both bias corrections are formed in
 /// double and rounded to float32 once per step; m, v and u live in float32; the two norms are summed in double and
-/// α·r is formed in double and rounded once. See tests/Optimizers.Tests/Parity/LionLambAdopt/README.md for the float32
-/// traces.
+/// α·r is formed in double and rounded once. Against a NumPy transcription of Optax's code: within 2 ulps element by
+/// element in float64 and float32 (tests/Optimizers.Tests/Parity/LionLambAdopt/README.md).
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>

@@ -35,8 +35,8 @@ namespace Optimizers;
 /// <para>
 /// Single precision (<c>Lion&lt;float&gt;</c>): α, β₁, 1 − β₁, β₂, 1 − β₂ and 1 − α·λ are formed in double and rounded to
 /// float32 once per step, as the reference's float32 path casts its Python scalars; m lives in float32. The step ±α is
-/// then exact, so θ is rounded once per step. Against the float32 traces of the NumPy transcription of the reference:
-/// see tests/Optimizers.Tests/Parity/LionLambAdopt/README.md.
+/// then exact, so θ is rounded once per step. The float32 and float64 traces of a NumPy transcription of the reference
+/// replay bit for bit (tests/Optimizers.Tests/Parity/LionLambAdopt/README.md).
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
