@@ -36,6 +36,12 @@ public static class OptimizerCatalog<T>
             (p, lr, h) => new NAdam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], momentumDecay: h["momentum-decay"])),
         new("RAdam", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay()],
             (p, lr, h) => new RAdam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"])),
+        new("Lion", 0.001, [Beta1(), Beta2(0.99), WeightDecay()],
+            (p, lr, h) => new Lion<T>(p, lr, h["beta1"], h["beta2"], h["weight-decay"])),
+        new("Lamb", 0.01, [Beta1(), Beta2(), Epsilon(1e-6), Number("eps-root", 0, "ε_root, added inside the square root"), WeightDecay()],
+            (p, lr, h) => new Lamb<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["eps-root"], h["weight-decay"])),
+        new("Adopt", 0.01, [Beta1(), Beta2(0.9999), Epsilon(1e-6), WeightDecay(), Flag("decoupled", "apply the weight decay decoupled (AdamW style)")],
+            (p, lr, h) => new Adopt<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], h.Flag("decoupled"))),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive), or null.</summary>

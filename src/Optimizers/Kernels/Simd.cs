@@ -59,6 +59,15 @@ internal interface ISimd<TSelf, T>
     /// <summary>Element-wise maximum with <see cref="Math.Max(double, double)"/>'s rules (NaN if either is NaN; +0 over −0).</summary>
     static abstract TSelf Max(TSelf left, TSelf right);
 
+    /// <summary>Element-wise minimum with <see cref="Math.Min(double, double)"/>'s rules (NaN if either is NaN; −0 under +0).</summary>
+    static abstract TSelf Min(TSelf left, TSelf right);
+
+    /// <summary>
+    /// Element-wise sign: 1 where x &gt; 0, −1 where x &lt; 0, +0 where x is ±0, NaN where x is NaN (as
+    /// <c>torch.sign</c> for every non-NaN x, and as <c>jnp.sign</c> for NaN).
+    /// </summary>
+    static abstract TSelf Sign(TSelf x);
+
     /// <summary>Element-wise <c>left &gt; right ? left : right</c> (so <paramref name="right"/> when either is NaN).</summary>
     static abstract TSelf GreaterOr(TSelf left, TSelf right);
 
@@ -123,6 +132,16 @@ internal readonly struct SimdVector<T> : ISimd<SimdVector<T>, T>
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SimdVector<T> Max(SimdVector<T> left, SimdVector<T> right) => new(Vector.Max(left._v, right._v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdVector<T> Min(SimdVector<T> left, SimdVector<T> right) => new(Vector.Min(left._v, right._v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdVector<T> Sign(SimdVector<T> x)
+        => new(Vector.ConditionalSelect(Vector.GreaterThan(x._v, Vector<T>.Zero), Vector<T>.One,
+                                     Vector.ConditionalSelect(Vector.LessThan(x._v, Vector<T>.Zero), -Vector<T>.One, x._v - x._v)));
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -192,6 +211,16 @@ internal readonly struct Simd512<T> : ISimd<Simd512<T>, T>
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Max(Simd512<T> left, Simd512<T> right) => new(Vector512.Max(left._v, right._v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Min(Simd512<T> left, Simd512<T> right) => new(Vector512.Min(left._v, right._v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Sign(Simd512<T> x)
+        => new(Vector512.ConditionalSelect(Vector512.GreaterThan(x._v, Vector512<T>.Zero), Vector512<T>.One,
+                                     Vector512.ConditionalSelect(Vector512.LessThan(x._v, Vector512<T>.Zero), -Vector512<T>.One, x._v - x._v)));
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

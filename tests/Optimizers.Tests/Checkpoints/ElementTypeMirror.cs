@@ -65,6 +65,8 @@ internal static class ElementTypeMirror
     private static string Key(string name) => name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
     {
         "epsilon" => "eps",
+        "epsilonroot" => "epsroot",   // Lamb's eps_root (Optax's name)
+        "decoupled" => "decouple",    // Adopt's decouple (the reference's name)
         var key => key,
     };
 }

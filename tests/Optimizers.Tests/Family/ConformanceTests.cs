@@ -35,6 +35,32 @@ public abstract class ConformanceTests<T>
 
     [Theory]
     [MemberData(nameof(Names))]
+    public void The_first_step_moves_every_element_with_a_nonzero_gradient_unless_the_rule_says_it_does_not(string name)
+    {
+        // Rules whose first step only initialises state (ADOPT: v₁ = g₁², θ unchanged) are marked in the catalog
+        // (MovesOnFirstStep = false): for them the claim checked is the opposite one, bit for bit, and the second step moves.
+        var start = Element<T>.From([1.5, -2.0, 0.25, 3.0]);
+        var p = new Parameter<T>("p", (T[])start.Clone());
+        var optimizer = AllOptimizers<T>.Create(name, p);
+        bool moves = AllOptimizers<T>.Configurations[name].MovesOnFirstStep;
+
+        Element<T>.From([0.5, -1.0, 2.0, -0.125]).CopyTo(p.GradientArray, 0);
+        optimizer.Step();
+
+        for (int i = 0; i < start.Length; i++)
+        {
+            (p.Value[i] != start[i]).Should().Be(moves, $"{name}: element {i} after the first step");
+        }
+
+        if (!moves)
+        {
+            optimizer.Step();
+            p.Value.ToArray().Should().NotEqual(start, $"{name} moves from its second step on");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
     public void Converges_on_a_convex_quadratic(string name)
     {
         // f(θ) = ½ Σ aᵢ θᵢ², an ill-conditioned bowl (condition number 10); ∇f = a ⊙ θ; minimum 0 at θ = 0.

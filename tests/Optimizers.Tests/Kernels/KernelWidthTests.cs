@@ -13,7 +13,7 @@ namespace Optimizers.Tests.Kernels;
 public sealed class KernelWidthTests
 {
     public static TheoryData<string> Kernels => new(
-        "GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "NAdam", "RAdam");
+        "GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "NAdam", "RAdam", "Lion", "Adopt");
 
     [Theory]
     [MemberData(nameof(Kernels))]
@@ -92,6 +92,13 @@ public sealed class KernelWidthTests
                 break;
             case "RAdam":
                 RAdamKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.9, 0.999, 1e-8, decay, b, 0.004, rectified: c);
+                break;
+            case "Lion":
+                LionKernel.Step<T, TV>(S(0), S(1), S(2), 0.01, c ? 0.3 : 0.9, 0.99, shrink: a ? 0.999 : 1);
+                break;
+            case "Adopt":
+                AdoptKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.01, c ? 0.3 : 0.9, 0.9999, 1e-6, b ? decay : 0,
+                                        b ? 0 : -0.01 * decay, maximize: c, clip: 1.5);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown kernel.");

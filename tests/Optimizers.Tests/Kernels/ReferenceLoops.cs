@@ -196,6 +196,64 @@ internal static class ReferenceLoops
         }
     }
 
+    /// <summary>
+    /// θ[i] = θ[i]·shrink (skipped when shrink = 1);  c = m[i]·β₁ + g[i]·(1 − β₁);  θ[i] = θ[i] − α·sign(c)
+    /// (sign: 1, −1, +0 for ±0, NaN for NaN);  m[i] = m[i]·β₂ + (1 − β₂)·g[i].
+    /// </summary>
+    public static void Lion<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, double learningRate, double beta1,
+                               double beta2, double shrink)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T alpha = R<T>(learningRate), b1 = R<T>(beta1), share1 = R<T>(1 - beta1), b2 = R<T>(beta2), share2 = R<T>(1 - beta2);
+        T factor = R<T>(shrink);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            T th = shrink != 1 ? theta[i] * factor : theta[i];
+            T c = expAvg[i] * b1 + grad[i] * share1;
+            T sign = T.IsNaN(c) ? c : c > T.Zero ? T.One : c < T.Zero ? -T.One : T.Zero;
+            theta[i] = th - alpha * sign;
+            expAvg[i] = expAvg[i] * b2 + share2 * grad[i];
+        }
+    }
+
+    /// <summary>ADOPT's first step: g = ±grad[i] + λ·θ[i];  v[i] = g·g.</summary>
+    public static void AdoptFirst<T>(ReadOnlySpan<T> theta, ReadOnlySpan<T> grad, Span<T> expAvgSq, double weightDecay, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < theta.Length; i++)
+        {
+            T g = Adjusted(grad[i], theta[i], weightDecay, maximize);
+            expAvgSq[i] = g * g;
+        }
+    }
+
+    /// <summary>
+    /// g = ±grad[i] + λ·θ[i];  θ[i] = θ[i] + d·θ[i] (when d ≠ 0);  n = min(max(g / max(√v[i], ε), −c), c);
+    /// m[i] = lerp(m[i], n, 1 − β₁);  θ[i] = θ[i] − α·m[i];  v[i] = v[i]·β₂ + (1 − β₂)·g·g.
+    /// </summary>
+    public static void Adopt<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq, double learningRate,
+                                double beta1, double beta2, double epsilon, double weightDecay, double decoupledDecay,
+                                bool maximize, double clip)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T alpha = R<T>(learningRate), weight = R<T>(1 - beta1), b2 = R<T>(beta2), share2 = R<T>(1 - beta2);
+        T eps = R<T>(epsilon), d = R<T>(decoupledDecay), bound = R<T>(clip);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            T th = theta[i];
+            T g = Adjusted(grad[i], th, weightDecay, maximize);
+            if (decoupledDecay != 0)
+            {
+                th = th + d * th;
+            }
+
+            T n = T.Min(T.Max(g / T.Max(T.Sqrt(expAvgSq[i]), eps), -bound), bound);
+            expAvg[i] = Lerp(expAvg[i], n, weight);
+            theta[i] = th - alpha * expAvg[i];
+            expAvgSq[i] = expAvgSq[i] * b2 + share2 * g * g;
+        }
+    }
+
     /// <summary>A scalar formed in double, rounded to <typeparamref name="T"/> once.</summary>
     private static T R<T>(double x)
         where T : unmanaged, IFloatingPointIeee754<T>

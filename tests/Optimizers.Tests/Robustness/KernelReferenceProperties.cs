@@ -109,6 +109,16 @@ public abstract class KernelReferenceProperties<T>
                                   c.Scalars[2], c.Scalars[3], c.Flags[0], c.Scalars[4], rectified: c.Flags[1]),
             c => ReferenceLoops.RAdam(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1],
                                       c.Scalars[2], c.Scalars[3], c.Flags[0], c.Scalars[4], rectified: c.Flags[1])),
+        // Flag 0: shrink by scalar 3 (else 1).
+        new("Lion", [Any, Any, Any], [Numbers.LogUniform(-8, 1), Decay, Decay, Fraction], 1,
+            c => LionKernel.Step(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Flags[0] ? c.Scalars[3] : 1),
+            c => ReferenceLoops.Lion(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Flags[0] ? c.Scalars[3] : 1)),
+        // Flag 0: maximize, flag 1: the decay is decoupled (d = −α·λ, L2 off) rather than coupled.
+        new("Adopt", [Any, Any, Any, NonNegative], [Numbers.LogUniform(-8, 1), Decay, Decay, Eps, Decay, Numbers.Uniform(1, 100)], 2,
+            c => AdoptKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3],
+                                  c.Flags[1] ? 0 : c.Scalars[4], c.Flags[1] ? -c.Scalars[0] * c.Scalars[4] : 0, c.Flags[0], c.Scalars[5]),
+            c => ReferenceLoops.Adopt(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3],
+                                      c.Flags[1] ? 0 : c.Scalars[4], c.Flags[1] ? -c.Scalars[0] * c.Scalars[4] : 0, c.Flags[0], c.Scalars[5])),
     ];
 
     private static Gen<SpanCase> CaseOf(KernelSpec spec, Gen<int> length) =>

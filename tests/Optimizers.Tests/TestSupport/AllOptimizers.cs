@@ -13,8 +13,18 @@ namespace Optimizers.Tests.TestSupport;
 /// Plain descent on a smooth problem (no weight decay, no maximize, a suitable learning rate): the conformance
 /// theory may run it.
 /// </param>
+/// <param name="MovesOnFirstStep">
+/// False for a rule whose first step leaves θ unchanged by design (ADOPT's only initialises its second moment):
+/// theories that need the first step to move θ skip it.
+/// </param>
+/// <param name="Elementwise">
+/// False for a rule whose update of an element depends on the whole parameter (LAMB's trust ratio is ‖θ‖/‖u‖): a NaN
+/// in one gradient element then reaches every element of that parameter, so theories that expect it to stay in its
+/// element skip it.
+/// </param>
 internal sealed record OptimizerConfiguration<T>(
-    string Name, double LearningRate, Func<IReadOnlyList<Parameter<T>>, double, Optimizer<T>> Factory, bool Conformant)
+    string Name, double LearningRate, Func<IReadOnlyList<Parameter<T>>, double, Optimizer<T>> Factory, bool Conformant,
+    bool MovesOnFirstStep = true, bool Elementwise = true)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The rule's class name: <see cref="Name"/> up to the first parenthesis.</summary>
@@ -53,7 +63,7 @@ internal sealed record OptimizerConfiguration<T>(
 internal static class AllOptimizers<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The ten rules, one plain configuration each, by rule name.</summary>
+    /// <summary>Every rule, one plain configuration each, by rule name.</summary>
     public static IReadOnlyDictionary<string, OptimizerConfiguration<T>> Plain { get; } = ByName(
     [
         new("GradientDescent", 0.05, (p, lr) => new GradientDescent<T>(p, lr), true),
@@ -66,6 +76,9 @@ internal static class AllOptimizers<T>
         new("Adamax", 0.05, (p, lr) => new Adamax<T>(p, lr), true),
         new("NAdam", 0.05, (p, lr) => new NAdam<T>(p, lr), true),
         new("RAdam", 0.05, (p, lr) => new RAdam<T>(p, lr), true),
+        new("Lion", 0.001, (p, lr) => new Lion<T>(p, lr), true),
+        new("Lamb", 0.05, (p, lr) => new Lamb<T>(p, lr), true, Elementwise: false),
+        new("Adopt", 0.05, (p, lr) => new Adopt<T>(p, lr), true, MovesOnFirstStep: false),
     ]);
 
     /// <summary>Configurations with non-default options, at least two per rule, by name.</summary>
@@ -95,6 +108,12 @@ internal static class AllOptimizers<T>
         new("NAdam(betas, epsilon, maximize)", 0.01, (p, lr) => new NAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), false),
         new("RAdam(betas, weightDecay)", 0.01, (p, lr) => new RAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01), false),
         new("RAdam(epsilon, maximize)", 0.01, (p, lr) => new RAdam<T>(p, lr, epsilon: 1e-6, maximize: true), false),
+        new("Lion(weightDecay)", 0.001, (p, lr) => new Lion<T>(p, lr, weightDecay: 0.1), false),
+        new("Lion(betas, weightDecay)", 0.003, (p, lr) => new Lion<T>(p, lr, beta1: 0.8, beta2: 0.95, weightDecay: 0.5), false),
+        new("Lamb(weightDecay)", 0.01, (p, lr) => new Lamb<T>(p, lr, weightDecay: 0.01), false, Elementwise: false),
+        new("Lamb(betas, epsilon, epsilonRoot, weightDecay)", 0.01, (p, lr) => new Lamb<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-4, epsilonRoot: 1e-6, weightDecay: 0.1), false, Elementwise: false),
+        new("Adopt(weightDecay, maximize)", 0.01, (p, lr) => new Adopt<T>(p, lr, weightDecay: 0.01, maximize: true), false, MovesOnFirstStep: false),
+        new("Adopt(betas, epsilon, decoupled)", 0.01, (p, lr) => new Adopt<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-4, weightDecay: 0.1, decoupled: true), false, MovesOnFirstStep: false),
     ]);
 
     /// <summary><see cref="Plain"/> then <see cref="Rich"/>, by name.</summary>
@@ -152,7 +171,7 @@ internal static class AllOptimizers
     /// <inheritdoc cref="AllOptimizers{T}.Configurations"/>
     public static IReadOnlyDictionary<string, OptimizerConfiguration<double>> Configurations => AllOptimizers<double>.Configurations;
 
-    /// <summary>The ten rule names, as theory data.</summary>
+    /// <summary>Every rule name, as theory data.</summary>
     public static TheoryData<string> RuleNames() => new(Plain.Keys);
 
     /// <summary>Every configuration name (plain and rich), as theory data.</summary>

