@@ -92,7 +92,9 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
 
             if (group.Owner is not null)
             {
-                throw new ArgumentException($"The optimizer at index {g} is already a group of another ParameterGroups.", nameof(groups));
+                throw new ArgumentException(group.Owner is IOptimizerWrapper
+                    ? $"The optimizer at index {g} is wrapped by a {Optimizer.RuleNameOf(group.Owner.GetType())}; a wrapped optimizer cannot be a group."
+                    : $"The optimizer at index {g} is already a group of another ParameterGroups.", nameof(groups));
             }
 
             if (group.StepCount != 0 || group.SkippedStepCount != 0)

@@ -69,6 +69,24 @@ public sealed class WrapperCheckpointTests
             .Where(e => e.Error == CheckpointError.Mismatch).WithMessage("*without a wrapper*Lookahead*");
     }
 
+    [Fact]
+    public void A_wrapped_optimizer_is_loaded_through_its_wrapper_only()
+    {
+        var adam = new Adam(RandomParameters.Create<double>(1, 3));
+        var accumulation = new GradientAccumulation(adam, 2);
+        var lookahead = new Lookahead(accumulation);
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, lookahead);
+        foreach (IOptimizer inner in new IOptimizer[] { adam, accumulation })
+        {
+            stream.Position = 0;
+            ((Action)(() => Checkpoint.Load(stream, inner))).Should().Throw<ArgumentException>().WithParameterName("optimizer").WithMessage("*wrapped by*");
+        }
+
+        stream.Position = 0;
+        Checkpoint.Load(stream, lookahead);
+    }
+
     private static Dictionary<string, Func<Parameter<T>[], OptimizerWrapper<T>>> Builders<T>()
         where T : unmanaged, IFloatingPointIeee754<T>
         => new()
