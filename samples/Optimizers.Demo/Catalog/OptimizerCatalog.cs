@@ -42,6 +42,8 @@ public static class OptimizerCatalog<T>
             (p, lr, h) => new Lamb<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["eps-root"], h["weight-decay"])),
         new("Adopt", 0.01, [Beta1(), Beta2(0.9999), Epsilon(1e-6), WeightDecay(), Flag("decoupled", "apply the weight decay decoupled (AdamW style)")],
             (p, lr, h) => new Adopt<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], h.Flag("decoupled"))),
+        new("Lookahead(Adam)", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(), Number("lookahead-k", 5, "k, fast steps between Lookahead syncs"), Number("lookahead-alpha", 0.5, "α, Lookahead's slow step size")],
+            (p, lr, h) => new Lookahead<T>(new Adam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"]), (int)h["lookahead-k"], h["lookahead-alpha"])),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -386,9 +386,17 @@ public static class Checkpoint
         var parameterList = Arguments(optimizer, parameters, schedule);
         if (optimizer is Optimizer { Owner: not null } group)
         {
+            throw new ArgumentException(group.Owner is IOptimizerWrapper
+                ? $"This {group.RuleName} is wrapped by a {Optimizer.RuleNameOf(group.Owner.GetType())}, whose state goes with it; load the wrapper."
+                : $"This {group.RuleName} is a group of a ParameterGroups, whose groups share one step count; restoring it alone " +
+                  "would set its step count apart from the others'. Load the ParameterGroups.", nameof(optimizer));
+        }
+
+        if (optimizer is ParameterGroups<double> { Owner: not null } or ParameterGroups<float> { Owner: not null }
+            || optimizer is OptimizerWrapper<double> { Owner: not null } or OptimizerWrapper<float> { Owner: not null })
+        {
             throw new ArgumentException(
-                $"This {group.RuleName} is a group of a ParameterGroups, whose groups share one step count; restoring it alone " +
-                "would set its step count apart from the others'. Load the ParameterGroups.", nameof(optimizer));
+                "This optimizer is wrapped by another, whose state goes with it; load the outermost wrapper.", nameof(optimizer));
         }
 
         var sections = Envelope.Read(source);

@@ -42,6 +42,12 @@ internal static class CheckpointFormat
     public const byte GroupsLayout = 1;
 
     /// <summary>
+    /// Optimizer layout byte: a wrapper (<see cref="Lookahead{T}"/>, <see cref="GradientAccumulation{T}"/>), its own
+    /// record followed by the section of the optimizer it wraps (version 2 only).
+    /// </summary>
+    public const byte WrapperLayout = 2;
+
+    /// <summary>
     /// Throws <see cref="ArgumentException"/> (naming <paramref name="argumentName"/>) unless <paramref name="name"/>
     /// can be written to a checkpoint and read back identical: well-formed UTF-16 (no lone surrogate, which UTF-8 cannot
     /// encode) of at most <see cref="MaxNameBytes"/> UTF-8 bytes.

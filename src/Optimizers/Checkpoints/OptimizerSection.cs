@@ -9,12 +9,20 @@ namespace Optimizers.Checkpoints;
 /// </summary>
 internal sealed class OptimizerSection
 {
-    private OptimizerSection(byte layout, int elementSize, GroupRecord[] groups)
+    private OptimizerSection(byte layout, int elementSize, GroupRecord[] groups, WrapperRecord? wrapper = null, OptimizerSection? inner = null)
     {
         Layout = layout;
         ElementSize = elementSize;
         Groups = groups;
+        Wrapper = wrapper;
+        Inner = inner;
     }
+
+    /// <summary>The wrapper's own record (layout <see cref="CheckpointFormat.WrapperLayout"/>), else null.</summary>
+    public WrapperRecord? Wrapper { get; }
+
+    /// <summary>The section of the optimizer the wrapper wraps (layout <see cref="CheckpointFormat.WrapperLayout"/>), else null.</summary>
+    public OptimizerSection? Inner { get; }
 
     public byte Layout { get; }
 
@@ -27,6 +35,7 @@ internal sealed class OptimizerSection
     /// <exception cref="ArgumentException">The optimizer is neither an <see cref="Optimizer"/> nor a parameter-groups optimizer.</exception>
     public static (IReadOnlyList<Optimizer> Groups, byte Layout) Decompose(IOptimizer optimizer, string argumentName) => optimizer switch
     {
+        IOptimizerWrapper wrapper => Decompose(wrapper.Inner, argumentName),
         Optimizer single => ([single], CheckpointFormat.SingleLayout),
         IGroupedOptimizer grouped when grouped.Groups.All(g => g is Optimizer) =>
             (grouped.Groups.Cast<Optimizer>().ToArray(), CheckpointFormat.GroupsLayout),
@@ -37,6 +46,13 @@ internal sealed class OptimizerSection
 
     public static void Write(PayloadWriter writer, IOptimizer optimizer)
     {
+        if (optimizer is IOptimizerWrapper wrapper)
+        {
+            WrapperRecord.Write(writer, wrapper);
+            Write(writer, wrapper.Inner);
+            return;
+        }
+
         var (groups, layout) = Decompose(optimizer, nameof(optimizer));
         int elementSize = SizeOf(groups[0].ElementType);
         writer.WriteByte(layout);
@@ -85,6 +101,14 @@ internal sealed class OptimizerSection
     /// <summary>Parses the section into new arrays, checking only what the format itself requires.</summary>
     public static OptimizerSection Parse(PayloadReader reader)
     {
+        var section = ParseBody(reader);
+        reader.ExpectEnd("The optimizer section");
+        return section;
+    }
+
+    /// <summary>One optimizer's part of the section: a wrapper's is its record followed by its inner optimizer's part.</summary>
+    private static OptimizerSection ParseBody(PayloadReader reader)
+    {
         string? v1Rule = null;
         if (reader.Version == 1)
         {
@@ -94,7 +118,8 @@ internal sealed class OptimizerSection
         }
 
         byte layout = reader.ReadByte();
-        if (layout is not (CheckpointFormat.SingleLayout or CheckpointFormat.GroupsLayout))
+        if (layout is not (CheckpointFormat.SingleLayout or CheckpointFormat.GroupsLayout)
+            && !(layout == CheckpointFormat.WrapperLayout && v1Rule is null))
         {
             throw PayloadReader.Malformed($"Unknown optimizer layout {layout}.");
         }
@@ -103,6 +128,12 @@ internal sealed class OptimizerSection
         if (elementSize is not (sizeof(float) or sizeof(double)))
         {
             throw PayloadReader.Malformed($"Unknown element size {elementSize}; checkpoints hold float32 (4) or float64 (8) state.");
+        }
+
+        if (layout == CheckpointFormat.WrapperLayout)
+        {
+            var wrapper = WrapperRecord.Parse(reader, elementSize);
+            return new OptimizerSection(layout, elementSize, [], wrapper, ParseBody(reader));
         }
 
         int groupCount = reader.ReadCount("groups", minimumItemBytes: 40);
@@ -121,7 +152,6 @@ internal sealed class OptimizerSection
             }
         }
 
-        reader.ExpectEnd("The optimizer section");
         return new OptimizerSection(layout, elementSize, groups);
     }
 
@@ -132,6 +162,11 @@ internal sealed class OptimizerSection
     /// </summary>
     public OptimizerSection Fit(IOptimizer optimizer, ElementConversion conversion)
     {
+        if (Wrapper is not null || optimizer is IOptimizerWrapper)
+        {
+            return FitWrapper(optimizer, conversion);
+        }
+
         var (groups, layout) = Decompose(optimizer, nameof(optimizer));
         int liveSize = SizeOf(groups[0].ElementType);
         if (ElementSize != liveSize && conversion == ElementConversion.None)
@@ -166,11 +201,44 @@ internal sealed class OptimizerSection
     /// <summary>Copies the state <see cref="Fit"/> returned into <paramref name="optimizer"/>. Cannot fail.</summary>
     public void Commit(IOptimizer optimizer)
     {
+        if (Wrapper is not null)
+        {
+            var wrapper = (IOptimizerWrapper)optimizer;
+            Wrapper.Commit(wrapper);
+            Inner!.Commit(wrapper.Inner);
+            return;
+        }
+
         var (groups, _) = Decompose(optimizer, nameof(optimizer));
         for (int g = 0; g < groups.Count; g++)
         {
             Groups[g].Commit(groups[g]);
         }
+    }
+
+    private OptimizerSection FitWrapper(IOptimizer optimizer, ElementConversion conversion)
+    {
+        if (optimizer is not IOptimizerWrapper live)
+        {
+            throw Mismatch($"The checkpoint holds a {Wrapper!.Name} over another optimizer; this optimizer is not wrapped.");
+        }
+
+        if (Wrapper is null)
+        {
+            throw Mismatch($"The checkpoint holds an optimizer without a wrapper; this optimizer is a {live.Name}.");
+        }
+
+        int liveSize = SizeOf(live.ElementType);
+        if (ElementSize != liveSize && conversion == ElementConversion.None)
+        {
+            throw Mismatch($"The checkpoint holds {ElementConverter.NameOf(ElementSize)} state of {Wrapper.Name}; this optimizer is " +
+                           $"{live.Name} over {ElementConverter.NameOf(liveSize)} parameters. Load with " +
+                           "ElementConversion.RoundToNearest to convert it.");
+        }
+
+        Wrapper.Validate(live);
+        var inner = Inner!.Fit(live.Inner, conversion);
+        return new OptimizerSection(Layout, liveSize, [], ElementSize == liveSize ? Wrapper : Wrapper.ConvertedTo(ElementSize, liveSize), inner);
     }
 
     private static int SizeOf(Type elementType) => elementType == typeof(float) ? sizeof(float) : sizeof(double);
@@ -437,5 +505,159 @@ internal sealed class OptimizerSection
 
         private static bool SameNames(IEnumerable<string> a, IEnumerable<string> b)
             => new HashSet<string>(a, StringComparer.Ordinal).SetEquals(b);
+    }
+    /// <summary>A wrapper's own state: its name, hyperparameters, counts, position in its cycle and vector state.</summary>
+    internal sealed record WrapperRecord
+    {
+        public required string Name { get; init; }
+
+        public required KeyValuePair<string, double>[] Hyperparameters { get; init; }
+
+        public required long StepCount { get; init; }
+
+        public required long SkippedStepCount { get; init; }
+
+        public required long Phase { get; init; }
+
+        public required string StateName { get; init; }
+
+        public required KeyValuePair<string, int>[] Parameters { get; init; }
+
+        public required byte[][] State { get; init; }
+
+        public static void Write(PayloadWriter writer, IOptimizerWrapper wrapper)
+        {
+            int elementSize = SizeOf(wrapper.ElementType);
+            writer.WriteByte(CheckpointFormat.WrapperLayout);
+            writer.WriteByte((byte)elementSize);
+            writer.WriteString(wrapper.Name);
+            WriteNamed(writer, wrapper.Hyperparameters);
+            writer.WriteInt64(wrapper.StepCount);
+            writer.WriteInt64(wrapper.SkippedStepCount);
+            writer.WriteInt64(wrapper.Phase);
+            writer.WriteString(wrapper.StateName);
+            writer.WriteInt32(wrapper.ParameterCount);
+            for (int i = 0; i < wrapper.ParameterCount; i++)
+            {
+                var (name, length) = wrapper.ParameterShape(i);
+                writer.WriteString(name);
+                writer.WriteInt32(length);
+            }
+
+            for (int i = 0; i < wrapper.ParameterCount; i++)
+            {
+                writer.WriteElements(wrapper.StateBytes(i), elementSize);
+            }
+        }
+
+        public static WrapperRecord Parse(PayloadReader reader, int elementSize)
+        {
+            string name = reader.ReadString("a wrapper name");
+            var hyperparameters = ReadNamed(reader, "hyperparameters");
+            long stepCount = reader.ReadInt64();
+            long skipped = reader.ReadInt64();
+            long phase = reader.ReadInt64();
+            if (stepCount < 0 || skipped < 0 || phase < 0 || stepCount == long.MaxValue || skipped == long.MaxValue)
+            {
+                throw PayloadReader.Malformed($"The {name} has impossible counts ({stepCount}, {skipped}, {phase}).");
+            }
+
+            string stateName = reader.ReadString("a state name");
+            var parameters = new KeyValuePair<string, int>[reader.ReadCount("parameters", minimumItemBytes: 8)];
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                string parameter = reader.ReadString("a parameter name");
+                int length = reader.ReadInt32();
+                if (length < 0)
+                {
+                    throw PayloadReader.Malformed($"Parameter '{parameter}' has negative length {length}.");
+                }
+
+                parameters[i] = new(parameter, length);
+            }
+
+            var state = new byte[parameters.Length][];
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                state[i] = reader.ReadElements(parameters[i].Value, elementSize, $"state '{stateName}' of parameter '{parameters[i].Key}'");
+            }
+
+            return new WrapperRecord
+            {
+                Name = name,
+                Hyperparameters = hyperparameters,
+                StepCount = stepCount,
+                SkippedStepCount = skipped,
+                Phase = phase,
+                StateName = stateName,
+                Parameters = parameters,
+                State = state,
+            };
+        }
+
+        public void Validate(IOptimizerWrapper live)
+        {
+            if (Name != live.Name)
+            {
+                throw Mismatch($"The checkpoint holds a {Name}; this optimizer is a {live.Name}.");
+            }
+
+            var liveHyper = live.Hyperparameters;
+            if (!Hyperparameters.Select(h => h.Key).SequenceEqual(liveHyper.Select(h => h.Key), StringComparer.Ordinal))
+            {
+                throw Mismatch($"The {Name} in the checkpoint records ({string.Join(", ", Hyperparameters.Select(h => h.Key))}); " +
+                               $"this one has ({string.Join(", ", liveHyper.Select(h => h.Key))}).");
+            }
+
+            for (int i = 0; i < Hyperparameters.Length; i++)
+            {
+                if (BitConverter.DoubleToInt64Bits(Hyperparameters[i].Value) != BitConverter.DoubleToInt64Bits(liveHyper[i].Value))
+                {
+                    throw Mismatch($"{Name}: '{Hyperparameters[i].Key}' is {Hyperparameters[i].Value:R} in the checkpoint but {liveHyper[i].Value:R} in this optimizer.");
+                }
+            }
+
+            if (StateName != live.StateName)
+            {
+                throw Mismatch($"The {Name} in the checkpoint keeps '{StateName}'; this one keeps '{live.StateName}'.");
+            }
+
+            if (Parameters.Length != live.ParameterCount)
+            {
+                throw Mismatch($"The {Name} in the checkpoint holds state for {Parameters.Length} parameters; this one has {live.ParameterCount}.");
+            }
+
+            for (int i = 0; i < Parameters.Length; i++)
+            {
+                var (name, length) = Parameters[i];
+                var (liveName, liveLength) = live.ParameterShape(i);
+                if (name != liveName || length != liveLength)
+                {
+                    throw Mismatch($"{Name}: parameter {i} is '{name}' of length {length} in the checkpoint but '{liveName}' of length {liveLength} here.");
+                }
+            }
+
+            if (Phase >= live.Period)
+            {
+                throw PayloadReader.Malformed($"The {Name} is {Phase} steps into a cycle of {live.Period}.");
+            }
+        }
+
+        /// <summary>This record with its state converted from <paramref name="fromSize"/>-byte to <paramref name="toSize"/>-byte elements.</summary>
+        public WrapperRecord ConvertedTo(int fromSize, int toSize) => this with
+        {
+            State = State.Select((buffer, i) => ElementConverter.Convert(buffer, fromSize, toSize, $"{Name} state '{StateName}' of parameter '{Parameters[i].Key}'")).ToArray(),
+        };
+
+        public void Commit(IOptimizerWrapper live)
+        {
+            live.StepCount = StepCount;
+            live.SkippedStepCount = SkippedStepCount;
+            live.Phase = Phase;
+            for (int i = 0; i < State.Length; i++)
+            {
+                State[i].CopyTo(live.StateBytes(i));
+            }
+        }
     }
 }

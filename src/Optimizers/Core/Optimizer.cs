@@ -167,8 +167,9 @@ public abstract class Optimizer : IOptimizer
     {
         if (Owner is not null)
         {
-            throw new InvalidOperationException(
-                $"This {RuleName} is a group of a ParameterGroups; step the ParameterGroups, which steps every group together.");
+            throw new InvalidOperationException(Owner is IOptimizerWrapper
+                ? $"This {RuleName} is wrapped by a {RuleNameOf(Owner.GetType())}; step that, which steps this one."
+                : $"This {RuleName} is a group of a ParameterGroups; step the ParameterGroups, which steps every group together.");
         }
 
         EnterStep(ref _stepping, this);

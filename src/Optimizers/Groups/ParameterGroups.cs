@@ -92,7 +92,9 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
 
             if (group.Owner is not null)
             {
-                throw new ArgumentException($"The optimizer at index {g} is already a group of another ParameterGroups.", nameof(groups));
+                throw new ArgumentException(group.Owner is IOptimizerWrapper
+                    ? $"The optimizer at index {g} is wrapped by a {Optimizer.RuleNameOf(group.Owner.GetType())}; a wrapped optimizer cannot be a group."
+                    : $"The optimizer at index {g} is already a group of another ParameterGroups.", nameof(groups));
             }
 
             if (group.StepCount != 0 || group.SkippedStepCount != 0)
@@ -196,27 +198,22 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
     /// </exception>
     public bool TryStep()
     {
+        if (Owner is not null)
+        {
+            throw new InvalidOperationException(
+                $"This ParameterGroups is wrapped by a {Optimizer.RuleNameOf(Owner.GetType())}; step that, which steps this one.");
+        }
+
         Optimizer.EnterStep(ref _stepping, this);
         try
         {
-            foreach (var group in _groups)
+            if (!GradientsPass(_nonFiniteGradients))
             {
-                if (!group.GradientsPass(_nonFiniteGradients))
-                {
-                    foreach (var g in _groups)
-                    {
-                        g.SkippedStepCount++;
-                    }
-
-                    return false;
-                }
+                CountSkipped();
+                return false;
             }
 
-            foreach (var group in _groups)
-            {
-                group.Update();
-            }
-
+            Update();
             return true;
         }
         finally
@@ -231,6 +228,41 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
         foreach (var group in _groups)
         {
             group.ZeroGrad();
+        }
+    }
+
+    /// <summary>The wrapper this optimizer belongs to, or null.</summary>
+    internal object? Owner { get; set; }
+
+    /// <summary>Applies <paramref name="policy"/> to the gradients of every group; writes nothing.</summary>
+    internal bool GradientsPass(NonFiniteGradientPolicy policy)
+    {
+        foreach (var group in _groups)
+        {
+            if (!group.GradientsPass(policy))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Updates every group, no check.</summary>
+    internal void Update()
+    {
+        foreach (var group in _groups)
+        {
+            group.Update();
+        }
+    }
+
+    /// <summary>Counts a skipped step in every group.</summary>
+    internal void CountSkipped()
+    {
+        foreach (var group in _groups)
+        {
+            group.SkippedStepCount++;
         }
     }
 }

@@ -4,7 +4,12 @@ namespace Optimizers.Schedules;
 internal static class ScheduleTargets
 {
     public static IOptimizer[] Of(IOptimizer optimizer)
-        => optimizer is IGroupedOptimizer grouped ? grouped.Groups.ToArray() : [optimizer];
+        => optimizer switch
+        {
+            IOptimizerWrapper wrapper => Of(wrapper.Inner),
+            IGroupedOptimizer grouped => grouped.Groups.ToArray(),
+            _ => [optimizer],
+        };
 
     /// <summary>
     /// The base learning rate η₀ that every schedule on <paramref name="target"/> shares: the one recorded by the first

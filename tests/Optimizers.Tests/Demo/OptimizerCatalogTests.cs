@@ -40,7 +40,7 @@ public class OptimizerCatalogTests
     {
         var theta = new Parameter<T>("theta", [T.CreateTruncating(3.0), T.CreateTruncating(-2.0)]);
         var optimizer = entry.CreateDefault([theta], learningRate: entry.DemoLearningRate);
-        var built = optimizer.Should().BeAssignableTo<Optimizer<T>>($"{entry.Name} computes in {typeof(T).Name}").Subject;
+        var built = optimizer.Should().BeAssignableTo<IOptimizer<T>>($"{entry.Name} computes in {typeof(T).Name}").Subject;
         built.Parameters.Should().ContainSingle().Which.Should().BeSameAs(theta);
         for (int t = 0; t < 200; t++)
         {

@@ -86,6 +86,34 @@ public abstract class AllocationTests<T>
         smallest.Should().Be(0, $"{name}.Step() with 4 parts must not allocate on any thread");
     }
 
+    [Theory]
+    [InlineData("Lookahead")]
+    [InlineData("GradientAccumulation")]
+    [InlineData("Lookahead(GradientAccumulation(ParameterGroups))")]
+    public void Wrapper_step_allocates_nothing(string name)
+    {
+        var parameters = RandomParameters.Create<T>(4, 1000, 37, 3, 4096);
+        IOptimizer<T> wrapper = name switch
+        {
+            "Lookahead" => new Lookahead<T>(new Adam<T>(parameters), k: 3),
+            "GradientAccumulation" => new GradientAccumulation<T>(new Adam<T>(parameters), every: 3),
+            _ => new Lookahead<T>(new GradientAccumulation<T>(
+                new ParameterGroups<T>(new Adam<T>(parameters[..2]), new Adam<T>(parameters[2..])), every: 2), k: 2),
+        };
+        for (int s = 0; s < WarmUpSteps; s++)
+        {
+            wrapper.Step();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int s = 0; s < MeasuredSteps; s++)
+        {
+            wrapper.Step();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0, $"{name}.Step() must not allocate in steady state");
+    }
+
     private static void Run(Optimizer<T> optimizer, int steps)
     {
         for (int s = 0; s < steps; s++)
