@@ -65,6 +65,7 @@ internal static class ElementTypeMirror
     private static string Key(string name) => name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
     {
         "epsilon" => "eps",
+        "lambda" => "lambd",   // ASGD records torch's spelling
         var key => key,
     };
 }

@@ -66,6 +66,8 @@ internal static class AllOptimizers<T>
         new("Adamax", 0.05, (p, lr) => new Adamax<T>(p, lr), true),
         new("NAdam", 0.05, (p, lr) => new NAdam<T>(p, lr), true),
         new("RAdam", 0.05, (p, lr) => new RAdam<T>(p, lr), true),
+        new("Rprop", 0.01, (p, lr) => new Rprop<T>(p, lr), true),
+        new("ASGD", 0.05, (p, lr) => new ASGD<T>(p, lr, lambda: 0), true), // λ also shrinks θ: plain descent needs λ = 0
     ]);
 
     /// <summary>Configurations with non-default options, at least two per rule, by name.</summary>
@@ -95,6 +97,10 @@ internal static class AllOptimizers<T>
         new("NAdam(betas, epsilon, maximize)", 0.01, (p, lr) => new NAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), false),
         new("RAdam(betas, weightDecay)", 0.01, (p, lr) => new RAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01), false),
         new("RAdam(epsilon, maximize)", 0.01, (p, lr) => new RAdam<T>(p, lr, epsilon: 1e-6, maximize: true), false),
+        new("Rprop(etas, stepSizes)", 0.05, (p, lr) => new Rprop<T>(p, lr, etaMinus: 0.3, etaPlus: 1.5, minStepSize: 1e-3, maxStepSize: 0.2), true),
+        new("Rprop(maximize)", 0.01, (p, lr) => new Rprop<T>(p, lr, maximize: true), false),
+        new("ASGD(lambda, alpha, t0)", 0.05, (p, lr) => new ASGD<T>(p, lr, lambda: 0.01, alpha: 0.5, t0: 3), false),
+        new("ASGD(weightDecay, maximize)", 0.01, (p, lr) => new ASGD<T>(p, lr, weightDecay: 0.05, maximize: true), false),
     ]);
 
     /// <summary><see cref="Plain"/> then <see cref="Rich"/>, by name.</summary>
