@@ -13,7 +13,7 @@ namespace Optimizers.Tests.Kernels;
 public sealed class KernelWidthTests
 {
     public static TheoryData<string> Kernels => new(
-        "GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "NAdam", "RAdam");
+        "GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD");
 
     [Theory]
     [MemberData(nameof(Kernels))]
@@ -92,6 +92,12 @@ public sealed class KernelWidthTests
                 break;
             case "RAdam":
                 RAdamKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.9, 0.999, 1e-8, decay, b, 0.004, rectified: c);
+                break;
+            case "Rprop":
+                RpropKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.5, 1.2, c ? 0.05 : 1e-6, b ? 0.5 : 50, maximize: a);
+                break;
+            case "ASGD":
+                ASGDKernel.Step<T, TV>(S(0), S(1), S(2), decay, b, c ? 0.999 : 1, 0.01, a ? 0.25 : 1);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown kernel.");
