@@ -98,5 +98,21 @@ internal static class ParityFactories<T>
                 epsilon: o.Double("epsilon", 1e-8),
                 weightDecay: o.Double("weightDecay", 0),
                 maximize: o.Bool("maximize", false)),
+
+            ["Rprop"] = (p, o) => new Rprop<T>(p,
+                learningRate: o.Double("learningRate", 0.01),
+                etaMinus: o.Double("etaMinus", 0.5),
+                etaPlus: o.Double("etaPlus", 1.2),
+                minStepSize: o.Double("minStepSize", 1e-6),
+                maxStepSize: o.Double("maxStepSize", 50),
+                maximize: o.Bool("maximize", false)),
+
+            ["ASGD"] = (p, o) => new ASGD<T>(p,
+                learningRate: o.Double("learningRate", 0.01),
+                lambda: o.Double("lambda", 1e-4),
+                alpha: o.Double("alpha", 0.75),
+                t0: o.Double("t0", 1e6),
+                weightDecay: o.Double("weightDecay", 0),
+                maximize: o.Bool("maximize", false)),
         };
 }
