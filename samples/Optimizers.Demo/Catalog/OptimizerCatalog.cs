@@ -36,6 +36,10 @@ public static class OptimizerCatalog<T>
             (p, lr, h) => new NAdam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], momentumDecay: h["momentum-decay"])),
         new("RAdam", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay()],
             (p, lr, h) => new RAdam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"])),
+        new("Rprop", 0.01, [Number("eta-minus", 0.5, "η₋, step-size factor after a sign flip"), Number("eta-plus", 1.2, "η₊, step-size factor while the sign holds"), Number("min-step", 1e-6, "smallest step size"), Number("max-step", 50, "largest step size")],
+            (p, lr, h) => new Rprop<T>(p, lr, h["eta-minus"], h["eta-plus"], h["min-step"], h["max-step"])),
+        new("ASGD", 0.1, [Number("lambda", 1e-4, "λ, decay term of the step size"), Number("alpha", 0.75, "power of the step-size decay"), Number("t0", 1e6, "step after which averaging starts"), WeightDecay()],
+            (p, lr, h) => new ASGD<T>(p, lr, h["lambda"], h["alpha"], h["t0"], h["weight-decay"])),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive), or null.</summary>
