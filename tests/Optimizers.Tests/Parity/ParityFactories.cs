@@ -63,7 +63,8 @@ internal static class ParityFactories<T>
                 epsilon: o.Double("epsilon", 1e-8),
                 weightDecay: o.Double("weightDecay", 0),
                 amsgrad: o.Bool("amsgrad", false),
-                maximize: o.Bool("maximize", false)),
+                maximize: o.Bool("maximize", false),
+                decoupledWeightDecay: o.Bool("decoupledWeightDecay", false)),
 
             ["AdamW"] = (p, o) => new AdamW<T>(p,
                 learningRate: o.Double("learningRate", 0.001),

@@ -89,6 +89,7 @@ internal static class AllOptimizers<T>
         new("Adam(amsgrad)", 0.05, (p, lr) => new Adam<T>(p, lr, amsgrad: true), true),
         new("Adam(amsgrad, weightDecay)", 0.01, (p, lr) => new Adam<T>(p, lr, amsgrad: true, weightDecay: 0.01), false),
         new("Adam(betas, epsilon, maximize)", 0.01, (p, lr) => new Adam<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), false),
+        new("Adam(decoupledWeightDecay, amsgrad)", 0.01, (p, lr) => new Adam<T>(p, lr, weightDecay: 0.1, amsgrad: true, decoupledWeightDecay: true), false),
         new("AdamW(weightDecay)", 0.01, (p, lr) => new AdamW<T>(p, lr, weightDecay: 0.1), false),
         new("AdamW(betas, epsilon, amsgrad, maximize)", 0.01, (p, lr) => new AdamW<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, amsgrad: true, maximize: true), false),
         new("Adamax(betas, weightDecay, maximize)", 0.01, (p, lr) => new Adamax<T>(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01, maximize: true), false),
