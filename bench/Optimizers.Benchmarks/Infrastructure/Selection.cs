@@ -90,7 +90,7 @@ public static class Selection
     private static readonly string[] Order =
     [
         "GradientDescentStep", "MomentumStep", "AdaGradStep", "RMSPropStep", "AdaDeltaStep", "AdamStep", "AdamWStep",
-        "AdamaxStep", "NAdamStep", "RAdamStep",
+        "AdamaxStep", "NAdamStep", "RAdamStep", "RpropStep", "ASGDStep",
     ];
 
     private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -10,7 +10,7 @@ namespace Optimizers;
 /// <para>Update at step t (m, v and, with AMSGrad, vmax are kept per element and start at 0):</para>
 /// <code>
 /// gₜ = ∇J(θₜ₋₁)                         (gₜ = −∇J(θₜ₋₁) when maximize)
-/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0)
+/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0; decoupled: θₜ₋₁ = θₜ₋₁·(1 − α·λ) instead)
 /// mₜ = β₁·mₜ₋₁ + (1 − β₁)·gₜ
 /// vₜ = β₂·vₜ₋₁ + (1 − β₂)·gₜ²
 /// v̂ₜ = vₜ                               (amsgrad: v̂ₜ = vmaxₜ = max(vmaxₜ₋₁, vₜ), the maximum of the raw vₜ)
@@ -19,8 +19,10 @@ namespace Optimizers;
 /// <para>
 /// Symbols: α = <see cref="Optimizer.LearningRate"/> (default 0.001), β₁ = <see cref="Beta1"/> (default 0.9),
 /// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
-/// (default 0), amsgrad = <see cref="AmsGrad"/> (default false), maximize = <see cref="Maximize"/> (default false).
-/// t is <see cref="Optimizer.StepCount"/> after the step. State: "exp_avg" (m), "exp_avg_sq" (v) and, with AMSGrad
+/// (default 0), amsgrad = <see cref="AmsGrad"/> (default false), maximize = <see cref="Maximize"/> (default false),
+/// decoupled = <see cref="DecoupledWeightDecay"/> (default false; when true this is <see cref="AdamW{T}"/> bit for bit,
+/// as torch's <c>Adam(decoupled_weight_decay=True)</c> is AdamW; the hyperparameter is recorded only when true, so
+/// checkpoints of Adam without it keep loading). t is <see cref="Optimizer.StepCount"/> after the step. State: "exp_avg" (m), "exp_avg_sq" (v) and, with AMSGrad
 /// only, "max_exp_avg_sq" (vmax), read with <see cref="Optimizer{T}.GetState"/>.
 /// </para>
 /// <para>
@@ -39,7 +41,7 @@ namespace Optimizers;
 /// Keras' <c>Adam</c> defaults to ε = 1e-7 and adds its ε to the uncorrected √vₜ ("epsilon hat", the paper's
 /// efficient form θₜ = θₜ₋₁ − αₜ·mₜ/(√vₜ + ε̂) with αₜ = α·√(1 − β₂ᵗ)/(1 − β₁ᵗ)), which equals ε = ε̂/√(1 − β₂ᵗ) here.
 /// Optax's <c>adam</c> places ε as here (with <c>eps_root</c> = 0), but its <c>amsgrad</c> takes the maximum of the
-/// bias-corrected second moment. For decoupled weight decay use <see cref="AdamW"/>.
+/// bias-corrected second moment. For decoupled weight decay pass <c>decoupledWeightDecay: true</c> or use <see cref="AdamW"/>.
 /// </para>
 /// <para>
 /// Single precision (<c>Adam&lt;float&gt;</c>): the step size α/(1 − β₁ᵗ) and √(1 − β₂ᵗ) are formed in double, as torch
@@ -68,10 +70,12 @@ public class Adam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
     /// <param name="amsgrad">Use the AMSGrad variant (default false).</param>
     /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <param name="decoupledWeightDecay">Shrink θ by 1 − α·λ each step instead of adding λ·θ to the gradient, as AdamW (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
     public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
-                double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
+                double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false,
+                bool decoupledWeightDecay = false)
         : base(parameters, learningRate)
     {
         _beta1 = Check.UnitInterval(beta1);
@@ -87,6 +91,12 @@ public class Adam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
         RecordHyperparameter("amsgrad", AmsGrad);
         RecordHyperparameter("maximize", Maximize);
         AddCycledSetting("beta1", () => _beta1, v => Beta1 = v, _beta1, v => v >= 0 && v < 1);
+        DecoupledWeightDecay = decoupledWeightDecay;
+        if (decoupledWeightDecay)
+        {
+            RecordHyperparameter("decoupled_weight_decay", true);
+        }
+
         _expAvg = AddVectorState("exp_avg");
         _expAvgSq = AddVectorState("exp_avg_sq");
         _maxExpAvgSq = amsgrad ? AddVectorState("max_exp_avg_sq") : null;
@@ -134,6 +144,9 @@ public class Adam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
     public bool Maximize { get; }
 
+    /// <summary>Whether λ is decoupled weight decay (θ shrinks by 1 − α·λ, as <see cref="AdamW{T}"/>) rather than an L2 penalty.</summary>
+    public bool DecoupledWeightDecay { get; }
+
     /// <summary>Forms s = α/(1 − β₁ᵗ) and √(1 − β₂ᵗ) once per step, not once per parameter.</summary>
     /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
     /// <param name="step">t, the 1-based number of this step.</param>
@@ -152,7 +165,8 @@ public class Adam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
         AdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length),
                         _expAvgSq[index].AsSpan(start, value.Length),
                         _maxExpAvgSq is null ? Span<T>.Empty : _maxExpAvgSq[index].AsSpan(start, value.Length),
-                        Beta1, Beta2, Epsilon, weightDecay: WeightDecay, shrink: 1, Maximize, AmsGrad,
+                        Beta1, Beta2, Epsilon, weightDecay: DecoupledWeightDecay ? 0 : WeightDecay,
+                        shrink: DecoupledWeightDecay ? 1 - LearningRate * WeightDecay : 1, Maximize, AmsGrad,
                         stepSize, biasCorrection2Sqrt);
     }
 }
@@ -165,8 +179,9 @@ public sealed class Adam : Adam<double>
 {
     /// <inheritdoc />
     public Adam(IEnumerable<Parameter<double>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
-                double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false)
-        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, maximize)
+                double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false, bool maximize = false,
+                bool decoupledWeightDecay = false)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, maximize, decoupledWeightDecay)
     {
     }
 }

@@ -73,6 +73,12 @@ internal interface ISimd<TSelf, T>
 
     /// <summary>Element-wise <c>x &lt; 0 ? 0 : x</c> (NaN stays NaN).</summary>
     static abstract TSelf ZeroIfNegative(TSelf x);
+
+    /// <summary>Element-wise <c>x &gt; y ? ifTrue : ifFalse</c> (so <paramref name="ifFalse"/> when either is NaN).</summary>
+    static abstract TSelf IfGreater(TSelf x, TSelf y, TSelf ifTrue, TSelf ifFalse);
+
+    /// <summary>Element-wise <c>x &lt; y ? ifTrue : ifFalse</c> (so <paramref name="ifFalse"/> when either is NaN).</summary>
+    static abstract TSelf IfLess(TSelf x, TSelf y, TSelf ifTrue, TSelf ifFalse);
 }
 
 /// <summary><see cref="ISimd{TSelf, T}"/> over <see cref="Vector{T}"/>: the platform's preferred width (256 bits on AVX2 and AVX-512 machines with .NET's defaults, 128 on Arm64).</summary>
@@ -152,6 +158,16 @@ internal readonly struct SimdVector<T> : ISimd<SimdVector<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SimdVector<T> ZeroIfNegative(SimdVector<T> x)
         => new(Vector.ConditionalSelect(Vector.LessThan(x._v, Vector<T>.Zero), Vector<T>.Zero, x._v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdVector<T> IfGreater(SimdVector<T> x, SimdVector<T> y, SimdVector<T> ifTrue, SimdVector<T> ifFalse)
+        => new(Vector.ConditionalSelect(Vector.GreaterThan(x._v, y._v), ifTrue._v, ifFalse._v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdVector<T> IfLess(SimdVector<T> x, SimdVector<T> y, SimdVector<T> ifTrue, SimdVector<T> ifFalse)
+        => new(Vector.ConditionalSelect(Vector.LessThan(x._v, y._v), ifTrue._v, ifFalse._v));
 }
 
 /// <summary><see cref="ISimd{TSelf, T}"/> over <see cref="Vector512{T}"/> (used only where <see cref="Vector512.IsHardwareAccelerated"/>).</summary>
@@ -231,4 +247,14 @@ internal readonly struct Simd512<T> : ISimd<Simd512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> ZeroIfNegative(Simd512<T> x)
         => new(Vector512.ConditionalSelect(Vector512.LessThan(x._v, Vector512<T>.Zero), Vector512<T>.Zero, x._v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> IfGreater(Simd512<T> x, Simd512<T> y, Simd512<T> ifTrue, Simd512<T> ifFalse)
+        => new(Vector512.ConditionalSelect(Vector512.GreaterThan(x._v, y._v), ifTrue._v, ifFalse._v));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> IfLess(Simd512<T> x, Simd512<T> y, Simd512<T> ifTrue, Simd512<T> ifFalse)
+        => new(Vector512.ConditionalSelect(Vector512.LessThan(x._v, y._v), ifTrue._v, ifFalse._v));
 }

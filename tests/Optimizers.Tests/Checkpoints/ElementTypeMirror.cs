@@ -48,6 +48,7 @@ internal static class ElementTypeMirror
         {
             "parameters" => parameters,
             "learningRate" => template.LearningRate,
+            "decoupledWeightDecay" when !recorded.ContainsKey(Key(p.Name!)) => false,   // recorded only when true
             _ when !recorded.ContainsKey(Key(p.Name!)) => throw new InvalidOperationException(
                 $"{template.RuleName} records no hyperparameter for its constructor argument '{p.Name}'."),
             _ when p.ParameterType == typeof(bool) => recorded[Key(p.Name!)] == 1,
@@ -67,6 +68,7 @@ internal static class ElementTypeMirror
         "epsilon" => "eps",
         "epsilonroot" => "epsroot",   // Lamb's eps_root (Optax's name)
         "decoupled" => "decouple",    // Adopt's decouple (the reference's name)
+        "lambda" => "lambd",   // ASGD records torch's spelling
         var key => key,
     };
 }

@@ -2,12 +2,12 @@ using System.Numerics;
 
 namespace Optimizers.Tests;
 
-/// <summary>The ten rules for either element type, for tests of checks that must hold for float and double alike.</summary>
+/// <summary>The rules for either element type, for tests of checks that must hold for float and double alike.</summary>
 internal static class EitherType
 {
     /// <summary>The rule names, as <see cref="Optimizer.RuleName"/> gives them.</summary>
     public static readonly string[] Rules =
-        ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"];
+        ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD"];
 
     /// <summary>Theory data: every rule with each element type ("float32", "float64").</summary>
     public static TheoryData<string, string> RulesAndTypes()
@@ -36,6 +36,8 @@ internal static class EitherType
         "Adamax" => new Adamax<T>(parameters),
         "NAdam" => new NAdam<T>(parameters),
         "RAdam" => new RAdam<T>(parameters),
+        "Rprop" => new Rprop<T>(parameters),
+        "ASGD" => new ASGD<T>(parameters),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Not a rule of the library."),
     };
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using static Optimizers.Tests.Family.AdamFamilyAssert;
 
 namespace Optimizers.Tests.Family;
@@ -210,3 +211,67 @@ public sealed class AdamTests
         theta.Value.ToArray().Should().Equal(1.0, 2.0);
     }
 }
+
+/// <summary><c>Adam(decoupledWeightDecay: true)</c> is AdamW, as torch's <c>Adam(decoupled_weight_decay=True)</c>.</summary>
+public abstract class AdamDecoupledWeightDecayTests<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Adam_with_decoupled_weight_decay_equals_AdamW_bit_for_bit(bool amsgrad, bool maximize)
+    {
+        var random = new Random(17);
+        double[] start = Enumerable.Range(0, 37).Select(_ => 4 * random.NextDouble() - 2).ToArray();
+        var a = new Parameter<T>("a", start.Select(T.CreateTruncating).ToArray());
+        var b = new Parameter<T>("b", start.Select(T.CreateTruncating).ToArray());
+        var adam = new Adam<T>([a], 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.3, amsgrad, maximize, decoupledWeightDecay: true);
+        var adamW = new AdamW<T>([b], 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.3, amsgrad, maximize);
+
+        for (int t = 1; t <= 50; t++)
+        {
+            double rate = 0.01 * (1 + Math.Sin(t));   // a schedule: the decay factor 1 − α·λ follows α in both
+            adam.LearningRate = adamW.LearningRate = rate;
+            for (int i = 0; i < start.Length; i++)
+            {
+                a.Gradient[i] = b.Gradient[i] = T.CreateTruncating(Math.Pow(10, 3 * random.NextDouble() - 2) * (random.NextDouble() - 0.5));
+            }
+
+            adam.Step();
+            adamW.Step();
+        }
+
+        a.Value.ToArray().Should().Equal(b.Value.ToArray());
+        foreach (var name in adamW.StateNames)
+        {
+            adam.GetState(name, 0).ToArray().Should().Equal(adamW.GetState(name, 0).ToArray(), name);
+        }
+
+        adam.DecoupledWeightDecay.Should().BeTrue();
+        adam.Hyperparameters.Should().Contain(new KeyValuePair<string, double>("decoupled_weight_decay", 1));
+    }
+
+    [Fact]
+    public void Without_it_weight_decay_is_an_L2_penalty_and_no_hyperparameter_is_recorded()
+    {
+        var a = new Parameter<T>("a", [T.One]);
+        var b = new Parameter<T>("b", [T.One]);
+        var coupled = new Adam<T>([a], 0.1, weightDecay: 0.5);
+        var decoupled = new Adam<T>([b], 0.1, weightDecay: 0.5, decoupledWeightDecay: true);
+        a.Gradient[0] = b.Gradient[0] = T.One;
+        coupled.Step();
+        decoupled.Step();
+
+        coupled.DecoupledWeightDecay.Should().BeFalse();
+        coupled.Hyperparameters.Select(h => h.Key).Should().NotContain("decoupled_weight_decay");
+        // L2: g = 1 + 0.5·1 = 1.5, m̂/√v̂ = 1, θ = 1 − 0.1 = 0.9; decoupled: θ = 1·(1 − 0.05) − 0.1 = 0.85
+        double.CreateTruncating(a.Value[0]).Should().BeApproximately(0.9, 1e-6);
+        double.CreateTruncating(b.Value[0]).Should().BeApproximately(0.85, 1e-6);
+    }
+}
+
+public sealed class AdamDecoupledWeightDecayTests_Double : AdamDecoupledWeightDecayTests<double>;
+
+public sealed class AdamDecoupledWeightDecayTests_Single : AdamDecoupledWeightDecayTests<float>;

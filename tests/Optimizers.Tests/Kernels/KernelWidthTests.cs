@@ -13,7 +13,7 @@ namespace Optimizers.Tests.Kernels;
 public sealed class KernelWidthTests
 {
     public static TheoryData<string> Kernels => new(
-        "GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "NAdam", "RAdam", "Lion", "Adopt");
+        "GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "Lion", "Adopt");
 
     [Theory]
     [MemberData(nameof(Kernels))]
@@ -99,6 +99,12 @@ public sealed class KernelWidthTests
             case "Adopt":
                 AdoptKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.01, c ? 0.3 : 0.9, 0.9999, 1e-6, b ? decay : 0,
                                         b ? 0 : -0.01 * decay, maximize: c, clip: 1.5);
+                break;
+            case "Rprop":
+                RpropKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.5, 1.2, c ? 0.05 : 1e-6, b ? 0.5 : 50, maximize: a);
+                break;
+            case "ASGD":
+                ASGDKernel.Step<T, TV>(S(0), S(1), S(2), decay, b, c ? 0.999 : 1, 0.01, a ? 0.25 : 1);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown kernel.");

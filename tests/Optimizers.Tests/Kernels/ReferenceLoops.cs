@@ -254,6 +254,81 @@ internal static class ReferenceLoops
         }
     }
 
+    /// <summary>
+    /// g = ±grad[i];  p = g·prev[i];  η = p &gt; 0 ? η₊ : p &lt; 0 ? η₋ : p·0 + 1 (1, or NaN when p is NaN);
+    /// s[i] = clamp(s[i]·η, sₘᵢₙ, sₘₐₓ) (NaN stays NaN);  g = p &lt; 0 ? 0 : g;  prev[i] = g;
+    /// θ[i] = θ[i] − (g &gt; 0 ? s[i] : g &lt; 0 ? −s[i] : g).
+    /// </summary>
+    public static void Rprop<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> prev, Span<T> stepSize, double etaMinus,
+                                double etaPlus, double minStepSize, double maxStepSize, bool maximize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T minus = R<T>(etaMinus), plus = R<T>(etaPlus), min = R<T>(minStepSize), max = R<T>(maxStepSize);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            T g = maximize ? -grad[i] : grad[i];
+            T p = g * prev[i];
+            T eta;
+            if (p > T.Zero)
+            {
+                eta = plus;
+            }
+            else if (p < T.Zero)
+            {
+                eta = minus;
+                g = T.Zero;
+            }
+            else
+            {
+                eta = T.IsNaN(p) ? p : T.One;
+            }
+
+            T s = stepSize[i] * eta;
+            if (s < min)
+            {
+                s = min;
+            }
+            else if (s > max)
+            {
+                s = max;
+            }
+
+            stepSize[i] = s;
+            prev[i] = g;
+            if (g > T.Zero)
+            {
+                theta[i] = theta[i] - s;
+            }
+            else if (g < T.Zero)
+            {
+                theta[i] = theta[i] - (-s);
+            }
+            else
+            {
+                theta[i] = theta[i] - g;
+            }
+        }
+    }
+
+    /// <summary>
+    /// g = ±grad[i] + λ_wd·θ[i];  θ[i] = θ[i]·shrink (when shrink ≠ 1);  θ[i] = θ[i] − η·g;
+    /// ax[i] = μ ≠ 1 ? ax[i] + (θ[i] − ax[i])·μ : θ[i].
+    /// </summary>
+    public static void ASGD<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> average, double weightDecay, bool maximize,
+                               double shrink, double eta, double mu)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T factor = R<T>(shrink), step = R<T>(eta), weight = R<T>(mu);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            T g = Adjusted(grad[i], theta[i], weightDecay, maximize);
+            T th = factor == T.One ? theta[i] : theta[i] * factor;
+            th = th - step * g;
+            theta[i] = th;
+            average[i] = weight == T.One ? th : average[i] + (th - average[i]) * weight;
+        }
+    }
+
     /// <summary>A scalar formed in double, rounded to <typeparamref name="T"/> once.</summary>
     private static T R<T>(double x)
         where T : unmanaged, IFloatingPointIeee754<T>

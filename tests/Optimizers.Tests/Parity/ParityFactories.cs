@@ -63,7 +63,8 @@ internal static class ParityFactories<T>
                 epsilon: o.Double("epsilon", 1e-8),
                 weightDecay: o.Double("weightDecay", 0),
                 amsgrad: o.Bool("amsgrad", false),
-                maximize: o.Bool("maximize", false)),
+                maximize: o.Bool("maximize", false),
+                decoupledWeightDecay: o.Bool("decoupledWeightDecay", false)),
 
             ["AdamW"] = (p, o) => new AdamW<T>(p,
                 learningRate: o.Double("learningRate", 0.001),
@@ -96,6 +97,22 @@ internal static class ParityFactories<T>
                 beta1: o.Double("beta1", 0.9),
                 beta2: o.Double("beta2", 0.999),
                 epsilon: o.Double("epsilon", 1e-8),
+                weightDecay: o.Double("weightDecay", 0),
+                maximize: o.Bool("maximize", false)),
+
+            ["Rprop"] = (p, o) => new Rprop<T>(p,
+                learningRate: o.Double("learningRate", 0.01),
+                etaMinus: o.Double("etaMinus", 0.5),
+                etaPlus: o.Double("etaPlus", 1.2),
+                minStepSize: o.Double("minStepSize", 1e-6),
+                maxStepSize: o.Double("maxStepSize", 50),
+                maximize: o.Bool("maximize", false)),
+
+            ["ASGD"] = (p, o) => new ASGD<T>(p,
+                learningRate: o.Double("learningRate", 0.01),
+                lambda: o.Double("lambda", 1e-4),
+                alpha: o.Double("alpha", 0.75),
+                t0: o.Double("t0", 1e6),
                 weightDecay: o.Double("weightDecay", 0),
                 maximize: o.Bool("maximize", false)),
         };

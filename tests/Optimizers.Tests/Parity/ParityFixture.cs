@@ -48,6 +48,9 @@ internal sealed class ParityFixture
     /// <summary>float32 sub-half-ulp cases only: what the script measured about them.</summary>
     public SubHalfUlpRecord? SubHalfUlp { get; init; }
 
+    /// <summary>ASGD only: torch's <c>state['ax']</c> of each parameter after the last step.</summary>
+    public double[][]? FinalAverages { get; init; }
+
     /// <summary>The largest |expected value| over the whole trace (every step, every parameter).</summary>
     public double LargestExpectedMagnitude =>
         Steps.SelectMany(s => s.Expected).SelectMany(v => v).Max(Math.Abs);

@@ -24,7 +24,7 @@ public abstract class ParityTests<T>
 
     /// <summary>Every optimizer the fixtures must cover.</summary>
     private static readonly string[] AllOptimizers =
-        ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"];
+        ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD"];
 
     private protected ParityTests(ITestOutputHelper output) => Output = output;
 
@@ -95,6 +95,49 @@ public abstract class ParityTests<T>
 
         withoutFactory.Should().BeEmpty("every traced optimizer must be replayed, none skipped");
         Factories.Keys.Should().BeSubsetOf(inFixtures, "every factory should have fixtures to replay");
+    }
+
+    /// <summary>The ASGD fixtures, whose headers carry torch's final averages.</summary>
+    public static TheoryData<string> AsgdFixtures => new(ParityFixture.FileNames<T>().Where(f => f.StartsWith("ASGD.", StringComparison.Ordinal)));
+
+    [Theory]
+    [MemberData(nameof(AsgdFixtures))]
+    public void AsgdAveragesMatchTorchsAfterTheLastStep(string fixtureFile)
+    {
+        // The trace compares θ at every step; the averaged parameters ("ax") are compared once, after the last step,
+        // against torch's state['ax'], with the same tolerance relative to their own largest |value|.
+        var fixture = ParityFixture.Load<T>(fixtureFile);
+        fixture.FinalAverages.Should().NotBeNull();
+        var parameters = fixture.Parameters.Select(p => new Parameter<T>(p.Name, p.Initial.Select(T.CreateTruncating).ToArray())).ToArray();
+        var optimizer = (ASGD<T>)Factories["ASGD"](parameters, new ParityOptions(fixture.Options));
+        foreach (var step in fixture.Steps)
+        {
+            optimizer.LearningRate = step.LearningRate;
+            for (int k = 0; k < parameters.Length; k++)
+            {
+                step.Gradients[k].Select(T.CreateTruncating).ToArray().CopyTo(parameters[k].GradientArray, 0);
+            }
+
+            optimizer.Step();
+        }
+
+        var tolerance = ToleranceFor("ASGD");
+        double largest = fixture.FinalAverages!.SelectMany(a => a).Max(Math.Abs);
+        double worst = 0;
+        for (int k = 0; k < parameters.Length; k++)
+        {
+            var averages = optimizer.GetState("ax", k).ToArray();
+            for (int i = 0; i < averages.Length; i++)
+            {
+                double expected = double.CreateTruncating(T.CreateTruncating(fixture.FinalAverages[k][i]));
+                double difference = Math.Abs(double.CreateTruncating(averages[i]) - expected);
+                worst = Math.Max(worst, difference / largest);
+                difference.Should().BeLessThanOrEqualTo(tolerance.Allowed(expected, largest),
+                    "ax of '{0}' [{1}] after step {2} ({3})", parameters[k].Name, i, fixture.Steps.Count, tolerance);
+            }
+        }
+
+        Output.WriteLine($"{fixtureFile}: averages within {worst:E2} of the largest |ax|");
     }
 
     [Fact]

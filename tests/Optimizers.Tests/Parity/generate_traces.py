@@ -128,6 +128,8 @@ DEFAULTS = {
                   momentumDecay=0.004, maximize=False),
     "RAdam": dict(learningRate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, weightDecay=0.0,
                   maximize=False),
+    "Rprop": dict(learningRate=0.01, etaMinus=0.5, etaPlus=1.2, minStepSize=1e-6, maxStepSize=50.0, maximize=False),
+    "ASGD": dict(learningRate=0.01, **{"lambda": 1e-4}, alpha=0.75, t0=1e6, weightDecay=0.0, maximize=False),
 }
 
 # Learning-rate schedules: factor of the base rate at step t (1-based).
@@ -154,7 +156,7 @@ SCHEDULES = {"constant": constant, "piecewise": piecewise, "cosine": cosine}
 # "wide" makes the moments see jumps over seven decades; "tiny" keeps every gradient near the default
 # epsilons (1e-10 to 1e-6), so that where epsilon enters (inside or outside a root, before or after a
 # maximum) changes the trace well beyond the test tolerance.
-SCALES = {"wide": (-4, 3), "tiny": (-10, -5)}
+SCALES = {"wide": (-4, 3), "tiny": (-10, -5), "small": (-3, -1)}
 
 # (optimizer, case name, C# options, learning-rate schedule, gradient scales)
 CASES = [
@@ -200,6 +202,16 @@ CASES = [
     ("RAdam", "defaults", dict(), "constant", "wide"),
     ("RAdam", "all-options-schedule", dict(learningRate=0.005, beta1=0.8, beta2=0.99, epsilon=1e-6, weightDecay=0.01, maximize=True), "piecewise", "wide"),
     ("RAdam", "tiny-gradients", dict(), "constant", "tiny"),
+
+    # Rprop reads the learning rate at its first step only: the schedules below change nothing after it (as in torch).
+    ("Rprop", "defaults", dict(), "constant", "wide"),
+    ("Rprop", "all-options-schedule", dict(learningRate=0.02, etaMinus=0.3, etaPlus=1.5, minStepSize=1e-3, maxStepSize=0.05, maximize=True), "piecewise", "wide"),
+    ("Rprop", "tiny-gradients", dict(), "cosine", "tiny"),
+
+    # ASGD: "decay-average" makes the step size decay (lambda*lr*t up to 2.6) and averages from step t0 + 2 = 7 on.
+    ("ASGD", "defaults", dict(learningRate=5e-5), "constant", "wide"),
+    ("ASGD", "all-options-schedule", dict(learningRate=1e-4, **{"lambda": 0.5}, alpha=0.5, t0=10.0, weightDecay=0.05, maximize=True), "piecewise", "wide"),
+    ("ASGD", "decay-average", dict(learningRate=0.02, **{"lambda": 2.0}, t0=5.0), "cosine", "small"),
 ]
 
 
@@ -309,6 +321,13 @@ def torch_spec(name, o):
         # foreach=False: the 1.13 foreach path drops eps; maximize: see NEGATE_FOR_MAXIMIZE
         return torch.optim.RAdam, dict(lr=o["learningRate"], betas=betas, eps=o["epsilon"],
                                        weight_decay=o["weightDecay"], foreach=False)
+    if name == "Rprop":
+        return torch.optim.Rprop, dict(lr=o["learningRate"], etas=(o["etaMinus"], o["etaPlus"]),
+                                       step_sizes=(o["minStepSize"], o["maxStepSize"]), maximize=o["maximize"],
+                                       foreach=False)
+    if name == "ASGD":
+        return torch.optim.ASGD, dict(lr=o["learningRate"], lambd=o["lambda"], alpha=o["alpha"], t0=o["t0"],
+                                      weight_decay=o["weightDecay"], maximize=o["maximize"], foreach=False)
     raise KeyError(name)
 
 
@@ -327,8 +346,9 @@ def default_dtype(dtype):
         torch.set_default_dtype(saved)
 
 
-def run_torch(name, o, initial, grads, lrs, dtype):
-    """The trace of torch.optim in `dtype` (initial values and gradients must already be values of that dtype)."""
+def run_torch(name, o, initial, grads, lrs, dtype, averages=None):
+    """The trace of torch.optim in `dtype` (initial values and gradients must already be values of that dtype).
+    For ASGD, `averages` (a list) receives torch's state['ax'] of every parameter after the last step."""
     with default_dtype(dtype):
         params = [torch.tensor(v, dtype=dtype) for v in initial]
         cls, kwargs = torch_spec(name, o)
@@ -343,6 +363,8 @@ def run_torch(name, o, initial, grads, lrs, dtype):
                     p.grad = torch.tensor(g, dtype=dtype) * sign
                 opt.step()
                 after.append([[float(x) for x in p.tolist()] for p in params])
+        if averages is not None:
+            averages.extend([float(x) for x in opt.state[p]["ax"].tolist()] for p in params)
         for state in opt.state.values():
             for key, value in state.items():
                 if torch.is_tensor(value) and value.is_floating_point() and value.dtype != dtype:
@@ -357,7 +379,7 @@ def reference_step(name, o, st, theta, grad, lr, t):
     """One step of rule `name` on the list `theta` (updated in place); `st` is this parameter's state."""
     n = len(theta)
     s = -1.0 if o["maximize"] else 1.0
-    wd = o["weightDecay"]
+    wd = o.get("weightDecay", 0.0)
     if name == "AdamW":
         for i in range(n):
             theta[i] *= 1.0 - lr * wd
@@ -452,6 +474,31 @@ def reference_step(name, o, st, theta, grad, lr, t):
             denom = math.sqrt(v[i] / bc2) + eps
             theta[i] -= c_grad * g[i] / denom
             theta[i] -= c_avg * m[i] / denom
+    elif name == "Rprop":
+        # torch's single-tensor Rprop: the step sizes start at the lr of the first step
+        prev = st.setdefault("prev", [0.0] * n)
+        size = st.setdefault("step_size", [lr] * n)
+        for i in range(n):
+            p = g[i] * prev[i]
+            if p > 0:
+                size[i] = min(max(size[i] * o["etaPlus"], o["minStepSize"]), o["maxStepSize"])
+            elif p < 0:
+                size[i] = min(max(size[i] * o["etaMinus"], o["minStepSize"]), o["maxStepSize"])
+                g[i] = 0.0
+            else:
+                size[i] = min(max(size[i], o["minStepSize"]), o["maxStepSize"])
+            theta[i] -= math.copysign(size[i], g[i]) if g[i] != 0 else 0.0
+            prev[i] = g[i]
+    elif name == "ASGD":
+        # torch's single-tensor ASGD: eta and mu are the values formed at the end of the previous step
+        eta = st.setdefault("eta", lr)
+        mu = st.setdefault("mu", 1.0)
+        ax = st.setdefault("ax", [0.0] * n)
+        for i in range(n):
+            theta[i] = theta[i] * (1.0 - o["lambda"] * eta) - eta * g[i]
+            ax[i] = theta[i] if mu == 1 else ax[i] + (theta[i] - ax[i]) * mu
+        st["eta"] = lr / math.pow(1.0 + o["lambda"] * lr * t, o["alpha"])
+        st["mu"] = 1.0 / max(1.0, t - o["t0"])
     elif name == "RAdam":
         b1, b2, eps = o["beta1"], o["beta2"], o["epsilon"]
         m = st.setdefault("exp_avg", [0.0] * n)
@@ -474,9 +521,10 @@ def reference_step(name, o, st, theta, grad, lr, t):
         raise KeyError(name)
 
 
-def run_reference(name, o, initial, grads, lrs):
+def run_reference(name, o, initial, grads, lrs, states=None):
     theta = [list(v) for v in initial]
-    states = [dict() for _ in initial]
+    states = [dict() for _ in initial] if states is None else states
+    states.extend(dict() for _ in range(len(initial) - len(states)))
     after = []
     for t in range(1, STEPS + 1):
         for k in range(len(theta)):
@@ -583,7 +631,7 @@ def reference32_step(name, o, st, theta, grad, lr, t, ar):
     """One float32 step of rule `name`, following torch.optim's single-tensor code (NAdam: see `ar.order`);
     returns the new theta. `st` is this parameter's state, `ar` an Arithmetic32."""
     n = theta.size
-    wd = o["weightDecay"]
+    wd = o.get("weightDecay", 0.0)
     eps = o.get("epsilon")
     g = -grad if o["maximize"] else grad
     if name == "AdamW":
@@ -628,6 +676,24 @@ def reference32_step(name, o, st, theta, grad, lr, t, ar):
         delta = np.sqrt(u + f32(eps)) / std * g
         st["acc_delta"] = ar.addcmul(u * f32(rho), delta, delta, 1 - rho)
         return ar.add(theta, delta, -lr)
+
+    if name == "Rprop":
+        prev = st.get("prev", np.zeros(n, F32))
+        size = st.get("step_size", np.full(n, f32(lr), dtype=F32))
+        p = g * prev
+        factor = np.where(p > 0, f32(o["etaPlus"]), np.where(p < 0, f32(o["etaMinus"]), F32(1)))
+        size = st["step_size"] = np.minimum(np.maximum(size * factor, f32(o["minStepSize"])), f32(o["maxStepSize"]))
+        g = st["prev"] = np.where(p < 0, F32(0), g)
+        return ar.addcmul(theta, np.sign(g), size, -1)     # param.addcmul_(grad.sign(), step_size, value=-1)
+    if name == "ASGD":
+        eta = st.get("eta", f32(lr))                          # float32 tensors in torch, read with .item()
+        mu = st.get("mu", F32(1))
+        theta = theta * f32(1 - o["lambda"] * float(eta))    # param.mul_(1 - lambd * eta.item())
+        theta = ar.add(theta, g, -float(eta))                # param.add_(grad, alpha=-eta.item())
+        st["ax"] = st.get("ax", np.zeros(n, F32)) + (theta - st.get("ax", np.zeros(n, F32))) * mu if mu != 1 else theta.copy()
+        st["eta"] = f32(lr / math.pow(1 + o["lambda"] * lr * t, o["alpha"]))
+        st["mu"] = f32(1 / max(1, t - o["t0"]))
+        return theta
 
     b1, b2 = o["beta1"], o["beta2"]
     m = st["exp_avg"] = ar.average(st.get("exp_avg", np.zeros(n, F32)), g, b1)
@@ -674,9 +740,10 @@ def reference32_step(name, o, st, theta, grad, lr, t, ar):
     raise KeyError(name)
 
 
-def run_reference32(name, o, initial, grads, lrs, ar):
+def run_reference32(name, o, initial, grads, lrs, ar, states=None):
     theta = [np.array(v, dtype=F32) for v in initial]
-    states = [dict() for _ in initial]
+    states = [dict() for _ in initial] if states is None else states
+    states.extend(dict() for _ in range(len(initial) - len(states)))
     after = []
     for t in range(1, STEPS + 1):
         for k in range(len(theta)):
@@ -908,6 +975,25 @@ def check_coverage():
         raise RuntimeError(f"options never exercised: {missing}")
 
 
+def check_averages(name, case, o, initial, grads, lrs, averages, dtype):
+    """ASGD: torch's final state['ax'] against the reference's (float64: relative per element; float32: relative to
+    the largest |ax|). Returns the difference, recorded in the fixture as "finalAveragesReferenceDifference"."""
+    states = []
+    if dtype == torch.float64:
+        run_reference(name, o, initial, grads, lrs, states)
+        diff = max_relative_difference([averages], [[st["ax"] for st in states]], CROSS_CHECK_FLOOR)
+        limit = CROSS_CHECK_TOLERANCE
+    else:
+        run_reference32(name, o, initial, grads, lrs, REFERENCE_32, states)
+        t = np.array([x for v in averages for x in v])
+        diff = scaled_difference(t, np.array([float(x) for st in states for x in st["ax"]]))
+        limit = CROSS_CHECK_TOLERANCE_32
+    if diff > limit:
+        raise RuntimeError(f"{name}.{case}: torch's averages and the reference's differ by {diff:.3e}")
+    print(f"{name:16} {case:32} averages, torch vs reference: {diff:.2e}")
+    return diff
+
+
 def generate(precision):
     os.makedirs(precision.folder, exist_ok=True)
     for old in os.listdir(precision.folder):
@@ -921,13 +1007,18 @@ def generate(precision):
         lrs = [base * SCHEDULES[schedule](t) for t in range(1, STEPS + 1)]
         initial, grads = precision.inputs(*make_inputs(seed, scales))
 
-        expected = run_torch(name, full, initial, grads, lrs, precision.dtype)
+        averages = [] if name == "ASGD" else None
+        expected = run_torch(name, full, initial, grads, lrs, precision.dtype, averages)
         values = [x for after in expected for p in after for x in p]
         if not all(math.isfinite(x) for x in values):
             raise RuntimeError(f"{name}.{case}: a value is not finite")
         if min(abs(x) for x in values) < MIN_MAGNITUDE:
             raise RuntimeError(f"{name}.{case}: a value comes within {MIN_MAGNITUDE} of zero; lower the rate")
         checks = precision.check(name, case, full, scales, initial, grads, lrs, expected)
+        if averages is not None:
+            checks = dict(checks, finalAverages=averages,
+                          finalAveragesReferenceDifference=check_averages(name, case, full, initial, grads, lrs,
+                                                                          averages, precision.dtype))
 
         header = {
             "optimizer": name,
