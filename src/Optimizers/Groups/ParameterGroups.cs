@@ -196,6 +196,11 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
     /// </exception>
     public bool TryStep()
     {
+        foreach (var group in _groups)
+        {
+            group.ThrowIfCannotStep();
+        }
+
         Optimizer.EnterStep(ref _stepping, this);
         try
         {
