@@ -18,7 +18,7 @@ public abstract class AllOptimizersTests<T>
     [Fact]
     public void Every_rule_of_the_library_has_a_plain_configuration_named_after_it()
     {
-        LibraryRules.Should().HaveCount(10);
+        LibraryRules.Should().HaveCount(12);
         AllOptimizers<T>.Plain.Keys.Should().BeEquivalentTo(LibraryRules.Select(Optimizer.RuleNameOf));
         foreach (var (name, configuration) in AllOptimizers<T>.Configurations)
         {
