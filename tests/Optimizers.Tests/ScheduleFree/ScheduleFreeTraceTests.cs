@@ -162,9 +162,12 @@ public sealed class ScheduleFreeTraceTests(ITestOutputHelper output)
     private static JsonElement Case(string name, string dtype)
         => All().Single(c => $"{Str(c, "optimizer")}.{Str(c, "case")}" == name && Str(c, "dtype") == dtype);
 
-    private static IEnumerable<JsonElement> All()
+    private static IEnumerable<JsonElement> All() => Traces.Value;
+
+    /// <summary>The file's cases, parsed once for all the tests.</summary>
+    private static readonly Lazy<IReadOnlyList<JsonElement>> Traces = new(() =>
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ScheduleFree", "schedulefree_traces.json")));
         return document.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.Clone()).ToList();
-    }
+    });
 }
