@@ -161,7 +161,8 @@ public abstract class Optimizer : IOptimizer
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// This optimizer is a group of a parameter-groups optimizer, or another step of it is running: on another thread,
-    /// or this call comes from inside a step. The call changes nothing, and the running step goes on undisturbed.
+    /// or this call comes from inside a step, or it is a schedule-free rule in evaluation mode
+    /// (<see cref="ScheduleFreeOptimizer{T}.IsTraining"/> false). The call changes nothing, and the running step goes on undisturbed.
     /// </exception>
     public bool TryStep()
     {

@@ -191,8 +191,9 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
     /// A gradient in any group holds NaN or ±∞ under <see cref="NonFiniteGradientPolicy.Throw"/>; no group was modified.
     /// </exception>
     /// <exception cref="InvalidOperationException">
-    /// Another step of this object is running: on another thread, or this call comes from inside a step. The call
-    /// changes nothing, and the running step goes on undisturbed.
+    /// Another step of this object is running: on another thread, or this call comes from inside a step; or a group is
+    /// a schedule-free rule in evaluation mode (see <see cref="ScheduleFreeOptimizer{T}"/>). The call changes nothing,
+    /// and the running step goes on undisturbed.
     /// </exception>
     public bool TryStep()
     {

@@ -40,6 +40,8 @@ namespace Optimizers;
 /// <para>
 /// Single precision (<c>ScheduleFreeAdamW&lt;float&gt;</c>): W, γmax, γₜ, cₜ, 1 − β₂ᵗ and γₜ·(β₁·(1 − cₜ) − 1) are formed
 /// in double (as the reference forms them in Python) and rounded to float32 once per step; y, z and v live in float32.
+/// Against the traces of a NumPy transcription of the authors' code
+/// (tests/Optimizers.Tests/ScheduleFree): bit for bit at y and at x, every step, in float32 and in float64.
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
