@@ -52,7 +52,7 @@ namespace Optimizers;
 /// Round trip. The switches interpolate as the reference does, so Eval() then Train() returns y up to rounding,
 /// not bit for bit: within 3 ulps of max(|y|, |z|) per element, measured over 10⁶ random elements (|y|, |z| ≤ 1,
 /// β ∈ {0.5, 0.9, 0.95, 0.99}): at most 3 ulps in double and 2 in float
-/// (ScheduleFreeTests.Eval_then_Train_returns_y_within_three_ulps). Storing y to make it exact would cost a third
+/// (ScheduleFreeTests.Eval_then_Train_returns_y_within_three_ulps). Storing y to make it exact would cost one more
 /// vector per parameter, so it is not kept. Only a switch moves the parameters this way, and the step never runs in
 /// evaluation mode, so the error adds up only over switches: one Eval/Train pair per evaluation, as in the reference.
 /// </para>
