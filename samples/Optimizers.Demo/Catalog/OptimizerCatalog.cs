@@ -46,6 +46,10 @@ public static class OptimizerCatalog<T>
             (p, lr, h) => new Lamb<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["eps-root"], h["weight-decay"])),
         new("Adopt", 0.01, [Beta1(), Beta2(0.9999), Epsilon(1e-6), WeightDecay(), Flag("decoupled", "apply the weight decay decoupled (AdamW style)")],
             (p, lr, h) => new Adopt<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], h.Flag("decoupled"))),
+        new("ScheduleFreeSgd", 0.1, [Number("momentum", 0.9, "β, interpolation between z and the average x where the gradient is taken"), WeightDecay(), Number("warmup-steps", 0, "steps of linear learning-rate warmup"), Number("r", 0, "power of t in the average's weights"), Number("weight-lr-power", 2, "power of the largest learning rate in the average's weights")],
+            (p, lr, h) => new ScheduleFreeSgd<T>(p, lr, h["momentum"], h["weight-decay"], (int)h["warmup-steps"], h["r"], h["weight-lr-power"])),
+        new("ScheduleFreeAdamW", 0.01, [Number("beta1", 0.9, "β₁, interpolation between z and the average x where the gradient is taken"), Beta2(), Epsilon(1e-8), WeightDecay(), Number("warmup-steps", 0, "steps of linear learning-rate warmup"), Number("r", 0, "power of t in the average's weights"), Number("weight-lr-power", 2, "power of the largest learning rate in the average's weights")],
+            (p, lr, h) => new ScheduleFreeAdamW<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], (int)h["warmup-steps"], h["r"], h["weight-lr-power"])),
         new("Lookahead(Adam)", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(), Number("lookahead-k", 5, "k, fast steps between Lookahead syncs"), Number("lookahead-alpha", 0.5, "α, Lookahead's slow step size")],
             (p, lr, h) => new Lookahead<T>(new Adam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"]), (int)h["lookahead-k"], h["lookahead-alpha"])),
     ];

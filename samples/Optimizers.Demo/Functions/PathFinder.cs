@@ -44,7 +44,10 @@ public static class PathFinder
             point.Gradient[0] = T.CreateTruncating(dx);
             point.Gradient[1] = T.CreateTruncating(dy);
             optimizer.Step();
+            var scheduleFree = optimizer as ScheduleFreeOptimizer<T>;
+            scheduleFree?.Eval();   // a schedule-free rule is plotted at its evaluation point x, the gradient taken at y
             var p = (double.CreateTruncating(point.Value[0]), double.CreateTruncating(point.Value[1]));
+            scheduleFree?.Train();
             points.Add(p);
             if (!Inside(function, p) || !(function.Value(p.Item1, p.Item2) <= ceiling))
             {

@@ -85,6 +85,7 @@ public static class TrainingRun
             if (test is not null)
             {
                 clock.Stop();   // the time is the training's, not the scoring's
+                (optimizer as ScheduleFreeOptimizer<T>)?.Eval();   // scored at the evaluation point x
                 double testLoss = test.Loss(network);
                 if (!double.IsFinite(testLoss))
                 {
@@ -99,6 +100,8 @@ public static class TrainingRun
                     testAccuracies.Add(testAccuracy);
                 }
 
+                (optimizer as ScheduleFreeOptimizer<T>)?.Train();
+
                 clock.Start();
             }
 
@@ -112,6 +115,7 @@ public static class TrainingRun
         }
 
         clock.Stop();
+        (optimizer as ScheduleFreeOptimizer<T>)?.Eval();   // a schedule-free rule ends at its evaluation point x, scored and kept there
         double finalLoss = diverged ? double.NaN : train.Loss(network);
         diverged |= !double.IsFinite(finalLoss);
         double? accuracy = !train.HasClasses ? null : diverged ? double.NaN : train.Accuracy(network);

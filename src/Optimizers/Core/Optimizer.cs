@@ -161,7 +161,8 @@ public abstract class Optimizer : IOptimizer
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// This optimizer is a group of a parameter-groups optimizer, or another step of it is running: on another thread,
-    /// or this call comes from inside a step. The call changes nothing, and the running step goes on undisturbed.
+    /// or this call comes from inside a step, or it is a schedule-free rule in evaluation mode
+    /// (<see cref="ScheduleFreeOptimizer{T}.IsTraining"/> false). The call changes nothing, and the running step goes on undisturbed.
     /// </exception>
     public bool TryStep()
     {
@@ -172,6 +173,7 @@ public abstract class Optimizer : IOptimizer
                 : $"This {RuleName} is a group of a ParameterGroups; step the ParameterGroups, which steps every group together.");
         }
 
+        ThrowIfCannotStep();
         EnterStep(ref _stepping, this);
         try
         {
@@ -221,6 +223,17 @@ public abstract class Optimizer : IOptimizer
     /// ahead, false when it must be skipped; throws under <see cref="NonFiniteGradientPolicy.Throw"/>.
     /// </summary>
     internal abstract bool GradientsPass(NonFiniteGradientPolicy policy);
+
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/> if this rule cannot step in its present state (a schedule-free
+    /// rule in evaluation mode); called before anything else of a step, so the step changes nothing. Does nothing unless overridden.
+    /// </summary>
+    internal virtual void ThrowIfCannotStep()
+    {
+    }
+
+    /// <summary>Adds a setting that checkpoints save and restore (see <see cref="Settings"/>); call from the constructor.</summary>
+    internal void AddSetting(RestorableSetting setting) => _settings.Add(setting);
 
     /// <summary>Updates every parameter with t = <see cref="StepCount"/> + 1, then counts the step. No check.</summary>
     internal abstract void Update();

@@ -193,8 +193,9 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
     /// A gradient in any group holds NaN or ±∞ under <see cref="NonFiniteGradientPolicy.Throw"/>; no group was modified.
     /// </exception>
     /// <exception cref="InvalidOperationException">
-    /// Another step of this object is running: on another thread, or this call comes from inside a step. The call
-    /// changes nothing, and the running step goes on undisturbed.
+    /// Another step of this object is running: on another thread, or this call comes from inside a step; or a group is
+    /// a schedule-free rule in evaluation mode (see <see cref="ScheduleFreeOptimizer{T}"/>). The call changes nothing,
+    /// and the running step goes on undisturbed.
     /// </exception>
     public bool TryStep()
     {
@@ -202,6 +203,11 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
         {
             throw new InvalidOperationException(
                 $"This ParameterGroups is wrapped by a {Optimizer.RuleNameOf(Owner.GetType())}; step that, which steps this one.");
+        }
+
+        foreach (var group in _groups)
+        {
+            group.ThrowIfCannotStep();
         }
 
         Optimizer.EnterStep(ref _stepping, this);

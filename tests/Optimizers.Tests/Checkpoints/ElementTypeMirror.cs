@@ -52,6 +52,7 @@ internal static class ElementTypeMirror
             _ when !recorded.ContainsKey(Key(p.Name!)) => throw new InvalidOperationException(
                 $"{template.RuleName} records no hyperparameter for its constructor argument '{p.Name}'."),
             _ when p.ParameterType == typeof(bool) => recorded[Key(p.Name!)] == 1,
+            _ when p.ParameterType == typeof(int) => checked((int)recorded[Key(p.Name!)]),
             _ => (object)recorded[Key(p.Name!)],
         }).ToArray();
 

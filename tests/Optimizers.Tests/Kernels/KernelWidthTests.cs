@@ -13,7 +13,7 @@ namespace Optimizers.Tests.Kernels;
 public sealed class KernelWidthTests
 {
     public static TheoryData<string> Kernels => new(
-        "GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "Lion", "Adopt");
+        "GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "Lion", "Adopt", "ScheduleFree");
 
     [Theory]
     [MemberData(nameof(Kernels))]
@@ -105,6 +105,10 @@ public sealed class KernelWidthTests
                 break;
             case "ASGD":
                 ASGDKernel.Step<T, TV>(S(0), S(1), S(2), decay, b, c ? 0.999 : 1, 0.01, a ? 0.25 : 1);
+                break;
+            case "ScheduleFree":
+                ScheduleFreeKernel.Step<T, TV>(S(0), S(1), S(2), b ? S(3) : [], adaptive: b, 0.999, 1e-8, 0.05, decay,
+                                               c ? 0.7 : 0.3, -0.004, 0.01);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown kernel.");

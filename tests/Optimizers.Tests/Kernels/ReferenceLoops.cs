@@ -111,6 +111,37 @@ internal static class ReferenceLoops
     }
 
     /// <summary>
+    /// Schedule-free (SGD and AdamW forms), in the authors' order: adaptive: v[i] = v[i]·β₂ + (1 − β₂)·g·g,
+    /// u = g / (√(v[i] / b₂) + ε), else u = g;  u = u + λ·y[i];  y' = lerp(y[i], z[i], c);  y[i] = y' + a·u;  z[i] = z[i] − γ·u.
+    /// </summary>
+    public static void ScheduleFree<T>(Span<T> y, ReadOnlySpan<T> grad, Span<T> z, Span<T> expAvgSq, bool adaptive,
+                                       double beta2, double epsilon, double biasCorrection2, double weightDecay,
+                                       double averageWeight, double yStep, double learningRate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T b2 = R<T>(beta2), share2 = R<T>(1 - beta2), bc2 = R<T>(biasCorrection2), eps = R<T>(epsilon);
+        T decay = R<T>(weightDecay), c = R<T>(averageWeight), a = R<T>(yStep), gamma = R<T>(learningRate);
+        for (int i = 0; i < y.Length; i++)
+        {
+            T u = grad[i];
+            if (adaptive)
+            {
+                expAvgSq[i] = expAvgSq[i] * b2 + share2 * u * u;
+                u = u / (T.Sqrt(expAvgSq[i] / bc2) + eps);
+            }
+
+            if (weightDecay != 0)
+            {
+                u = u + decay * y[i];
+            }
+
+            T lerped = Lerp(y[i], z[i], c);
+            y[i] = lerped + a * u;
+            z[i] = z[i] - gamma * u;
+        }
+    }
+
+    /// <summary>
     /// θ' = θ[i]·shrink;  g = ±grad[i] + λ·θ';  m[i] = m[i]·β₁ + (1 − β₁)·g;  v[i] = v[i]·β₂ + (1 − β₂)·g·g;
     /// v̂ = amsgrad ? (vmax[i] = max(vmax[i], v[i])) : v[i];  θ[i] = θ' − (s·c₂)·m[i] / (√v̂ + ε·c₂).
     /// Adam passes shrink = 1; AdamW λ = 0 and shrink = 1 − αλ.

@@ -81,6 +81,8 @@ internal static class AllOptimizers<T>
         new("Lion", 0.001, (p, lr) => new Lion<T>(p, lr), true),
         new("Lamb", 0.05, (p, lr) => new Lamb<T>(p, lr), true, Elementwise: false),
         new("Adopt", 0.05, (p, lr) => new Adopt<T>(p, lr), true, MovesOnFirstStep: false),
+        new("ScheduleFreeSgd", 0.02, (p, lr) => new ScheduleFreeSgd<T>(p, lr), true),
+        new("ScheduleFreeAdamW", 0.05, (p, lr) => new ScheduleFreeAdamW<T>(p, lr), true),
     ]);
 
     /// <summary>Configurations with non-default options, at least two per rule, by name.</summary>
@@ -121,6 +123,10 @@ internal static class AllOptimizers<T>
         new("Lamb(betas, epsilon, epsilonRoot, weightDecay)", 0.01, (p, lr) => new Lamb<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-4, epsilonRoot: 1e-6, weightDecay: 0.1), false, Elementwise: false),
         new("Adopt(weightDecay, maximize)", 0.01, (p, lr) => new Adopt<T>(p, lr, weightDecay: 0.01, maximize: true), false, MovesOnFirstStep: false),
         new("Adopt(betas, epsilon, decoupled)", 0.01, (p, lr) => new Adopt<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-4, weightDecay: 0.1, decoupled: true), false, MovesOnFirstStep: false),
+        new("ScheduleFreeSgd(momentum, weightDecay, warmupSteps, r, weightLrPower)", 0.05, (p, lr) => new ScheduleFreeSgd<T>(p, lr, momentum: 0.8, weightDecay: 0.01, warmupSteps: 3, r: 1, weightLrPower: 1), false),
+        new("ScheduleFreeSgd(warmupSteps)", 0.02, (p, lr) => new ScheduleFreeSgd<T>(p, lr, warmupSteps: 10), true),
+        new("ScheduleFreeAdamW(betas, epsilon, weightDecay, warmupSteps, r)", 0.01, (p, lr) => new ScheduleFreeAdamW<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.1, warmupSteps: 2, r: 0.5), false),
+        new("ScheduleFreeAdamW(warmupSteps, r, weightLrPower)", 0.05, (p, lr) => new ScheduleFreeAdamW<T>(p, lr, warmupSteps: 5, r: 1, weightLrPower: 1), true),
     ]);
 
     /// <summary><see cref="Plain"/> then <see cref="Rich"/>, by name.</summary>
@@ -146,6 +152,9 @@ internal static class AllOptimizers<T>
             ["ParameterGroups(RMSProp)"] = p => Groups(
                 new RMSProp<T>([p[0]], 0.01, momentum: 0.9, centered: true),
                 new RMSProp<T>([p[1]], 0.02, weightDecay: 0.01)),
+            ["ParameterGroups(ScheduleFreeAdamW)"] = p => Groups(
+                new ScheduleFreeAdamW<T>([p[0]], 0.01, warmupSteps: 2),
+                new ScheduleFreeAdamW<T>([p[1]], 0.02, weightDecay: 0.01)),
         };
 
     /// <summary>Builds the configuration called <paramref name="name"/> (plain or rich) over <paramref name="parameters"/>.</summary>
