@@ -5,7 +5,8 @@ using Optimizers.Mpi;
 
 // mpirun -np 2 dotnet bench/Optimizers.MpiBench/bin/Release/net10.0/Optimizers.MpiBench.dll [--verify]
 // For 1e5, 1e6 and 1e7 float64 parameters (one parameter vector): the median time of the gradient all-reduce
-// (DataParallel.AverageGradients), of a whole sharded step (average + Adam on 1/N + all-gather), of the Adam step alone
+// (DataParallel.AverageGradients), of an all-gather of the parameters from equal contiguous shares (what a sharded step
+// ends with), of a whole sharded step (average + Adam on 1/N + all-gather), of the Adam step alone
 // on all parameters, and the optimizer state per process with and without sharding. --verify runs 1e3 and 1e4 once and
 // checks that the sharded step equals the unsharded one bit for bit (no timing is meaningful then).
 var world = Communicator.World;
@@ -16,7 +17,7 @@ bool ok = true;
 if (world.IsRoot)
 {
     Console.WriteLine($"{world.Size} process(es); median of {repetitions}; times in ms");
-    Console.WriteLine("parameters  all-reduce  sharded step  Adam step (all)  state/process unsharded  sharded");
+    Console.WriteLine("parameters  all-reduce  all-gather  sharded step  Adam step (all)  state/process unsharded  sharded");
 }
 
 foreach (int n in sizes)
@@ -39,6 +40,11 @@ foreach (int n in sizes)
         gradient.CopyTo(plain.Gradient.AsArray()!, 0);
         return Time(parallel.AverageGradients);
     });
+    int[] counts = [.. Enumerable.Range(0, world.Size).Select(r => n / world.Size + (r < n % world.Size ? 1 : 0))];
+    int[] displacements = [.. counts.Select((_, r) => counts.Take(r).Sum())];
+    double[] gathered = new double[n];
+    double allGather = Median(repetitions, () => Time(() => world.AllGather<double>(
+        initial.AsSpan(displacements[world.Rank], counts[world.Rank]), gathered, counts, displacements)));
     double shardedStep = Median(repetitions, () =>
     {
         sharded.ZeroGrad();
@@ -64,7 +70,7 @@ foreach (int n in sizes)
     if (world.IsRoot)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{n,10}  {allReduce,10:F3}  {shardedStep,12:F3}  {step,15:F3}  {unshardedState * 8 / 1e6,19:F1} MB  {shardedState * 8 / 1e6,7:F1} MB"));
+            $"{n,10}  {allReduce,10:F3}  {allGather,10:F3}  {shardedStep,12:F3}  {step,15:F3}  {unshardedState * 8 / 1e6,19:F1} MB  {shardedState * 8 / 1e6,7:F1} MB"));
     }
 }
 
