@@ -57,6 +57,15 @@ internal static class DistributedCases
             cases.Add(($"Resume.DataParallel/{name}/{type}", c => ResumeDataParallel<T>(c, name)));
         }
 
+        // The wrappers over a rule (and over each other) are optimizers like any other to the data-parallel wrapper.
+        cases.Add(($"DataParallel.MatchesFullBatch/Lookahead(Adam)/{type}",
+                   c => DataParallelMatchesFullBatch<T>(c, "Lookahead(Adam)", ps => new Lookahead<T>(new Adam<T>(ps), k: 3))));
+        cases.Add(($"DataParallel.MatchesFullBatch/GradientAccumulation(Momentum, 2)/{type}",
+                   c => DataParallelMatchesFullBatch<T>(c, "GradientAccumulation(Momentum, 2)",
+                                                        ps => new GradientAccumulation<T>(new Momentum<T>(ps, 0.05), every: 2))));
+        cases.Add(($"DataParallel.MatchesFullBatch/Lookahead(GradientAccumulation(AdamW, 2))/{type}",
+                   c => DataParallelMatchesFullBatch<T>(c, "Lookahead(GradientAccumulation(AdamW, 2))",
+                                                        ps => new Lookahead<T>(new GradientAccumulation<T>(new AdamW<T>(ps), every: 2), k: 2))));
         cases.Add(($"DataParallel.BroadcastsRank0Values/{type}", BroadcastsRank0Values<T>));
         cases.Add(($"DataParallel.AveragesOncePerStep/{type}", AveragesOncePerStep<T>));
         cases.Add(($"DataParallel.VerifyNamesFirstDifference/{type}", VerifyNamesFirstDifference<T>));
@@ -92,12 +101,16 @@ internal static class DistributedCases
 
     private static void DataParallelMatchesFullBatch<T>(Communicator communicator, string name)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => DataParallelMatchesFullBatch<T>(communicator, name, ps => AllOptimizers<T>.CreateAny(name, ps));
+
+    private static void DataParallelMatchesFullBatch<T>(Communicator communicator, string name, Func<Parameter<T>[], IOptimizer> create)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var single = Problem<T>.NewParameters();
-        Train(AllOptimizers<T>.CreateAny(name, single), single, null, 0, Steps);
+        Train(create(single), single, null, 0, Steps);
 
         var mine = Problem<T>.NewParameters();
-        var parallel = new DataParallel<T>(AsTyped<T>(AllOptimizers<T>.CreateAny(name, mine)), communicator) { VerifyEvery = 1 };
+        var parallel = new DataParallel<T>(AsTyped<T>(create(mine)), communicator) { VerifyEvery = 1 };
         Train(parallel, mine, communicator, 0, Steps);
 
         double worst = 0;
