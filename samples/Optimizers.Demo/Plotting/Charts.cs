@@ -23,6 +23,17 @@ public static class Charts
     public static Color SeriesColor(int index) => Palette.GetColor(index);
 
     /// <summary>
+    /// The line pattern of the series at <paramref name="index"/>: solid for the palette's first ten colours, dashed for
+    /// the next ten, dotted after, so that optimizers that share a colour still have lines that differ.
+    /// </summary>
+    public static LinePattern SeriesPattern(int index) => (index / 10) switch
+    {
+        0 => LinePattern.Solid,
+        1 => LinePattern.Dashed,
+        _ => LinePattern.Dotted,
+    };
+
+    /// <summary>
     /// Draws each series of per-epoch losses as one line, on a logarithmic loss axis, with a dashed line at
     /// <paramref name="targetLoss"/> if given.
     /// </summary>
@@ -46,6 +57,7 @@ public static class Charts
             var ys = losses.Select(l => Math.Log10(Math.Max(l, 1e-12))).ToArray();
             var line = plot.Add.ScatterLine(xs, ys, SeriesColor(i));
             line.LineWidth = 2;
+            line.LinePattern = SeriesPattern(i);
             line.LegendText = series[i].Name;
         }
 
@@ -69,7 +81,7 @@ public static class Charts
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel("training loss (cross-entropy, log scale)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);   // outside the data: with many optimizers an inside legend hides the lines' ends
         plot.Legend.Padding = new PixelPadding(LegendPadding);
         Save(plot, path, ChartSize.LossWidth, ChartSize.LossHeight);
     }
@@ -348,6 +360,7 @@ public static class Charts
             var p = paths[i];
             var line = plot.Add.ScatterLine(p.Points.Select(q => q.X).ToArray(), p.Points.Select(q => q.Y).ToArray(), SeriesColor(i));
             line.LineWidth = 2;
+            line.LinePattern = SeriesPattern(i);
             line.MarkerSize = p.Points.Count <= 100 ? 4 : 0;
             line.MarkerShape = MarkerShape.FilledCircle;
             string lr = NumberFormat.Setting(p.LearningRate);
