@@ -66,6 +66,8 @@ internal static class DistributedCases
         cases.Add(($"DataParallel.MatchesFullBatch/Lookahead(GradientAccumulation(AdamW, 2))/{type}",
                    c => DataParallelMatchesFullBatch<T>(c, "Lookahead(GradientAccumulation(AdamW, 2))",
                                                         ps => new Lookahead<T>(new GradientAccumulation<T>(new AdamW<T>(ps), every: 2), k: 2))));
+        cases.Add(($"DataParallel.AllocatesNothingPerStep/{type}", c => AllocatesNothingPerStep<T>(c, sharded: false)));
+        cases.Add(($"Sharded.AllocatesNothingPerStep/{type}", c => AllocatesNothingPerStep<T>(c, sharded: true)));
         cases.Add(($"DataParallel.BroadcastsRank0Values/{type}", BroadcastsRank0Values<T>));
         cases.Add(($"DataParallel.AveragesOncePerStep/{type}", AveragesOncePerStep<T>));
         cases.Add(($"DataParallel.VerifyNamesFirstDifference/{type}", VerifyNamesFirstDifference<T>));
@@ -358,6 +360,31 @@ internal static class DistributedCases
 
         var act = parallel.VerifySameParameters;
         act.Should().Throw<InvalidOperationException>().WithMessage("*parameter 'b'*element 17*");
+    }
+
+    /// <summary>
+    /// After a warm-up (JIT, tiering), a step (the all-reduce of every gradient, the rule's step, and for the sharded
+    /// optimizer the all-gather) allocates nothing: the buffers are made when the wrapper is built.
+    /// </summary>
+    private static void AllocatesNothingPerStep<T>(Communicator communicator, bool sharded)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var mine = Problem<T>.NewParameters();
+        IOptimizer<T> optimizer = sharded
+            ? new ShardedOptimizer<T>(mine, ps => new Adam<T>(ps), ShardGranularity.Range, communicator)
+            : new DataParallel<T>(new Adam<T>(mine), communicator);
+        Train(optimizer, mine, communicator, 0, 40);
+        long allocated = 0;
+        for (int batch = 40; batch < 60; batch++)
+        {
+            optimizer.ZeroGrad();
+            Problem<T>.LocalGradients(mine, batch, communicator);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            optimizer.Step();
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        allocated.Should().Be(0, $"{(sharded ? "the sharded optimizer" : "DataParallel")} allocates nothing per step on {communicator.Size} processes");
     }
 
     private static void NonFiniteOnOneRank<T>(Communicator communicator, NonFiniteGradientPolicy policy, bool sharded)
