@@ -82,7 +82,7 @@ public sealed class ShardedOptimizer<T> : IOptimizer<T>
 
         _pieces = [.. Layout.Pieces(Communicator.Rank)];
         _shardParameters = _pieces.Length > 0
-            ? [.. _pieces.Select(p => new Parameter<T>(PieceName(p), _parameters[p.Parameter].ValueSpan.Slice(p.Start, p.Length).ToArray()))]
+            ? [.. _pieces.Select(p => Piece(_parameters[p.Parameter], PieceName(p), p.Start, p.Length))]
             : [new Parameter<T>("(empty shard)", new T[1])];
         Shard = rule(Array.AsReadOnly(_shardParameters));
         if (Shard is null || Shard.Parameters.Count != _shardParameters.Length
@@ -208,6 +208,16 @@ public sealed class ShardedOptimizer<T> : IOptimizer<T>
     /// <summary>Checks that every process holds the same bits in every parameter as rank 0 (see <see cref="DataParallel{T}.VerifySameParameters"/>).</summary>
     /// <exception cref="InvalidOperationException">Some process differs: thrown on every process, naming the first differing parameter.</exception>
     public void VerifySameParameters() => _buffer.VerifySameValues(Communicator, Shard.StepCount);
+
+    /// <summary>A copy of a range of <paramref name="parameter"/>: with its shape when the range is the whole parameter
+    /// (a rule such as Muon or Adafactor reads it), rank 1 otherwise (only elementwise rules take ranges).</summary>
+    private static Parameter<T> Piece(Parameter<T> parameter, string name, int start, int length)
+    {
+        var values = parameter.ValueSpan.Slice(start, length).ToArray();
+        return start == 0 && length == parameter.Length
+            ? Parameter<T>.ShapedLike(parameter, name, values)
+            : new Parameter<T>(name, values);
+    }
 
     private string PieceName((int Parameter, int Start, int Length) piece)
         => $"{_parameters[piece.Parameter].Name}[{piece.Start}:{piece.Start + piece.Length}]";

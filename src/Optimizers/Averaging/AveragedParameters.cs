@@ -54,7 +54,7 @@ public class AveragedParameters<T>
         }
 
         Decay = decay;
-        _averages = _parameters.Select(p => Parameter<T>.Over($"{p.Name}.averaged", new T[p.Length])).ToArray();
+        _averages = _parameters.Select(p => Parameter<T>.ShapedLike(p, $"{p.Name}.averaged", new T[p.Length])).ToArray();
         Parameters = Array.AsReadOnly(_parameters);
         Averages = Array.AsReadOnly(_averages);
     }

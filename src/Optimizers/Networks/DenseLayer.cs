@@ -38,10 +38,10 @@ public sealed class DenseLayer<T>
             w[i] = T.CreateTruncating((2 * random.NextDouble() - 1) * limit);   // drawn in double, rounded to T
         }
 
-        Weights = Parameter<T>.Over(name + ".weight", w);
+        Weights = Parameter<T>.Over(name + ".weight", w, outputSize, inputSize);
         Bias = Parameter<T>.Over(name + ".bias", new T[outputSize]);
-        _weights = Matrix<T>.Build.Dense(outputSize, inputSize, Weights.ValueArray);
-        _weightGradient = Matrix<T>.Build.Dense(outputSize, inputSize, Weights.GradientArray);
+        _weights = Weights.ValueMatrix;
+        _weightGradient = Weights.GradientMatrix;
     }
 
     /// <summary>The number of inputs (columns of W).</summary>
@@ -53,10 +53,13 @@ public sealed class DenseLayer<T>
     /// <summary>The activation applied to Z, or null for the linear output layer.</summary>
     public Activation? Activation { get; }
 
-    /// <summary>W as a flat parameter (column-major, length OutputSize·InputSize).</summary>
+    /// <summary>
+    /// W as a rank-2 parameter of shape OutputSize × InputSize (torch's weight <c>[out, in]</c>); its
+    /// <see cref="Parameter{T}.Value"/> is the column-major storage, length OutputSize·InputSize.
+    /// </summary>
     public Parameter<T> Weights { get; }
 
-    /// <summary>b, one bias per output.</summary>
+    /// <summary>b, one bias per output: a rank-1 parameter.</summary>
     public Parameter<T> Bias { get; }
 
     /// <summary>W as an OutputSize × InputSize matrix over the same storage as <see cref="Weights"/>.</summary>
