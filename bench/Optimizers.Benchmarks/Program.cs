@@ -47,5 +47,10 @@ else
     Console.WriteLine("TorchSharp: libtorch loaded.");
 }
 
+// Cases without a TorchSharp counterpart (Lion, ADOPT, the schedule-free rules) have no TorchSharp benchmark.
+config = config.AddFilter(new SimpleFilter(benchmark =>
+    benchmark.Descriptor.WorkloadMethod.Name != nameof(StepBenchmark<double>.TorchSharp)
+    || StepBenchmark<double>.HasTorchCounterpart(benchmark.Descriptor.Type)));
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
 return 0;

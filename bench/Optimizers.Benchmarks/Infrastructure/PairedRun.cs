@@ -144,7 +144,7 @@ public static class PairedRun
         {
             (0, limit.Limit), (1, limit512.Limit512), (2, library.Library), (3, noGuard.LibraryNoGuard), (4, parallel.Library),
         };
-        if (torchLoads)
+        if (torchLoads && StepBenchmark<T>.HasTorchCounterpart(definition))
         {
             var torchOne = Create(1);
             torchOne.SetupTorch();

@@ -90,7 +90,8 @@ public static class Selection
     private static readonly string[] Order =
     [
         "GradientDescentStep", "MomentumStep", "AdaGradStep", "RMSPropStep", "AdaDeltaStep", "AdamStep", "AdamWStep",
-        "AdamaxStep", "NAdamStep", "RAdamStep", "RpropStep", "ASGDStep",
+        "AdamaxStep", "NAdamStep", "RAdamStep", "RpropStep", "ASGDStep", "LionStep", "AdoptStep", "ScheduleFreeAdamWStep",
+        "ScheduleFreeSgdStep",
     ];
 
     private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -108,8 +109,21 @@ public abstract class StepBenchmark<T>
     /// <summary>This library's optimizer with the benchmark's hyperparameters.</summary>
     protected abstract Optimizer<T> CreateLibrary(IReadOnlyList<Parameter<T>> parameters);
 
-    /// <summary>TorchSharp's torch.optim optimizer with the same hyperparameters.</summary>
-    protected abstract torch.optim.Optimizer CreateTorch(IList<TorchSharp.Modules.Parameter> parameters);
+    /// <summary>
+    /// TorchSharp's torch.optim optimizer with the same hyperparameters, or null (the default) when TorchSharp has no
+    /// counterpart (Lion, ADOPT, the schedule-free rules): the case then has no TorchSharp column.
+    /// </summary>
+    protected virtual torch.optim.Optimizer? CreateTorch(IList<TorchSharp.Modules.Parameter> parameters) => null;
+
+    /// <summary>Whether the case <paramref name="caseType"/> (a closed or open generic case class) overrides
+    /// <see cref="CreateTorch"/>, i.e. has a TorchSharp counterpart to measure.</summary>
+    public static bool HasTorchCounterpart(Type caseType)
+    {
+        var closed = caseType.IsGenericTypeDefinition ? caseType.MakeGenericType(typeof(T)) : caseType;
+        var method = closed.GetMethod(nameof(CreateTorch), BindingFlags.Instance | BindingFlags.NonPublic);
+        return method?.DeclaringType is { } declaring
+               && !(declaring.IsGenericType && declaring.GetGenericTypeDefinition() == typeof(StepBenchmark<>));
+    }
 
     /// <summary>The limit in <see cref="Vector{T}"/> over elements [start, start + length) of parameter p.</summary>
     /// <remarks>
