@@ -55,7 +55,7 @@ namespace Optimizers;
 /// <para>
 /// Single precision (<c>NAdam&lt;float&gt;</c>): μₜ, μₜ₊₁ and the two step sizes a = α·(1 − μₜ)/(1 − Πₜ) and
 /// b = α·μₜ₊₁/(1 − Πₜ·μₜ₊₁) are formed in double and rounded to float32 once per step, as are 1/(1 − β₂ᵗ), β₁, 1 − β₁,
-/// β₂, 1 − β₂, ε and λ. Π lives in float32, as torch's <c>mu_product</c> tensor: Πₜ = Πₜ₋₁·float32(μₜ) in float32,
+/// β₂, 1 − β₂, ε and λ (or, decoupled, 1 − α·λ). Π lives in float32, as torch's <c>mu_product</c> tensor: Πₜ = Πₜ₋₁·float32(μₜ) in float32,
 /// read back exactly into the double formulas (torch's <c>.item()</c>); m and v live in float32. Against torch
 /// 1.13's float32 traces: at most 8.3e-7 of a trace's largest |value| after 64 steps (13 to 15 ulps), because θ is
 /// rounded once per step here and twice in torch; with torch's two updates the same scalars reproduce torch bit

@@ -51,7 +51,7 @@ namespace Optimizers;
 /// <para>
 /// Single precision (<c>RAdam&lt;float&gt;</c>): the whole step size, α/(1 − β₁ᵗ)·rₜ·√(1 − β₂ᵗ) (or α/(1 − β₁ᵗ)
 /// before the rectification starts), is formed in double and rounded to float32 once per step, with β₁, 1 − β₁, β₂,
-/// 1 − β₂, ε and λ; m and v live in float32. torch applies those factors to m one at a time in float32, which
+/// 1 − β₂, ε and λ (or, decoupled, 1 − α·λ); m and v live in float32. torch applies those factors to m one at a time in float32, which
 /// changes the rounding of the step, not of θ: against torch 1.13's float32 traces, bit for bit.
 /// </para>
 /// </remarks>
