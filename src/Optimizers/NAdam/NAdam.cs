@@ -25,7 +25,8 @@ namespace Optimizers;
 /// (default 0), ψ = <see cref="MomentumDecay"/> (default 0.004), maximize = <see cref="Maximize"/> (default false),
 /// decoupled = <see cref="DecoupledWeightDecay"/> (default false; when true θ shrinks by 1 − α·λ before the step and λ
 /// is not added to the gradient, as torch's <c>NAdam(decoupled_weight_decay=True)</c>, "NAdamW"; the hyperparameter is
-/// recorded only when true, so checkpoints of NAdam saved before it existed keep loading, as false). State: "exp_avg" (m) and "exp_avg_sq" (v), read with <see cref="Optimizer{T}.GetState"/>, and the per-parameter
+/// recorded only when true, so checkpoints of NAdam saved before it existed keep loading, as false).
+/// State: "exp_avg" (m) and "exp_avg_sq" (v), read with <see cref="Optimizer{T}.GetState"/>, and the per-parameter
 /// scalar "mu_product" (Πₜ), read with <see cref="Optimizer{T}.GetScalarState"/>.
 /// </para>
 /// <para>
@@ -41,7 +42,8 @@ namespace Optimizers;
 /// as in PyTorch 2.x's code (the running product Πₜ multiplies each μₜ in once; PyTorch 1.13's default single-tensor
 /// path multiplied μₜ in twice when forming Πₜ₊₁, its foreach path was right), and its <c>decoupled_weight_decay</c>
 /// (NAdamW: θ·(1 − α·λ) first, then the step with the undecayed gradient; torch 1.13 lacks it, so it is checked against
-/// a NumPy transcription of torch 2.x's single-tensor code, tests/Optimizers.Tests/Parity/Decoupled). Differences elsewhere: Keras' <c>Nadam</c> uses a
+/// a NumPy transcription of torch 2.x's single-tensor code, tests/Optimizers.Tests/Parity/Decoupled).
+/// Differences elsewhere: Keras' <c>Nadam</c> uses a
 /// fixed ψ = 0.004 in the same schedule but defaults to α = 0.001 and ε = 1e-7 and applies ε to the uncorrected
 /// root; Optax's <c>nadam</c> uses a constant β₁ (no μₜ schedule) in its Nesterov correction.
 /// </para>

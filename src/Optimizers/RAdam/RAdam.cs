@@ -44,8 +44,8 @@ namespace Optimizers;
 /// torch.optim: equals <c>torch.optim.RAdam(params, lr, betas=(β₁, β₂), eps, weight_decay, maximize=…)</c> of
 /// PyTorch 2.x (threshold 5, weight decay added to the gradient after the sign flip), including its
 /// <c>decoupled_weight_decay</c> (torch 1.13 lacks it, so it is checked against a NumPy transcription of torch 2.x's
-/// single-tensor code, tests/Optimizers.Tests/Parity/Decoupled). Differences elsewhere: Optax's <c>radam</c> has the same
-/// threshold of 5 (its <c>threshold</c> argument) but adds ε to the bias-corrected root √v̂ₜ; Keras has no RAdam in
+/// single-tensor code, tests/Optimizers.Tests/Parity/Decoupled). Differences elsewhere: Optax's <c>radam</c> has the
+/// same threshold of 5 (its <c>threshold</c> argument) but adds ε to the bias-corrected root √v̂ₜ; Keras has no RAdam in
 /// its core optimizers (TensorFlow Addons' <c>RectifiedAdam</c> adds warm-up and a different threshold option).
 /// </para>
 /// <para>
