@@ -65,7 +65,7 @@ internal sealed class AveragingSection
         }
     }
 
-    /// <summary>Parses the whole section, checking what the format requires (sizes, mode, a decay in [0, 1], n ≥ 0).</summary>
+    /// <summary>Parses the whole section, checking what the format requires (sizes, mode, a decay in [0, 1], 0 ≤ n &lt; 2⁶³ − 1).</summary>
     public static AveragingSection Parse(PayloadReader reader)
     {
         int elementSize = reader.ReadByte();
@@ -86,9 +86,11 @@ internal sealed class AveragingSection
         };
 
         long count = reader.ReadInt64();
-        if (count < 0)
+        if (count is < 0 or long.MaxValue)
         {
-            throw PayloadReader.Malformed($"The averages record {count} updates; the count is never negative.");
+            throw PayloadReader.Malformed(count < 0
+                ? $"The averages record {count} updates; the count is never negative."
+                : $"The averages record {count} updates; the next update could not be counted.");
         }
 
         var averages = new KeyValuePair<string, byte[]>[reader.ReadCount("averaged parameters", minimumItemBytes: 8)];

@@ -264,6 +264,7 @@ public abstract class AveragingCheckpointTests<T>
         { "EMA decay 1.5", 2, BitConverter.GetBytes(1.5), "*EMA decay of 1.5*outside [0, 1]*" },
         { "EMA decay −0.25", 2, BitConverter.GetBytes(-0.25), "*outside [0, 1]*" },
         { "negative count", 10, BitConverter.GetBytes(-3L), "*-3 updates*never negative*" },
+        { "count 2^63 − 1", 10, BitConverter.GetBytes(long.MaxValue), "*next update could not be counted*" },
         { "parameter count 2^31 − 1", 18, BitConverter.GetBytes(int.MaxValue), "*" },
         { "negative length", 27, BitConverter.GetBytes(-1), "*" },
         { "length past the end", 27, BitConverter.GetBytes(1000), "*" },
