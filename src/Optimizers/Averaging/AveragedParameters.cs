@@ -25,9 +25,10 @@ namespace Optimizers.Averaging;
 /// exactly the numbers before them. <see cref="Update"/> refuses to run while swapped (it would average the averages).
 /// </para>
 /// <para>
-/// Checkpoints: <see cref="Averages"/> are parameters (named "name.averaged") that
-/// <see cref="Checkpoints.Checkpoint"/> saves and loads like any other; save <see cref="AveragedCount"/> beside them
-/// and set it after loading. Only the values are averaged (torch's <c>use_buffers=False</c>); this library has no buffers.
+/// Checkpoints: pass the averages to <see cref="Checkpoints.Checkpoint"/>'s overloads that take them
+/// (<c>Checkpoint.Save(stream, optimizer, parameters, schedule, averaged)</c> and the matching <c>Load</c>,
+/// <c>SaveToFile</c> and <c>LoadFromFile</c>): the "averaging" section saves the averages and <see cref="AveragedCount"/>
+/// and compares the mode and <see cref="Decay"/>, so a run resumes bit for bit; not while swapped. Only the values are averaged (torch's <c>use_buffers=False</c>); this library has no buffers.
 /// Instances are not thread-safe.
 /// </para>
 /// </remarks>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Optimizers.Averaging;
 using Optimizers.Networks;
 using Optimizers.Schedules;
 
@@ -50,7 +51,7 @@ namespace Optimizers.Checkpoints;
 /// </para>
 /// <para>Thread safety: do not step or change the optimizer, parameters or schedule while saving or loading them.</para>
 /// </remarks>
-public static class Checkpoint
+public static partial class Checkpoint
 {
     /// <summary>
     /// Writes a checkpoint of <paramref name="optimizer"/>, the values of <paramref name="parameters"/> and/or the
@@ -66,10 +67,10 @@ public static class Checkpoint
     /// All three are null, the stream is not writable, the optimizer type is not supported, a parameter is null or
     /// repeated, or the schedule is a custom implementation.
     /// </exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void Save(Stream destination, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                             ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         => Save<double>(destination, optimizer, parameters, schedule);
 
     /// <summary>
@@ -86,10 +87,10 @@ public static class Checkpoint
     /// All three are null, the stream is not writable, the optimizer type is not supported, a parameter is null or
     /// repeated, or the schedule is a custom implementation.
     /// </exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void Save<T>(Stream destination, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
                                ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -134,10 +135,10 @@ public static class Checkpoint
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit (another rule, another element type,
     /// other parameters); nothing was changed.
     /// </exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void Load(Stream source, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                             ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         => DoLoad(source, optimizer, parameters, schedule, ElementConversion.None);
 
     /// <summary>
@@ -160,10 +161,10 @@ public static class Checkpoint
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit (another rule, another element type,
     /// other parameters); nothing was changed.
     /// </exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void Load<T>(Stream source, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
                                ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
         => DoLoad(source, optimizer, parameters, schedule, ElementConversion.None);
 
@@ -191,10 +192,10 @@ public static class Checkpoint
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit, or a value cannot be converted; nothing
     /// was changed.
     /// </exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void Load(Stream source, ElementConversion conversion, IOptimizer? optimizer = null,
                             IEnumerable<Parameter<double>>? parameters = null, ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         => DoLoad(source, optimizer, parameters, schedule, Defined(conversion));
 
     /// <summary>
@@ -215,10 +216,10 @@ public static class Checkpoint
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit, or a value cannot be converted; nothing
     /// was changed.
     /// </exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void Load<T>(Stream source, ElementConversion conversion, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
                                ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
         => DoLoad(source, optimizer, parameters, schedule, Defined(conversion));
 
@@ -250,10 +251,10 @@ public static class Checkpoint
     /// The file system refused the write or the rename (a missing directory, no permission, a full disk, a file-size
     /// limit): its message names the checkpoint file, and the original exception is the inner one.
     /// </exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void SaveToFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                                   ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         => SaveToFile(path, optimizer, parameters, schedule, wrap: null);
 
     /// <summary>Writes a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>)
@@ -265,10 +266,10 @@ public static class Checkpoint
     /// <param name="schedule">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
     /// <exception cref="ArgumentException">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="IOException">As in <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
                                      ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
         => SaveToFile(path, optimizer, parameters, schedule, wrap: null);
 
@@ -295,10 +296,10 @@ public static class Checkpoint
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
     /// <exception cref="IOException">The file cannot be opened or read (no permission, a directory, a disk error): its
     /// message names the checkpoint file, and the original exception is the inner one.</exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void LoadFromFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                                     ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         => LoadFromFile(path, optimizer, parameters, schedule, ElementConversion.None);
 
     /// <summary>Loads a checkpoint file (see <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>).</summary>
@@ -311,10 +312,10 @@ public static class Checkpoint
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
     /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void LoadFromFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
                                        ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
         => LoadFromFile(path, optimizer, parameters, schedule, ElementConversion.None);
 
@@ -330,10 +331,10 @@ public static class Checkpoint
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit, or a value cannot be converted; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
     /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void LoadFromFile(string path, ElementConversion conversion, IOptimizer? optimizer = null,
                                     IEnumerable<Parameter<double>>? parameters = null, ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         => LoadFromFile(path, optimizer, parameters, schedule, Defined(conversion));
 
     /// <summary>Loads a checkpoint file with parameters of element type <typeparamref name="T"/>, converting another
@@ -350,10 +351,10 @@ public static class Checkpoint
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit, or a value cannot be converted; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
     /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
-#pragma warning disable RS0026 // the overloads differ in the element type; resolution is unambiguous (double unless typed parameters say otherwise)
+#pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
     public static void LoadFromFile<T>(string path, ElementConversion conversion, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
                                        ISchedule? schedule = null)
-#pragma warning restore RS0026
+#pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
         => LoadFromFile(path, optimizer, parameters, schedule, Defined(conversion));
 
@@ -374,7 +375,7 @@ public static class Checkpoint
 
     /// <summary>Everything <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/> and its overloads do.</summary>
     private static void DoLoad<T>(Stream source, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
-                                  ElementConversion conversion)
+                                  ElementConversion conversion, AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -383,7 +384,7 @@ public static class Checkpoint
             throw new ArgumentException("The stream is not readable.", nameof(source));
         }
 
-        var parameterList = Arguments(optimizer, parameters, schedule);
+        var parameterList = Arguments(optimizer, parameters, schedule, averaged);
         if (optimizer is Optimizer { Owner: not null } group)
         {
             throw new ArgumentException(group.Owner is IOptimizerWrapper
@@ -423,6 +424,13 @@ public static class Checkpoint
             ScheduleSection.Checkpointable(schedule, nameof(schedule)).Validate(position, "");
         }
 
+        AveragingSection? averages = null;
+        if (averaged is not null)
+        {
+            averages = AveragingSection.Parse(Section(sections, CheckpointFormat.AveragingSection, "weight averages"))
+                .Fit(averaged, conversion);
+        }
+
         // ... then commit: plain copies into arrays of checked lengths, which cannot fail.
         optimizerState?.Commit(optimizer!);
         values?.Commit(parameterList!);
@@ -430,11 +438,13 @@ public static class Checkpoint
         {
             ScheduleSection.Checkpointable(schedule!, nameof(schedule)).Restore(position);
         }
+
+        averages?.Commit(averaged!);
     }
 
     /// <summary>Opens <paramref name="path"/> and loads from it; the file system's errors name the checkpoint file.</summary>
     private static void LoadFromFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
-                                        ElementConversion conversion)
+                                        ElementConversion conversion, AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -456,7 +466,7 @@ public static class Checkpoint
         {
             try
             {
-                DoLoad(file, optimizer, parameters, schedule, conversion);
+                DoLoad(file, optimizer, parameters, schedule, conversion, averaged);
             }
             catch (IOException e)
             {
@@ -471,20 +481,21 @@ public static class Checkpoint
 
     /// <summary>As the public overload; <paramref name="wrap"/> lets tests interrupt the write.</summary>
     internal static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
-                                       Func<Stream, Stream>? wrap)
+                                       Func<Stream, Stream>? wrap, AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var payload = BuildPayload(optimizer, parameters, schedule);
+        var payload = BuildPayload(optimizer, parameters, schedule, averaged);
         AtomicFile.Write(path, "checkpoint file", stream => Envelope.Write(stream, payload), wrap);
     }
 
-    private static PayloadWriter BuildPayload<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule)
+    private static PayloadWriter BuildPayload<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+                                                 AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var parameterList = Arguments(optimizer, parameters, schedule);
+        var parameterList = Arguments(optimizer, parameters, schedule, averaged);
         var writer = new PayloadWriter();
-        writer.WriteInt32((optimizer is null ? 0 : 1) + (parameterList is null ? 0 : 1) + (schedule is null ? 0 : 1));
+        writer.WriteInt32((optimizer is null ? 0 : 1) + (parameterList is null ? 0 : 1) + (schedule is null ? 0 : 1) + (averaged is null ? 0 : 1));
         if (optimizer is not null)
         {
             int body = writer.BeginSection(CheckpointFormat.OptimizerSection);
@@ -506,13 +517,26 @@ public static class Checkpoint
             writer.EndSection(body);
         }
 
+        if (averaged is not null)
+        {
+            int body = writer.BeginSection(CheckpointFormat.AveragingSection);
+            AveragingSection.Write(writer, averaged);
+            writer.EndSection(body);
+        }
+
         return writer;
     }
 
-    private static Parameter<T>[]? Arguments<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule)
+    private static Parameter<T>[]? Arguments<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+                                                AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (optimizer is null && parameters is null && schedule is null)
+        if (averaged is not null)
+        {
+            AveragingSection.Checkable(averaged, nameof(averaged));
+        }
+
+        if (optimizer is null && parameters is null && schedule is null && averaged is null)
         {
             throw new ArgumentException("Give an optimizer, parameters or a schedule; there is nothing to save or load.", nameof(optimizer));
         }

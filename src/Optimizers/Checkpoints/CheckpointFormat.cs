@@ -35,6 +35,9 @@ internal static class CheckpointFormat
     /// <summary>Section holding a learning-rate schedule's position.</summary>
     public const string ScheduleSection = "schedule";
 
+    /// <summary>Section holding weight averages (<see cref="Averaging.AveragedParameters{T}"/>): mode, decay, count and averages.</summary>
+    public const string AveragingSection = "averaging";
+
     /// <summary>Optimizer layout byte: one optimizer.</summary>
     public const byte SingleLayout = 0;
 

@@ -10,7 +10,7 @@ namespace Optimizers;
 /// <para>Update at step t (m and v are kept per element and start at 0; Π, the product of the μ's, starts at 1):</para>
 /// <code>
 /// gₜ = ∇J(θₜ₋₁)                         (gₜ = −∇J(θₜ₋₁) when maximize)
-/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0)
+/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0; decoupled: θₜ₋₁ = θₜ₋₁·(1 − α·λ) instead)
 /// μₜ   = β₁·(1 − ½·0.96^(t·ψ))
 /// μₜ₊₁ = β₁·(1 − ½·0.96^((t + 1)·ψ))
 /// Πₜ = Πₜ₋₁·μₜ
@@ -22,7 +22,10 @@ namespace Optimizers;
 /// <para>
 /// Symbols: α = <see cref="Optimizer.LearningRate"/> (default 0.002), β₁ = <see cref="Beta1"/> (default 0.9),
 /// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
-/// (default 0), ψ = <see cref="MomentumDecay"/> (default 0.004), maximize = <see cref="Maximize"/> (default false).
+/// (default 0), ψ = <see cref="MomentumDecay"/> (default 0.004), maximize = <see cref="Maximize"/> (default false),
+/// decoupled = <see cref="DecoupledWeightDecay"/> (default false; when true θ shrinks by 1 − α·λ before the step and λ
+/// is not added to the gradient, as torch's <c>NAdam(decoupled_weight_decay=True)</c>, "NAdamW"; the hyperparameter is
+/// recorded only when true, so checkpoints of NAdam saved before it existed keep loading, as false).
 /// State: "exp_avg" (m) and "exp_avg_sq" (v), read with <see cref="Optimizer{T}.GetState"/>, and the per-parameter
 /// scalar "mu_product" (Πₜ), read with <see cref="Optimizer{T}.GetScalarState"/>.
 /// </para>
@@ -37,8 +40,10 @@ namespace Optimizers;
 /// <para>
 /// torch.optim: equals <c>torch.optim.NAdam(params, lr, betas=(β₁, β₂), eps, weight_decay, momentum_decay, maximize=…)</c>
 /// as in PyTorch 2.x's code (the running product Πₜ multiplies each μₜ in once; PyTorch 1.13's default single-tensor
-/// path multiplied μₜ in twice when forming Πₜ₊₁, its foreach path was right). PyTorch 2.x's
-/// <c>decoupled_weight_decay</c> option (NAdamW) is not offered. Differences elsewhere: Keras' <c>Nadam</c> uses a
+/// path multiplied μₜ in twice when forming Πₜ₊₁, its foreach path was right), and its <c>decoupled_weight_decay</c>
+/// (NAdamW: θ·(1 − α·λ) first, then the step with the undecayed gradient; torch 1.13 lacks it, so it is checked against
+/// a NumPy transcription of torch 2.x's single-tensor code, tests/Optimizers.Tests/Parity/Decoupled).
+/// Differences elsewhere: Keras' <c>Nadam</c> uses a
 /// fixed ψ = 0.004 in the same schedule but defaults to α = 0.001 and ε = 1e-7 and applies ε to the uncorrected
 /// root; Optax's <c>nadam</c> uses a constant β₁ (no μₜ schedule) in its Nesterov correction.
 /// </para>
@@ -52,7 +57,7 @@ namespace Optimizers;
 /// <para>
 /// Single precision (<c>NAdam&lt;float&gt;</c>): μₜ, μₜ₊₁ and the two step sizes a = α·(1 − μₜ)/(1 − Πₜ) and
 /// b = α·μₜ₊₁/(1 − Πₜ·μₜ₊₁) are formed in double and rounded to float32 once per step, as are 1/(1 − β₂ᵗ), β₁, 1 − β₁,
-/// β₂, 1 − β₂, ε and λ. Π lives in float32, as torch's <c>mu_product</c> tensor: Πₜ = Πₜ₋₁·float32(μₜ) in float32,
+/// β₂, 1 − β₂, ε and λ (or, decoupled, 1 − α·λ). Π lives in float32, as torch's <c>mu_product</c> tensor: Πₜ = Πₜ₋₁·float32(μₜ) in float32,
 /// read back exactly into the double formulas (torch's <c>.item()</c>); m and v live in float32. Against torch
 /// 1.13's float32 traces: at most 8.3e-7 of a trace's largest |value| after 64 steps (13 to 15 ulps), because θ is
 /// rounded once per step here and twice in torch; with torch's two updates the same scalars reproduce torch bit
@@ -78,10 +83,12 @@ public class NAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
     /// <param name="momentumDecay">ψ, the rate at which μₜ warms up towards β₁: finite and ≥ 0 (default 0.004).</param>
     /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <param name="decoupledWeightDecay">Shrink θ by 1 − α·λ each step instead of adding λ·θ to the gradient, as NAdamW (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
     public NAdam(IEnumerable<Parameter<T>> parameters, double learningRate = 0.002, double beta1 = 0.9, double beta2 = 0.999,
-                 double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 0.004, bool maximize = false)
+                 double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 0.004, bool maximize = false,
+                 bool decoupledWeightDecay = false)
         : base(parameters, learningRate)
     {
         _beta1 = Check.UnitInterval(beta1);
@@ -97,6 +104,12 @@ public class NAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
         RecordHyperparameter("momentum_decay", MomentumDecay);
         RecordHyperparameter("maximize", Maximize);
         AddCycledSetting("beta1", () => _beta1, v => Beta1 = v, _beta1, v => v >= 0 && v < 1);
+        DecoupledWeightDecay = decoupledWeightDecay;
+        if (decoupledWeightDecay)
+        {
+            RecordHyperparameter("decoupled_weight_decay", true);
+        }
+
         _expAvg = AddVectorState("exp_avg");
         _expAvgSq = AddVectorState("exp_avg_sq");
         _muProduct = AddScalarState("mu_product", initialValue: 1);
@@ -144,6 +157,9 @@ public class NAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
     public bool Maximize { get; }
 
+    /// <summary>Whether λ is decoupled weight decay (θ shrinks by 1 − α·λ before the step, NAdamW) rather than an L2 penalty.</summary>
+    public bool DecoupledWeightDecay { get; }
+
     /// <summary>
     /// Multiplies μₜ into the running product of parameter <paramref name="index"/>, once per step; forms 1 − β₂ᵗ, μₜ and
     /// μₜ₊₁ once per step for all parameters.
@@ -167,8 +183,10 @@ public class NAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
         double muProduct = double.CreateTruncating(_muProduct[index]);   // the T value, used in double as torch's .item()
         double gradientStep = LearningRate * (1 - mu) / (1 - muProduct);
         double momentumStep = LearningRate * muNext / (1 - muProduct * muNext);
-        NAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon, WeightDecay,
-                         Maximize, biasCorrection2, gradientStep, momentumStep);
+        NAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon,
+                         weightDecay: DecoupledWeightDecay ? 0 : WeightDecay,
+                         shrink: DecoupledWeightDecay ? 1 - LearningRate * WeightDecay : 1, Maximize, biasCorrection2,
+                         gradientStep, momentumStep);
     }
 
     /// <summary>μₜ = β₁·(1 − ½·0.96^(t·ψ)).</summary>
@@ -183,8 +201,9 @@ public sealed class NAdam : NAdam<double>
 {
     /// <inheritdoc />
     public NAdam(IEnumerable<Parameter<double>> parameters, double learningRate = 0.002, double beta1 = 0.9, double beta2 = 0.999,
-                 double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 0.004, bool maximize = false)
-        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, momentumDecay, maximize)
+                 double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 0.004, bool maximize = false,
+                 bool decoupledWeightDecay = false)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, momentumDecay, maximize, decoupledWeightDecay)
     {
     }
 }

@@ -10,7 +10,7 @@ namespace Optimizers;
 /// <para>Update at step t (m and v are kept per element and start at 0):</para>
 /// <code>
 /// gₜ = ∇J(θₜ₋₁)                         (gₜ = −∇J(θₜ₋₁) when maximize)
-/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0)
+/// gₜ = gₜ + λ·θₜ₋₁                       (L2 weight decay, when λ ≠ 0; decoupled: θₜ₋₁ = θₜ₋₁·(1 − α·λ) instead)
 /// mₜ = β₁·mₜ₋₁ + (1 − β₁)·gₜ
 /// vₜ = β₂·vₜ₋₁ + (1 − β₂)·gₜ²
 /// ρ∞ = 2/(1 − β₂) − 1
@@ -22,7 +22,11 @@ namespace Optimizers;
 /// <para>
 /// Symbols: α = <see cref="Optimizer.LearningRate"/> (default 0.001), β₁ = <see cref="Beta1"/> (default 0.9),
 /// β₂ = <see cref="Beta2"/> (default 0.999), ε = <see cref="Epsilon"/> (default 1e-8), λ = <see cref="WeightDecay"/>
-/// (default 0), maximize = <see cref="Maximize"/> (default false). State: "exp_avg" (m) and "exp_avg_sq" (v).
+/// (default 0), maximize = <see cref="Maximize"/> (default false), decoupled = <see cref="DecoupledWeightDecay"/>
+/// (default false; when true θ shrinks by 1 − α·λ before every step, rectified or not, and λ is not added to the
+/// gradient, as torch's <c>RAdam(decoupled_weight_decay=True)</c>, "RAdamW", closer to the authors' implementation; the
+/// hyperparameter is recorded only when true, so checkpoints of RAdam saved before it existed keep loading, as false).
+/// State: "exp_avg" (m) and "exp_avg_sq" (v).
 /// </para>
 /// <para>
 /// ρₜ approximates the length of the simple moving average that the exponential average vₜ stands for; it is 1 at
@@ -38,15 +42,16 @@ namespace Optimizers;
 /// </para>
 /// <para>
 /// torch.optim: equals <c>torch.optim.RAdam(params, lr, betas=(β₁, β₂), eps, weight_decay, maximize=…)</c> of
-/// PyTorch 2.x (threshold 5, weight decay added to the gradient after the sign flip); its
-/// <c>decoupled_weight_decay</c> option is not offered. Differences elsewhere: Optax's <c>radam</c> has the same
-/// threshold of 5 (its <c>threshold</c> argument) but adds ε to the bias-corrected root √v̂ₜ; Keras has no RAdam in
+/// PyTorch 2.x (threshold 5, weight decay added to the gradient after the sign flip), including its
+/// <c>decoupled_weight_decay</c> (torch 1.13 lacks it, so it is checked against a NumPy transcription of torch 2.x's
+/// single-tensor code, tests/Optimizers.Tests/Parity/Decoupled). Differences elsewhere: Optax's <c>radam</c> has the
+/// same threshold of 5 (its <c>threshold</c> argument) but adds ε to the bias-corrected root √v̂ₜ; Keras has no RAdam in
 /// its core optimizers (TensorFlow Addons' <c>RectifiedAdam</c> adds warm-up and a different threshold option).
 /// </para>
 /// <para>
 /// Single precision (<c>RAdam&lt;float&gt;</c>): the whole step size, α/(1 − β₁ᵗ)·rₜ·√(1 − β₂ᵗ) (or α/(1 − β₁ᵗ)
 /// before the rectification starts), is formed in double and rounded to float32 once per step, with β₁, 1 − β₁, β₂,
-/// 1 − β₂, ε and λ; m and v live in float32. torch applies those factors to m one at a time in float32, which
+/// 1 − β₂, ε and λ (or, decoupled, 1 − α·λ); m and v live in float32. torch applies those factors to m one at a time in float32, which
 /// changes the rounding of the step, not of θ: against torch 1.13's float32 traces, bit for bit.
 /// </para>
 /// </remarks>
@@ -68,10 +73,11 @@ public class RAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     /// <param name="epsilon">ε, added to the denominator: finite and ≥ 0 (default 1e-8).</param>
     /// <param name="weightDecay">λ, the L2 penalty added to the gradient: finite and ≥ 0 (default 0).</param>
     /// <param name="maximize">Ascend instead of descend (default false).</param>
+    /// <param name="decoupledWeightDecay">Shrink θ by 1 − α·λ each step instead of adding λ·θ to the gradient, as RAdamW (default false).</param>
     /// <exception cref="ArgumentException">The parameter list is empty or repeats a parameter.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is NaN, infinite or out of range.</exception>
     public RAdam(IEnumerable<Parameter<T>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
-                 double epsilon = 1e-8, double weightDecay = 0, bool maximize = false)
+                 double epsilon = 1e-8, double weightDecay = 0, bool maximize = false, bool decoupledWeightDecay = false)
         : base(parameters, learningRate)
     {
         _beta1 = Check.UnitInterval(beta1);
@@ -85,6 +91,12 @@ public class RAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
         RecordHyperparameter("weight_decay", WeightDecay);
         RecordHyperparameter("maximize", Maximize);
         AddCycledSetting("beta1", () => _beta1, v => Beta1 = v, _beta1, v => v >= 0 && v < 1);
+        DecoupledWeightDecay = decoupledWeightDecay;
+        if (decoupledWeightDecay)
+        {
+            RecordHyperparameter("decoupled_weight_decay", true);
+        }
+
         _rhoInfinity = 2 / (1 - beta2) - 1;
         _expAvg = AddVectorState("exp_avg");
         _expAvgSq = AddVectorState("exp_avg_sq");
@@ -129,6 +141,9 @@ public class RAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     /// <summary>Whether the objective is maximised (the gradient is negated).</summary>
     public bool Maximize { get; }
 
+    /// <summary>Whether λ is decoupled weight decay (θ shrinks by 1 − α·λ before the step, RAdamW) rather than an L2 penalty.</summary>
+    public bool DecoupledWeightDecay { get; }
+
     /// <summary>Forms the step size s and whether the step is rectified once per step, not once per parameter.</summary>
     /// <param name="index">The parameter's position in <see cref="Optimizer{T}.Parameters"/>.</param>
     /// <param name="step">t, the 1-based number of this step.</param>
@@ -144,8 +159,9 @@ public class RAdam<T> : ElementwiseOptimizer<T>, ICyclableMomentum
     protected sealed override void UpdateRange(int index, int start, Span<T> value, ReadOnlySpan<T> gradient, long step)
     {
         var (stepSize, rectified) = _perStep.Value;
-        RAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon, WeightDecay,
-                         Maximize, stepSize, rectified);
+        RAdamKernel.Step(value, gradient, _expAvg[index].AsSpan(start, value.Length), _expAvgSq[index].AsSpan(start, value.Length), Beta1, Beta2, Epsilon,
+                         weightDecay: DecoupledWeightDecay ? 0 : WeightDecay,
+                         shrink: DecoupledWeightDecay ? 1 - LearningRate * WeightDecay : 1, Maximize, stepSize, rectified);
     }
 
     /// <summary>s: α·rₜ·√(1 − β₂ᵗ)/(1 − β₁ᵗ) when rectified (ρₜ &gt; 5), else α/(1 − β₁ᵗ); and whether it is.</summary>
@@ -176,8 +192,8 @@ public sealed class RAdam : RAdam<double>
 {
     /// <inheritdoc />
     public RAdam(IEnumerable<Parameter<double>> parameters, double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999,
-                 double epsilon = 1e-8, double weightDecay = 0, bool maximize = false)
-        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, maximize)
+                 double epsilon = 1e-8, double weightDecay = 0, bool maximize = false, bool decoupledWeightDecay = false)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, maximize, decoupledWeightDecay)
     {
     }
 }

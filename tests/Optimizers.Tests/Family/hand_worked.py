@@ -1,4 +1,4 @@
-"""Checks the hand-worked numbers in AdamTests.cs, AdamWTests.cs, NAdamTests.cs and RAdamTests.cs.
+"""Checks the hand-worked numbers in AdamTests.cs, AdamWTests.cs, NAdamTests.cs and RAdamTests.cs (decoupled too).
 
 Not needed by the tests. Each scenario is evaluated twice: with 50-digit decimals from the nominal decimal
 hyperparameters (the numbers written in the test comments) and with binary doubles in the order the C# kernels
@@ -45,7 +45,7 @@ def adam(exact, theta, grads, lrs, b1, b2, eps, wd, decoupled=False, amsgrad=Fal
     return out
 
 
-def nadam(exact, theta, grads, lrs, b1, b2, eps, wd, psi, maximize=False):
+def nadam(exact, theta, grads, lrs, b1, b2, eps, wd, psi, maximize=False, decoupled=False):
     n = lambda x: num(x, exact)
     theta = [n(x) for x in theta]
     b1, b2, eps, wd, psi = n(b1), n(b2), n(eps), n(wd), n(psi)
@@ -59,8 +59,11 @@ def nadam(exact, theta, grads, lrs, b1, b2, eps, wd, psi, maximize=False):
         prod = prod * mu
         a = lr * (1 - mu) / (1 - prod)
         b = lr * mu_next / (1 - prod * mu_next)
+        shrink = 1 - lr * wd if decoupled else n(1)
+        l2 = n(0) if decoupled else wd
         for i, g in enumerate(grad):
-            g = (-n(g) if maximize else n(g)) + theta[i] * wd
+            theta[i] = theta[i] * shrink
+            g = (-n(g) if maximize else n(g)) + theta[i] * l2
             m[i] = m[i] * b1 + (1 - b1) * g
             v[i] = v[i] * b2 + (1 - b2) * g * g
             d = sqrt(v[i] / bc2) + eps
@@ -70,7 +73,7 @@ def nadam(exact, theta, grads, lrs, b1, b2, eps, wd, psi, maximize=False):
     return out
 
 
-def radam(exact, theta, grads, lrs, b1, b2, eps, wd, maximize=False):
+def radam(exact, theta, grads, lrs, b1, b2, eps, wd, maximize=False, decoupled=False):
     n = lambda x: num(x, exact)
     theta = [n(x) for x in theta]
     b1, b2, eps, wd = n(b1), n(b2), n(eps), n(wd)
@@ -87,8 +90,11 @@ def radam(exact, theta, grads, lrs, b1, b2, eps, wd, maximize=False):
         if rho > 5:
             rect = sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
             s = s * (rect * sqrt(bc2))
+        shrink = 1 - lr * wd if decoupled else n(1)
+        l2 = n(0) if decoupled else wd
         for i, g in enumerate(grad):
-            g = (-n(g) if maximize else n(g)) + theta[i] * wd
+            theta[i] = theta[i] * shrink
+            g = (-n(g) if maximize else n(g)) + theta[i] * l2
             m[i] = m[i] * b1 + (1 - b1) * g
             v[i] = v[i] * b2 + (1 - b2) * g * g
             theta[i] = theta[i] - (s * m[i] / (sqrt(v[i]) + eps) if rect is not None else s * m[i])
@@ -133,3 +139,9 @@ show("RAdam beta2 0.9, constant gradient, six steps", radam, [1.0, -0.5], [[0.5,
      1e-8, 0.0)
 show("RAdam defaults, constant gradient, six steps", radam, [1.0, -0.5], [[0.5, -2.0]] * 6, [0.001] * 6, 0.9, 0.999,
      1e-8, 0.0)
+show("NAdam decoupled weight decay (NAdamW), psi 1", nadam, [1.0, -0.5], [[0.5, -2.0], [-0.25, 1.0]], [0.1, 0.1], 0.5, 0.5,
+     1e-8, 0.1, 1.0, decoupled=True)
+show("RAdam decoupled weight decay (RAdamW), maximize", radam, [1.0, -0.5], [[0.5, -2.0], [-0.25, 1.0]], [0.1, 0.1], 0.5,
+     0.5, 1e-8, 0.1, maximize=True, decoupled=True)
+show("RAdam decoupled, beta2 0.9, constant gradient, six steps", radam, [1.0, -0.5], [[0.5, -2.0]] * 6, [0.1] * 6, 0.5,
+     0.9, 1e-8, 0.2, decoupled=True)

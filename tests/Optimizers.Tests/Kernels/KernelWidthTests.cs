@@ -88,10 +88,10 @@ public sealed class KernelWidthTests
                 AdamaxKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.02, c ? 0.6 : 0.9, 0.999, 1e-8, decay, b);
                 break;
             case "NAdam":
-                NAdamKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.9, 0.999, 1e-8, decay, b, 0.003, 0.002, 0.0011);
+                NAdamKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.9, 0.999, 1e-8, c ? 0 : decay, c ? 0.999 : 1, b, 0.003, 0.002, 0.0011);
                 break;
             case "RAdam":
-                RAdamKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.9, 0.999, 1e-8, decay, b, 0.004, rectified: c);
+                RAdamKernel.Step<T, TV>(S(0), S(1), S(2), S(3), 0.9, 0.999, 1e-8, decay, a && b ? 0.999 : 1, b, 0.004, rectified: c);
                 break;
             case "Lion":
                 LionKernel.Step<T, TV>(S(0), S(1), S(2), 0.01, c ? 0.3 : 0.9, 0.99, shrink: a ? 0.999 : 1);

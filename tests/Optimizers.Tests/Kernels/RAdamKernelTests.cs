@@ -8,11 +8,14 @@ public abstract class RAdamKernelTests<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     [Theory]
-    [InlineData(false, false, 0.0)]
-    [InlineData(true, false, 0.0)]
-    [InlineData(true, true, 0.1)]
-    [InlineData(false, true, 0.1)]
-    public void Every_length_matches_a_scalar_reference_bit_for_bit(bool rectified, bool maximize, double weightDecay)
+    [InlineData(false, false, 0.0, 1.0)]
+    [InlineData(true, false, 0.0, 1.0)]
+    [InlineData(true, true, 0.1, 1.0)]
+    [InlineData(false, true, 0.1, 1.0)]
+    [InlineData(true, false, 0.0, 0.97)]   // decoupled weight decay (RAdamW): λ = 0, θ shrinks, rectified or not
+    [InlineData(false, true, 0.0, 0.97)]
+    [InlineData(true, true, 0.1, 0.97)]    // both forms at once (the rule never passes this; the kernel handles it)
+    public void Every_length_matches_a_scalar_reference_bit_for_bit(bool rectified, bool maximize, double weightDecay, double shrink)
     {
         const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8, stepSize = 0.0013;
         var random = new Random(13);
@@ -22,8 +25,8 @@ public abstract class RAdamKernelTests<T>
             T[] theta = Draw(), grad = Draw(), m = Draw(), v = Draw().Select(T.Abs).ToArray();
             T[] eTheta = theta.ToArray(), eM = m.ToArray(), eV = v.ToArray();
 
-            RAdamKernel.Step<T>(theta, grad, m, v, beta1, beta2, eps, weightDecay, maximize, stepSize, rectified);
-            ReferenceLoops.RAdam<T>(eTheta, grad, eM, eV, beta1, beta2, eps, weightDecay, maximize, stepSize, rectified);
+            RAdamKernel.Step<T>(theta, grad, m, v, beta1, beta2, eps, weightDecay, shrink, maximize, stepSize, rectified);
+            ReferenceLoops.RAdam<T>(eTheta, grad, eM, eV, beta1, beta2, eps, weightDecay, shrink, maximize, stepSize, rectified);
 
             RandomSpans.ShouldBeBitwiseEqual(theta, eTheta, "θ");
             RandomSpans.ShouldBeBitwiseEqual(m, eM, "m");
@@ -35,7 +38,7 @@ public abstract class RAdamKernelTests<T>
     public void Mismatched_lengths_throw()
     {
         var act = () => RAdamKernel.Step<T>(new T[4], new T[3], new T[4], new T[4], 0.9, 0.999, 1e-8,
-                                            0, false, 0.001, true);
+                                            0, 1, false, 0.001, true);
 
         act.Should().Throw<ArgumentException>().WithMessage("*lengths differ*");
     }

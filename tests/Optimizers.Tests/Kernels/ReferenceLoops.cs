@@ -186,44 +186,48 @@ internal static class ReferenceLoops
     }
 
     /// <summary>
-    /// g = ±grad[i] + λ·θ[i];  m[i] = m[i]·β₁ + (1 − β₁)·g;  v[i] = v[i]·β₂ + (1 − β₂)·g·g;  d = √v[i] + ε·√c₂;
-    /// θ[i] = θ[i] − ((a·√c₂)·g + (b·√c₂)·m[i]) / d.
+    /// θ' = θ[i]·shrink (skipped when shrink = 1);  g = ±grad[i] + λ·θ';  m[i] = m[i]·β₁ + (1 − β₁)·g;
+    /// v[i] = v[i]·β₂ + (1 − β₂)·g·g;  d = √v[i] + ε·√c₂;  θ[i] = θ' − ((a·√c₂)·g + (b·√c₂)·m[i]) / d.
+    /// NAdam passes shrink = 1; NAdamW (decoupled) λ = 0 and shrink = 1 − αλ.
     /// </summary>
     public static void NAdam<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
-                                double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
+                                double beta1, double beta2, double epsilon, double weightDecay, double shrink, bool maximize,
                                 double biasCorrection2, double gradientStep, double momentumStep)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double root = Math.Sqrt(biasCorrection2);
         T b1 = R<T>(beta1), share1 = R<T>(1 - beta1), b2 = R<T>(beta2), share2 = R<T>(1 - beta2), eps = R<T>(epsilon * root);
-        T a = R<T>(gradientStep * root), b = R<T>(momentumStep * root);
+        T a = R<T>(gradientStep * root), b = R<T>(momentumStep * root), factor = R<T>(shrink);
         for (int i = 0; i < theta.Length; i++)
         {
-            T g = Adjusted(grad[i], theta[i], weightDecay, maximize);
+            T th = shrink != 1 ? theta[i] * factor : theta[i];
+            T g = Adjusted(grad[i], th, weightDecay, maximize);
             expAvg[i] = expAvg[i] * b1 + share1 * g;
             expAvgSq[i] = expAvgSq[i] * b2 + share2 * g * g;
             T d = T.Sqrt(expAvgSq[i]) + eps;
-            theta[i] = theta[i] - (a * g + b * expAvg[i]) / d;
+            theta[i] = th - (a * g + b * expAvg[i]) / d;
         }
     }
 
     /// <summary>
-    /// g = ±grad[i] + λ·θ[i];  m[i] = m[i]·β₁ + (1 − β₁)·g;  v[i] = v[i]·β₂ + (1 − β₂)·g·g;
-    /// θ[i] = θ[i] − (rectified ? s·m[i] / (√v[i] + ε) : s·m[i]).
+    /// θ' = θ[i]·shrink (skipped when shrink = 1);  g = ±grad[i] + λ·θ';  m[i] = m[i]·β₁ + (1 − β₁)·g;
+    /// v[i] = v[i]·β₂ + (1 − β₂)·g·g;  θ[i] = θ' − (rectified ? s·m[i] / (√v[i] + ε) : s·m[i]).
+    /// RAdam passes shrink = 1; RAdamW (decoupled) λ = 0 and shrink = 1 − αλ.
     /// </summary>
     public static void RAdam<T>(Span<T> theta, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
-                                double beta1, double beta2, double epsilon, double weightDecay, bool maximize,
+                                double beta1, double beta2, double epsilon, double weightDecay, double shrink, bool maximize,
                                 double stepSize, bool rectified)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T b1 = R<T>(beta1), share1 = R<T>(1 - beta1), b2 = R<T>(beta2), share2 = R<T>(1 - beta2), eps = R<T>(epsilon);
-        T s = R<T>(stepSize);
+        T s = R<T>(stepSize), factor = R<T>(shrink);
         for (int i = 0; i < theta.Length; i++)
         {
-            T g = Adjusted(grad[i], theta[i], weightDecay, maximize);
+            T th = shrink != 1 ? theta[i] * factor : theta[i];
+            T g = Adjusted(grad[i], th, weightDecay, maximize);
             expAvg[i] = expAvg[i] * b1 + share1 * g;
             expAvgSq[i] = expAvgSq[i] * b2 + share2 * g * g;
-            theta[i] = theta[i] - (rectified ? s * expAvg[i] / (T.Sqrt(expAvgSq[i]) + eps) : s * expAvg[i]);
+            theta[i] = th - (rectified ? s * expAvg[i] / (T.Sqrt(expAvgSq[i]) + eps) : s * expAvg[i]);
         }
     }
 

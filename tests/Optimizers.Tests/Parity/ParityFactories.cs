@@ -90,7 +90,8 @@ internal static class ParityFactories<T>
                 epsilon: o.Double("epsilon", 1e-8),
                 weightDecay: o.Double("weightDecay", 0),
                 momentumDecay: o.Double("momentumDecay", 0.004),
-                maximize: o.Bool("maximize", false)),
+                maximize: o.Bool("maximize", false),
+                decoupledWeightDecay: o.Bool("decoupledWeightDecay", false)),
 
             ["RAdam"] = (p, o) => new RAdam<T>(p,
                 learningRate: o.Double("learningRate", 0.001),
@@ -98,7 +99,8 @@ internal static class ParityFactories<T>
                 beta2: o.Double("beta2", 0.999),
                 epsilon: o.Double("epsilon", 1e-8),
                 weightDecay: o.Double("weightDecay", 0),
-                maximize: o.Bool("maximize", false)),
+                maximize: o.Bool("maximize", false),
+                decoupledWeightDecay: o.Bool("decoupledWeightDecay", false)),
 
             ["Rprop"] = (p, o) => new Rprop<T>(p,
                 learningRate: o.Double("learningRate", 0.01),
