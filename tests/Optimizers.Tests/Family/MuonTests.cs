@@ -326,6 +326,42 @@ public abstract class MuonTests<T>
 public sealed class MuonTests_Double : MuonTests<double>
 {
     [Fact]
+    public void The_README_recipe_Muon_on_the_weights_and_AdamW_on_the_biases_trains_the_quick_start_network()
+    {
+        // The README's two rings and network, trained as its Muon fragment does.
+        var random = new Random(0);
+        var inputs = Matrix<double>.Build.Dense(200, 2);
+        var labels = new int[200];
+        for (int i = 0; i < 200; i++)
+        {
+            labels[i] = i % 2;
+            double radius = 1 + labels[i] + 0.4 * (random.NextDouble() - 0.5);
+            double angle = 2 * Math.PI * random.NextDouble();
+            inputs[i, 0] = radius * Math.Cos(angle);
+            inputs[i, 1] = radius * Math.Sin(angle);
+        }
+
+        var network = Optimizers.Networks.Network.Mlp([2, 16, 2], Optimizers.Networks.Activation.Tanh, seed: 1);
+        var weights = network.Parameters.Where(p => p.Rank == 2).ToList();
+        var biases = network.Parameters.Where(p => p.Rank == 1).ToList();
+        weights.Select(p => (p.Rows, p.Columns)).Should().Equal((16, 2), (2, 16));
+        var muon = new Muon(weights, learningRate: 0.02);
+        var adamW = new AdamW(biases, learningRate: 0.01);
+        double first = network.Loss(inputs, labels);
+        for (int epoch = 1; epoch <= 300; epoch++)
+        {
+            muon.ZeroGrad();
+            adamW.ZeroGrad();
+            network.Backward(inputs, labels);
+            muon.Step();
+            adamW.Step();
+        }
+
+        network.Loss(inputs, labels).Should().BeLessThan(0.1 * first);
+        network.Accuracy(inputs, labels).Should().BeGreaterThan(0.95);
+    }
+
+    [Fact]
     public void The_short_name_is_the_double_rule()
     {
         var muon = new Muon([new Parameter("w", Matrix<double>.Build.Dense(2, 3))], learningRate: 0.01);
