@@ -133,6 +133,39 @@ public abstract class MuonTests<T>
         Element<T>.ToDouble(w.Value[2]).Should().BeApproximately(-0.59663472, Tolerance, "Value[i + j·rows] is element (i, j)");
     }
 
+    [Theory]
+    [InlineData(6, 3)]
+    [InlineData(3, 6)]
+    [InlineData(4, 4)]
+    public void With_convergent_coefficients_the_update_is_the_polar_factor_of_the_gradient(int rows, int columns)
+    {
+        // The quintic (15/8, −10/8, 3/8) converges to sign(s) = 1 for every singular value s in (0, √(7/3)): after enough
+        // steps O = U·Vᵀ from the SVD G = U·S·Vᵀ (the polar factor), for tall, wide and square G alike. μ = 0 makes the
+        // direction g itself; λ = 0 and θ₀ = 0 give θ₁ = −α′·O, α′ = √max(1, rows/columns) at α = 1 (Original).
+        var random = new Random(rows * 10 + columns);
+        var g = Matrix<double>.Build.Dense(rows, columns, (_, _) => random.NextDouble() * 2 - 1)
+              + Matrix<double>.Build.DenseIdentity(rows, columns);   // keeps the smallest singular value away from 0
+        var svd = g.Svd(computeVectors: true);
+        int k = Math.Min(rows, columns);
+        var polar = svd.U.SubMatrix(0, rows, 0, k) * svd.VT.SubMatrix(0, k, 0, columns);
+
+        var w = Matrix("w", Enumerable.Range(0, rows).Select(_ => new double[columns]).ToArray());
+        var optimizer = new Muon<T>([w], learningRate: 1, weightDecay: 0, momentum: 0, nesterov: false,
+                                    nsCoefficients: (1.875, -1.25, 0.375), nsSteps: 60);
+        Feed(w, g.ToRowArrays());
+        optimizer.Step();
+
+        double scale = Math.Sqrt(Math.Max(1.0, (double)rows / columns));
+        double tolerance = Element<T>.IsSingle ? 2e-5 : 1e-12;
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                Element<T>.ToDouble(w.ValueMatrix[i, j]).Should().BeApproximately(-scale * polar[i, j], tolerance, $"element ({i}, {j})");
+            }
+        }
+    }
+
     [Fact]
     public void A_zero_gradient_leaves_only_the_weight_decay_and_the_clamp_keeps_it_finite()
     {
@@ -217,6 +250,37 @@ public abstract class MuonTests<T>
 
         static Muon<T> Build(Parameter<T>[] parameters) =>
             new(parameters, learningRate: 0.02, weightDecay: 0.05, momentum: 0.9) { NonFiniteGradients = NonFiniteGradientPolicy.Skip };
+    }
+
+    [Fact]
+    public void Muon_groups_resume_from_a_checkpoint_bit_for_bit()
+    {
+        // Two Muon groups (different α, λ and adjustment) under one ParameterGroups: Trajectory's run, interrupted after 4 steps.
+        var expectedParameters = Weights(seed: 11);
+        var uninterrupted = Groups(expectedParameters);
+        Trajectory.Run(uninterrupted, expectedParameters, 1, Trajectory.Steps);
+
+        var firstParameters = Weights(seed: 11);
+        var first = Groups(firstParameters);
+        Trajectory.Run(first, firstParameters, 1, 4);
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, first, firstParameters);
+
+        var resumedParameters = Weights(seed: 12);
+        var resumed = Groups(resumedParameters);
+        stream.Position = 0;
+        Checkpoint.Load(stream, resumed, resumedParameters);
+        Trajectory.Run(resumed, resumedParameters, 5, Trajectory.Steps);
+
+        for (int k = 0; k < resumedParameters.Length; k++)
+        {
+            resumedParameters[k].Value.ToArray().Should().Equal(expectedParameters[k].Value.ToArray(), resumedParameters[k].Name);
+        }
+
+        static ParameterGroups<T> Groups(Parameter<T>[] p) => new(
+            new Muon<T>([p[0]], learningRate: 0.02, weightDecay: 0.05),
+            new Muon<T>([p[1]], learningRate: 0.01, weightDecay: 0, adjustLearningRate: MuonLearningRate.MatchRmsAdamW))
+        { NonFiniteGradients = NonFiniteGradientPolicy.Skip };
     }
 
     [Fact]
