@@ -94,8 +94,9 @@ internal sealed class ParityFixture
     }
 }
 
-/// <summary>A parameter of a fixture.</summary>
-internal sealed record ParityParameter(string Name, double[] Initial);
+/// <summary>A parameter of a fixture: rank 1, or with a <paramref name="Shape"/> [rows, columns] rank 2, its values then in
+/// column-major order (element (i, j) at i + j·rows, the library's memory order).</summary>
+internal sealed record ParityParameter(string Name, double[] Initial, int[]? Shape = null);
 
 /// <summary>One step of a fixture: the learning rate set before it, the gradients fed (one array per
 /// parameter) and the values expected after it (one array per parameter).</summary>

@@ -28,7 +28,9 @@ internal sealed record ParityReplay(string? Failure, double WorstScaled, double 
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var parameters = fixture.Parameters
-            .Select(p => new Parameter<T>(p.Name, p.Initial.Select(T.CreateTruncating).ToArray()))
+            .Select(p => p.Shape is [int rows, int columns]
+                ? new Parameter<T>(p.Name, MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(rows, columns, p.Initial.Select(T.CreateTruncating).ToArray()))
+                : new Parameter<T>(p.Name, p.Initial.Select(T.CreateTruncating).ToArray()))
             .ToArray();
         var optimizer = factory(parameters, options);
         double largest = fixture.LargestExpectedMagnitude;

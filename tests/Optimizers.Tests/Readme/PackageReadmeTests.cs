@@ -52,6 +52,7 @@ public partial class PackageReadmeTests
 
     [Theory]
     [MemberData(nameof(AllOptimizers.RuleNames), MemberType = typeof(AllOptimizers))]
+    [InlineData("Muon")]   // not in the rank-1 catalog (see AllOptimizersTests)
     public void The_package_description_tags_and_readme_name_every_rule(string rule)
     {
         var project = XDocument.Load(Path.Combine(Documents.RepositoryRoot, "src/Optimizers/Optimizers.csproj"));

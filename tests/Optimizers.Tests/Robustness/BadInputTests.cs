@@ -129,12 +129,51 @@ public sealed class BadInputTests(ITestOutputHelper output)
             }
         }
 
+        foreach (var muon in MuonCases())
+        {
+            yield return muon;
+        }
+
         yield return new("optimizers: Momentum", "nesterov with momentum 0", "nesterov", w => () => new Momentum(w.P, 0.1, momentum: 0, nesterov: true));
         yield return new("optimizers: Momentum", "nesterov with dampening 0.1", "nesterov", w => () => new Momentum(w.P, 0.1, dampening: 0.1, nesterov: true));
         foreach (double bad in NotNonNegativeFinite)
         {
             yield return new("optimizers: setters of the stepped Adam", $"LearningRate = {bad}", "LearningRate", w => () => w.Existing.LearningRate = bad);
         }
+    }
+
+    /// <summary>Muon over the world's network weights (rank 2; a rule of matrices only), with one bad argument each.</summary>
+    private static IEnumerable<BadCase> MuonCases()
+    {
+        const string area = "optimizers: Muon";
+        static Parameter<double>[] Weights(BadInputWorld w) => w.Net.Parameters.Where(p => p.Rank == 2).ToArray();
+        static Muon With(BadInputWorld w, string name, double bad) => new(Weights(w),
+            learningRate: name == "learningRate" ? bad : 1e-3, weightDecay: name == "weightDecay" ? bad : 0.1,
+            momentum: name == "momentum" ? bad : 0.95, epsilon: name == "epsilon" ? bad : 1e-7);
+
+        foreach (var (name, kind) in new[] { Lr, Wd, ("momentum", Kind.Unit), ("epsilon", Kind.Positive) })
+        {
+            foreach (double bad in Invalid(kind))
+            {
+                yield return new(area, $"{name} = {bad}", name, w => () => With(w, name, bad));
+            }
+        }
+
+        foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            yield return new(area, $"nsCoefficients with {bad}", "nsCoefficients", w => () => new Muon(Weights(w), nsCoefficients: (3, bad, 2)));
+        }
+
+        foreach (int bad in new[] { -1, 100, int.MinValue })
+        {
+            yield return new(area, $"nsSteps = {bad}", "nsSteps", w => () => new Muon(Weights(w), nsSteps: bad));
+        }
+
+        yield return new(area, "adjustLearningRate undefined", "adjustLearningRate", w => () => new Muon(Weights(w), adjustLearningRate: (MuonLearningRate)2));
+        yield return new(area, "a rank-1 parameter (a bias)", "parameters", w => () => new Muon([.. Weights(w), w.P[0]]));
+        yield return new(area, "parameters null", "parameters", _ => () => new Muon(null!));
+        yield return new(area, "parameters empty", "parameters", _ => () => new Muon([]));
+        yield return new(area, "MomentumFactor = 1", "MomentumFactor", w => { var o = new Muon(Weights(w)); return () => o.MomentumFactor = 1; });
     }
 
     /// <summary>
