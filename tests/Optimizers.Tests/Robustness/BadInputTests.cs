@@ -210,8 +210,6 @@ public sealed class BadInputTests(ITestOutputHelper output)
         yield return new(area, "groups null (sequence)", "groups", _ => () => new ParameterGroups((IEnumerable<Optimizer<double>>)null!));
         yield return new(area, "groups empty", "groups", _ => () => new ParameterGroups());
         yield return new(area, "a null group", "groups", w => () => new ParameterGroups(w.Loose1, null!));
-        yield return new(area, "groups of different types", "groups",
-            w => { var gd = new GradientDescent([new Parameter("other", [1.0])], 0.1); return () => new ParameterGroups(w.Loose1, gd); });
         yield return new(area, "the same group twice", "groups", w => () => new ParameterGroups(w.Loose1, w.Loose2, w.Loose1));
         yield return new(area, "a group of another ParameterGroups", "groups", w => () => new ParameterGroups(w.Loose1, w.Grouped.Groups[0]));
         yield return new(area, "a stepped group", "groups", w => () => new ParameterGroups(w.Loose1, w.Steppable));
