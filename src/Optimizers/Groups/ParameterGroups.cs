@@ -265,12 +265,13 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
     {
         for (int g = 0; g < _groups.Length; g++)
         {
-            if (_groups[g] is ScheduleFreeOptimizer<T> { IsTraining: false } scheduleFree)
+            try
             {
-                throw new InvalidOperationException(
-                    $"Group {g} ({scheduleFree.RuleName}) of this ParameterGroups is in evaluation mode (its parameters hold " +
-                    "the averaged point x); call Train() on the ParameterGroups before stepping, and Eval() again to " +
-                    "evaluate. This call changed nothing.");
+                _groups[g].ThrowIfCannotStep();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException($"Group {g} ({_groups[g].RuleName}) of this ParameterGroups cannot step: {e.Message}", e);
             }
         }
     }

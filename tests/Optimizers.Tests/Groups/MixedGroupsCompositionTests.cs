@@ -226,7 +226,7 @@ public abstract class MixedGroupsCompositionTests<T>
         var wrapperBefore = (optimizer as OptimizerWrapper<T>)?.StateVectors.SelectMany(s => s).Select(StateSnapshot.Bits).ToList();
 
         FluentActions.Invoking(optimizer.Step).Should().Throw<InvalidOperationException>()
-            .WithMessage("Group 2 (ScheduleFreeSgd) of this ParameterGroups is in evaluation mode*call Train() on the ParameterGroups*changed nothing.");
+            .WithMessage("Group 2 (ScheduleFreeSgd) of this ParameterGroups cannot step: This ScheduleFreeSgd is in evaluation mode*call Train()*changed nothing.");
 
         StateSnapshot.Of(groups, p).Should().Equal(before);
         if (optimizer is OptimizerWrapper<T> wrapper)
