@@ -82,7 +82,8 @@ public abstract class OptimizerWrapper<T> : IOptimizer<T>, IOptimizerWrapper
     /// <inheritdoc />
     /// <remarks>The same as <see cref="TryStep"/>, without its result.</remarks>
     /// <exception cref="NonFiniteGradientException">A gradient holds NaN or ±∞ under <see cref="NonFiniteGradientPolicy.Throw"/>; nothing was modified.</exception>
-    /// <exception cref="InvalidOperationException">This wrapper is itself wrapped, or another step of it is running.</exception>
+    /// <exception cref="InvalidOperationException">This wrapper is itself wrapped, or another step of it is running, or a
+    /// schedule-free rule inside it is in evaluation mode.</exception>
     public void Step() => TryStep();
 
     /// <summary>
