@@ -121,9 +121,12 @@ public sealed class DataParallel<T> : IOptimizer<T>
     /// </summary>
     /// <exception cref="NonFiniteGradientException">An averaged gradient is not finite and the wrapped optimizer's
     /// policy is to throw: thrown on every process, nothing changed.</exception>
-    /// <exception cref="InvalidOperationException"><see cref="VerifyEvery"/> is on and the processes' parameters differ.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="VerifyEvery"/> is on and the processes' parameters differ; or
+    /// a schedule-free rule in the wrapped optimizer (alone, as a group or under a wrapper) is in evaluation mode, found
+    /// before the gradients are averaged, so nothing changed.</exception>
     public void Step()
     {
+        InnerStep.ThrowIfCannotStep(Inner);
         AverageGradients();
         _averaged = false;
         Inner.Step();

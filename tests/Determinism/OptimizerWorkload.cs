@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Optimizers.Determinism;
 
 /// <summary>
-/// Items (a) and (d): every rule, built with non-default options (the rich configurations of
+/// Items (a) and (d): every rule (the first ten, Rprop, ASGD, Lion, Lamb, Adopt and the two schedule-free rules), built with non-default options (the rich configurations of
 /// tests/Optimizers.Tests/TestSupport/AllOptimizers.cs, copied), over parameters of <typeparamref name="T"/>, steps two
 /// parameters through 200 steps of seeded pseudo-random gradients (drawn as doubles, rounded to
 /// <typeparamref name="T"/>) with three learning-rate changes; the hash covers every final value and every state
@@ -52,6 +52,20 @@ internal static class OptimizerWorkload<T>
         ("NAdam(betas,epsilon,maximize)", (p, lr) => new NAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, maximize: true), 0.01),
         ("RAdam(betas,weightDecay)", (p, lr) => new RAdam<T>(p, lr, beta1: 0.8, beta2: 0.99, weightDecay: 0.01), 0.01),
         ("RAdam(epsilon,maximize)", (p, lr) => new RAdam<T>(p, lr, epsilon: 1e-6, maximize: true), 0.01),
+        ("Rprop(etas,stepSizes)", (p, lr) => new Rprop<T>(p, lr, etaMinus: 0.3, etaPlus: 1.5, minStepSize: 1e-3, maxStepSize: 0.2), 0.05),
+        ("Rprop(maximize)", (p, lr) => new Rprop<T>(p, lr, maximize: true), 0.01),
+        ("ASGD(lambda,alpha,t0)", (p, lr) => new ASGD<T>(p, lr, lambda: 0.01, alpha: 0.5, t0: 3), 0.05),
+        ("ASGD(weightDecay,maximize)", (p, lr) => new ASGD<T>(p, lr, weightDecay: 0.05, maximize: true), 0.01),
+        ("Lion(weightDecay)", (p, lr) => new Lion<T>(p, lr, weightDecay: 0.1), 0.001),
+        ("Lion(betas,weightDecay)", (p, lr) => new Lion<T>(p, lr, beta1: 0.8, beta2: 0.95, weightDecay: 0.5), 0.003),
+        ("Lamb(weightDecay)", (p, lr) => new Lamb<T>(p, lr, weightDecay: 0.01), 0.01),
+        ("Lamb(betas,epsilon,epsilonRoot,weightDecay)", (p, lr) => new Lamb<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-4, epsilonRoot: 1e-6, weightDecay: 0.1), 0.01),
+        ("Adopt(weightDecay,maximize)", (p, lr) => new Adopt<T>(p, lr, weightDecay: 0.01, maximize: true), 0.01),
+        ("Adopt(betas,epsilon,decoupled)", (p, lr) => new Adopt<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-4, weightDecay: 0.1, decoupled: true), 0.01),
+        ("ScheduleFreeSgd(momentum,weightDecay,warmupSteps,r,weightLrPower)", (p, lr) => new ScheduleFreeSgd<T>(p, lr, momentum: 0.8, weightDecay: 0.01, warmupSteps: 3, r: 1, weightLrPower: 1), 0.05),
+        ("ScheduleFreeSgd(warmupSteps)", (p, lr) => new ScheduleFreeSgd<T>(p, lr, warmupSteps: 10), 0.02),
+        ("ScheduleFreeAdamW(betas,epsilon,weightDecay,warmupSteps,r)", (p, lr) => new ScheduleFreeAdamW<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.1, warmupSteps: 2, r: 0.5), 0.01),
+        ("ScheduleFreeAdamW(warmupSteps,r,weightLrPower)", (p, lr) => new ScheduleFreeAdamW<T>(p, lr, warmupSteps: 5, r: 1, weightLrPower: 1), 0.05),
     ];
 
     /// <summary>Runs one configuration on <paramref name="degree"/> threads and returns the hash of its final bits.</summary>

@@ -171,8 +171,8 @@ internal sealed class OptimizerSection
         int liveSize = SizeOf(groups[0].ElementType);
         if (ElementSize != liveSize && conversion == ElementConversion.None)
         {
-            throw Mismatch($"The checkpoint holds {ElementConverter.NameOf(ElementSize)} state of {Groups[0].Rule}; this optimizer is " +
-                           $"{groups[0].RuleName} over {ElementConverter.NameOf(liveSize)} parameters. Load with " +
+            throw Mismatch($"The checkpoint holds {ElementConverter.NameOf(ElementSize)} state of {Rules(Groups.Select(g => g.Rule))}; this optimizer is " +
+                           $"{Rules(groups.Select(g => g.RuleName))} over {ElementConverter.NameOf(liveSize)} parameters. Load with " +
                            "ElementConversion.RoundToNearest to convert it.");
         }
 
@@ -239,6 +239,13 @@ internal sealed class OptimizerSection
         Wrapper.Validate(live);
         var inner = Inner!.Fit(live.Inner, conversion);
         return new OptimizerSection(Layout, liveSize, [], ElementSize == liveSize ? Wrapper : Wrapper.ConvertedTo(ElementSize, liveSize), inner);
+    }
+
+    /// <summary>The rule of one group ("Adam"), or of each group of parameter groups ("groups of Momentum, AdamW").</summary>
+    private static string Rules(IEnumerable<string> rules)
+    {
+        var names = rules.ToArray();
+        return names.Length == 1 ? names[0] : $"groups of {string.Join(", ", names)}";
     }
 
     private static int SizeOf(Type elementType) => elementType == typeof(float) ? sizeof(float) : sizeof(double);

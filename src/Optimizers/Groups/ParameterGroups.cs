@@ -4,30 +4,43 @@ using System.Numerics;
 namespace Optimizers;
 
 /// <summary>
-/// One optimizer over several groups of parameters, each group with its own hyperparameters: for example
-/// weight decay on the weights but none on the biases. Like a torch.optim optimizer given several param groups.
+/// One optimizer over several groups of parameters, each group with its own rule and hyperparameters: for example
+/// weight decay on the weights but none on the biases, or Muon's recipe of one rule for the 2-D weights and AdamW for
+/// the rest. Like a torch.optim optimizer given several param groups, without torch's one class for all of them.
 /// </summary>
 /// <remarks>
-/// <para>Each group is an ordinary optimizer of one rule type over its own parameters:</para>
+/// <para>Each group is an ordinary optimizer over its own parameters, of any rule:</para>
 /// <code>
 /// var optimizer = new ParameterGroups(
 ///     new AdamW(weights, learningRate: 1e-3, weightDecay: 0.01),
 ///     new AdamW(biases,  learningRate: 1e-3, weightDecay: 0));
+/// var recipe = new ParameterGroups(
+///     new Momentum(matrices, learningRate: 0.02, momentum: 0.95, nesterov: true),
+///     new AdamW(vectors,     learningRate: 3e-4, weightDecay: 0));
 /// </code>
 /// <para>
 /// Design: hyperparameters in this library are immutable properties validated once in a rule's constructor, so a
 /// group is simply an optimizer built with its own arguments (Optax's <c>multi_transform</c> over disjoint
-/// parameters), and no rule needs code for groups. All groups must be the same rule type, as in PyTorch where
-/// param groups share one optimizer class; this keeps "the optimizer's type" meaningful for checkpoints and
-/// <see cref="LearningRate"/> meaningful across groups.
+/// parameters), and no rule needs code for groups. The groups may be different rules. PyTorch needs one class per
+/// optimizer because its param groups are dictionaries read by that one class's <c>step()</c>; here each group is its
+/// own rule object that steps itself, so nothing ties the groups to one rule: what they share is this object's guard,
+/// its step count, one checkpoint (which records each group's rule and checks it on loading) and the schedules built
+/// on it, which drive each group's learning rate, and cycle each group's momentum or β₁, by torch's per-group rule.
 /// </para>
 /// <para>
 /// <see cref="Step"/> checks the gradients of ALL groups first, under this object's
 /// <see cref="NonFiniteGradients"/> policy (the groups' own policies are not used): a non-finite gradient anywhere
-/// throws or skips before any group is modified. Then each group is updated in order. The groups are stepped
+/// throws or skips before any group is modified. Then each group is updated in order, exactly as that rule alone would
+/// be (its own <see cref="Optimizer.MaxDegreeOfParallelism"/> splits its own parameters). The groups are stepped
 /// together, so they always share one <see cref="StepCount"/> and <see cref="SkippedStepCount"/>; stepping a group
 /// directly throws <see cref="InvalidOperationException"/>. Setting a group's <see cref="IOptimizer.LearningRate"/>
 /// directly is allowed (that is how a schedule drives groups, see <see cref="IGroupedOptimizer"/>).
+/// </para>
+/// <para>
+/// Schedule-free groups (<see cref="ScheduleFreeOptimizer{T}"/>) keep their own mode: <see cref="Train"/> and
+/// <see cref="Eval"/> switch every schedule-free group at once, and a step while any of them is in evaluation mode
+/// throws <see cref="InvalidOperationException"/> naming the group, before anything changes (also when this object is
+/// wrapped).
 /// </para>
 /// <para>
 /// Thread safety: as for <see cref="Optimizer"/>; not thread-safe, and a <see cref="Step"/> or <see cref="TryStep"/>
@@ -44,7 +57,7 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
 
     /// <summary>Combines <paramref name="groups"/> into one optimizer.</summary>
     /// <param name="groups">
-    /// At least one optimizer, all of the same rule type, none stepped yet, none already a group of another
+    /// At least one optimizer (of any rules, mixed as needed), none stepped yet, none already a group of another
     /// <see cref="ParameterGroups"/>, no <see cref="Parameter"/> in two of them and no two parameters of different
     /// groups over the same array.
     /// </param>
@@ -57,7 +70,7 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
 
     /// <summary>Combines <paramref name="groups"/> into one optimizer.</summary>
     /// <param name="groups">
-    /// At least one optimizer, all of the same rule type, none stepped yet, none already a group of another
+    /// At least one optimizer (of any rules, mixed as needed), none stepped yet, none already a group of another
     /// <see cref="ParameterGroups"/>, no <see cref="Parameter"/> in two of them and no two parameters of different
     /// groups over the same array.
     /// </param>
@@ -78,13 +91,6 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
         for (int g = 0; g < list.Length; g++)
         {
             var group = list[g] ?? throw new ArgumentException($"The group at index {g} is null.", nameof(groups));
-            if (group.RuleName != list[0].RuleName)
-            {
-                throw new ArgumentException(
-                    $"Every group must be the same rule; group 0 is {list[0].RuleName} but group {g} is {group.RuleName}.",
-                    nameof(groups));
-            }
-
             if (!seenGroups.Add(group))
             {
                 throw new ArgumentException($"The optimizer at index {g} is given twice; each group may be given once.", nameof(groups));
@@ -205,11 +211,7 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
                 $"This ParameterGroups is wrapped by a {Optimizer.RuleNameOf(Owner.GetType())}; step that, which steps this one.");
         }
 
-        foreach (var group in _groups)
-        {
-            group.ThrowIfCannotStep();
-        }
-
+        ThrowIfCannotStep();
         Optimizer.EnterStep(ref _stepping, this);
         try
         {
@@ -237,8 +239,42 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
         }
     }
 
+    /// <summary>
+    /// Moves the parameters of every schedule-free group to its training point y (see
+    /// <see cref="ScheduleFreeOptimizer{T}.Train"/>); the groups of other rules have no modes and are left alone.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No group is a schedule-free rule; nothing is changed.</exception>
+    public void Train() => Switch(training: true);
+
+    /// <summary>
+    /// Moves the parameters of every schedule-free group to its evaluation point x (see
+    /// <see cref="ScheduleFreeOptimizer{T}.Eval"/>); the groups of other rules have no modes and are left alone, so
+    /// their parameters stay where the last step left them.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No group is a schedule-free rule; nothing is changed.</exception>
+    public void Eval() => Switch(training: false);
+
     /// <summary>The wrapper this optimizer belongs to, or null.</summary>
     internal object? Owner { get; set; }
+
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/>, naming the group, if a group cannot step in its present state (a
+    /// schedule-free group in evaluation mode); writes nothing.
+    /// </summary>
+    internal void ThrowIfCannotStep()
+    {
+        for (int g = 0; g < _groups.Length; g++)
+        {
+            try
+            {
+                _groups[g].ThrowIfCannotStep();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException($"Group {g} ({_groups[g].RuleName}) of this ParameterGroups cannot step: {e.Message}", e);
+            }
+        }
+    }
 
     /// <summary>Applies <paramref name="policy"/> to the gradients of every group; writes nothing.</summary>
     internal bool GradientsPass(NonFiniteGradientPolicy policy)
@@ -260,6 +296,34 @@ public class ParameterGroups<T> : IGroupedOptimizer, IOptimizer<T>
         foreach (var group in _groups)
         {
             group.Update();
+        }
+    }
+
+    private void Switch(bool training)
+    {
+        bool any = false;
+        foreach (var group in _groups)
+        {
+            if (group is ScheduleFreeOptimizer<T> scheduleFree)
+            {
+                any = true;
+                if (training)
+                {
+                    scheduleFree.Train();
+                }
+                else
+                {
+                    scheduleFree.Eval();
+                }
+            }
+        }
+
+        if (!any)
+        {
+            throw new InvalidOperationException(
+                $"{(training ? "Train" : "Eval")}() switches the schedule-free groups between their training and evaluation " +
+                $"points, and no group of this ParameterGroups is schedule-free ({string.Join(", ", _groups.Select(g => g.RuleName))}); " +
+                "the parameters already hold what the other rules evaluate.");
         }
     }
 

@@ -34,7 +34,9 @@ namespace Optimizers;
 /// mode and asks for <c>train()</c> before the first step, which moves nothing before that step). <see cref="Eval"/>
 /// moves the parameters to x, <see cref="Train"/> back to y; calling either in the mode it sets does nothing.
 /// <see cref="Optimizer.Step"/> and <see cref="Optimizer.TryStep"/> in evaluation mode throw
-/// <see cref="InvalidOperationException"/> and change nothing (no skipped step is counted, the gradient is not read).
+/// <see cref="InvalidOperationException"/> and change nothing (no skipped step is counted, the gradient is not read);
+/// so does a step of a <see cref="ParameterGroups{T}"/> or a wrapper holding the rule, before it does anything
+/// (<see cref="ParameterGroups{T}.Train"/> and <see cref="ParameterGroups{T}.Eval"/> switch every schedule-free group).
 /// A loop that evaluates mid-training:
 /// </para>
 /// <code>

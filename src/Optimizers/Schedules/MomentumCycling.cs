@@ -21,7 +21,7 @@ internal static class MomentumCycling
         {
             cycled[i] = targets[i] as ICyclableMomentum ?? throw new ArgumentException(
                 $"{schedule} cycles momentum (cycleMomentum: true, torch's default), but {Describe(targets[i], i, targets.Length)} " +
-                "has neither a momentum nor a β₁ to cycle. Pass cycleMomentum: false to cycle the learning rate only, or use " +
+                "has neither a momentum nor a β₁ that a schedule can cycle. Pass cycleMomentum: false to cycle the learning rate only, or use " +
                 "Momentum (or a rule with β₁, such as Adam).", "cycleMomentum");
         }
 

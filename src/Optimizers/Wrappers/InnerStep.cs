@@ -43,6 +43,30 @@ internal static class InnerStep
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/> if <paramref name="inner"/>, or any optimizer inside it, cannot
+    /// step in its present state (a schedule-free rule or group in evaluation mode); writes nothing. An optimizer this
+    /// library does not know is let through: its own step decides.
+    /// </summary>
+    public static void ThrowIfCannotStep(IOptimizer inner)
+    {
+        switch (inner)
+        {
+            case Optimizer o:
+                o.ThrowIfCannotStep();
+                break;
+            case ParameterGroups<double> g:
+                g.ThrowIfCannotStep();
+                break;
+            case ParameterGroups<float> g:
+                g.ThrowIfCannotStep();
+                break;
+            case IOptimizerWrapper w:
+                ThrowIfCannotStep(w.Inner);
+                break;
+        }
+    }
+
     /// <summary>Applies <paramref name="policy"/> to the gradients <paramref name="inner"/> would read; writes nothing.</summary>
     public static bool GradientsPass<T>(IOptimizer<T> inner, NonFiniteGradientPolicy policy)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -82,7 +82,8 @@ public abstract class OptimizerWrapper<T> : IOptimizer<T>, IOptimizerWrapper
     /// <inheritdoc />
     /// <remarks>The same as <see cref="TryStep"/>, without its result.</remarks>
     /// <exception cref="NonFiniteGradientException">A gradient holds NaN or ±∞ under <see cref="NonFiniteGradientPolicy.Throw"/>; nothing was modified.</exception>
-    /// <exception cref="InvalidOperationException">This wrapper is itself wrapped, or another step of it is running.</exception>
+    /// <exception cref="InvalidOperationException">This wrapper is itself wrapped, or another step of it is running, or a
+    /// schedule-free rule inside it is in evaluation mode.</exception>
     public void Step() => TryStep();
 
     /// <summary>
@@ -93,7 +94,8 @@ public abstract class OptimizerWrapper<T> : IOptimizer<T>, IOptimizerWrapper
     /// <returns>True when the parameters were updated; false when the call was skipped or (gradient accumulation) only accumulated.</returns>
     /// <exception cref="NonFiniteGradientException">A gradient holds NaN or ±∞ under <see cref="NonFiniteGradientPolicy.Throw"/>; nothing was modified.</exception>
     /// <exception cref="InvalidOperationException">
-    /// This wrapper is itself wrapped (step the outer one), or another step of it is running; the call changes nothing.
+    /// This wrapper is itself wrapped (step the outer one), or another step of it is running, or a schedule-free rule
+    /// inside it (alone or as a group) is in evaluation mode; the call changes nothing.
     /// </exception>
     public bool TryStep()
     {
@@ -103,6 +105,7 @@ public abstract class OptimizerWrapper<T> : IOptimizer<T>, IOptimizerWrapper
                 $"This {Name} is wrapped by a {Optimizer.RuleNameOf(Owner.GetType())}; step that, which steps this one.");
         }
 
+        InnerStep.ThrowIfCannotStep(Inner);
         Optimizer.EnterStep(ref _stepping, this);
         try
         {

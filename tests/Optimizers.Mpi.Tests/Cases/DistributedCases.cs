@@ -70,6 +70,7 @@ internal static class DistributedCases
         cases.Add(($"Sharded.AllocatesNothingPerStep/{type}", c => AllocatesNothingPerStep<T>(c, sharded: true)));
         cases.Add(($"DataParallel.BroadcastsRank0Values/{type}", BroadcastsRank0Values<T>));
         cases.Add(($"DataParallel.AveragesOncePerStep/{type}", AveragesOncePerStep<T>));
+        cases.Add(($"DataParallel.RefusesEvalModeBeforeAveraging/{type}", RefusesEvalModeBeforeAveraging<T>));
         cases.Add(($"DataParallel.VerifyNamesFirstDifference/{type}", VerifyNamesFirstDifference<T>));
         foreach (var policy in new[] { NonFiniteGradientPolicy.Skip, NonFiniteGradientPolicy.Throw })
         {
@@ -306,6 +307,37 @@ internal static class DistributedCases
         {
             Bits(sharded[p].Value.ToArray()).Should().Equal(Bits(rank0Sharded[p].Value.ToArray()));
         }
+    }
+
+    /// <summary>
+    /// Mixed groups holding a schedule-free group in evaluation mode: the step is refused before the gradients are
+    /// averaged, so the gradients, the parameters and the counts are as they were; after Train() it steps.
+    /// </summary>
+    private static void RefusesEvalModeBeforeAveraging<T>(Communicator communicator)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var mine = Problem<T>.NewParameters();
+        var groups = new ParameterGroups<T>(new ScheduleFreeAdamW<T>([mine[0]], 0.01), new Momentum<T>(mine.Skip(1), 0.1));
+        var parallel = new DataParallel<T>(new Lookahead<T>(groups, k: 2), communicator);
+        Train(parallel, mine, communicator, 0, 2);
+        groups.Eval();
+        parallel.ZeroGrad();
+        Problem<T>.LocalGradients(mine, 2, communicator);
+        var before = mine.Select(p => Bits(p.Value.ToArray()).Concat(Bits(p.Gradient.ToArray())).ToArray()).ToArray();
+
+        var step = () => parallel.Step();
+
+        step.Should().Throw<InvalidOperationException>().WithMessage("Group 0 (ScheduleFreeAdamW)*evaluation mode*Train()*");
+        parallel.GradientsAveraged.Should().BeFalse("the refusal comes before the average");
+        for (int p = 0; p < mine.Length; p++)
+        {
+            Bits(mine[p].Value.ToArray()).Concat(Bits(mine[p].Gradient.ToArray())).Should().Equal(before[p]);
+        }
+
+        groups.StepCount.Should().Be(2);
+        groups.Train();
+        parallel.Step();
+        groups.StepCount.Should().Be(3);
     }
 
     private static void AveragesOncePerStep<T>(Communicator communicator)

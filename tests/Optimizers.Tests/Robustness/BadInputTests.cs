@@ -29,6 +29,11 @@ public sealed class BadInputTests(ITestOutputHelper output)
     private static readonly double[] NotInUnitInterval = [-0.1, 1, 1.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
     private static readonly double[] NotInClosedUnitInterval = [-0.1, 1.0000000000000002, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
     private static readonly double[] NotPositiveFinite = [0, -1, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+    private static readonly double[] NotInOpenUnitInterval = [0, -0.1, 1, 1.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+    private static readonly double[] NotAboveOne = [1, 0.5, -1, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+
+    /// <summary>Rprop's largest step size: finite and ≥ the smallest (1e-6 by default), so 1e-7 is too small.</summary>
+    private static readonly double[] NotAMaxStepSize = [1e-7, -1, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
 
     private enum Kind
     {
@@ -36,6 +41,9 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Unit,
         ClosedUnit,
         Positive,
+        OpenUnit,
+        AboveOne,
+        MaxStepSize,
     }
 
     private static double[] Invalid(Kind kind) => kind switch
@@ -43,6 +51,9 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Kind.NonNegative => NotNonNegativeFinite,
         Kind.Unit => NotInUnitInterval,
         Kind.ClosedUnit => NotInClosedUnitInterval,
+        Kind.OpenUnit => NotInOpenUnitInterval,
+        Kind.AboveOne => NotAboveOne,
+        Kind.MaxStepSize => NotAMaxStepSize,
         _ => NotPositiveFinite,
     };
 
@@ -79,6 +90,10 @@ public sealed class BadInputTests(ITestOutputHelper output)
             [Lr, Beta1, Beta2, Eps, Wd, ("momentumDecay", Kind.NonNegative)]),
         new("RAdam", (p, h) => new RAdam(p, H(h, "learningRate", 0.001), H(h, "beta1", 0.9), H(h, "beta2", 0.999), H(h, "epsilon", 1e-8), H(h, "weightDecay", 0)),
             [Lr, Beta1, Beta2, Eps, Wd]),
+        new("Rprop", (p, h) => new Rprop(p, H(h, "learningRate", 0.01), H(h, "etaMinus", 0.5), H(h, "etaPlus", 1.2), H(h, "minStepSize", 1e-6), H(h, "maxStepSize", 50)),
+            [Lr, ("etaMinus", Kind.OpenUnit), ("etaPlus", Kind.AboveOne), ("minStepSize", Kind.NonNegative), ("maxStepSize", Kind.MaxStepSize)]),
+        new("ASGD", (p, h) => new ASGD(p, H(h, "learningRate", 0.01), H(h, "lambda", 1e-4), H(h, "alpha", 0.75), H(h, "t0", 1e6), H(h, "weightDecay", 0)),
+            [Lr, ("lambda", Kind.NonNegative), ("alpha", Kind.NonNegative), ("t0", Kind.NonNegative), Wd]),
     ];
 
     private static readonly Dictionary<string, double> NoOverrides = [];
@@ -249,8 +264,6 @@ public sealed class BadInputTests(ITestOutputHelper output)
         yield return new(area, "groups null (sequence)", "groups", _ => () => new ParameterGroups((IEnumerable<Optimizer<double>>)null!));
         yield return new(area, "groups empty", "groups", _ => () => new ParameterGroups());
         yield return new(area, "a null group", "groups", w => () => new ParameterGroups(w.Loose1, null!));
-        yield return new(area, "groups of different types", "groups",
-            w => { var gd = new GradientDescent([new Parameter("other", [1.0])], 0.1); return () => new ParameterGroups(w.Loose1, gd); });
         yield return new(area, "the same group twice", "groups", w => () => new ParameterGroups(w.Loose1, w.Loose2, w.Loose1));
         yield return new(area, "a group of another ParameterGroups", "groups", w => () => new ParameterGroups(w.Loose1, w.Grouped.Groups[0]));
         yield return new(area, "a stepped group", "groups", w => () => new ParameterGroups(w.Loose1, w.Steppable));

@@ -121,6 +121,17 @@ public abstract class KernelReferenceProperties<T>
                                   c.Flags[1] ? 0 : c.Scalars[4], c.Flags[1] ? -c.Scalars[0] * c.Scalars[4] : 0, c.Flags[0], c.Scalars[5]),
             c => ReferenceLoops.Adopt(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3],
                                       c.Flags[1] ? 0 : c.Scalars[4], c.Flags[1] ? -c.Scalars[0] * c.Scalars[4] : 0, c.Flags[0], c.Scalars[5])),
+        // Streams: θ, g, prev, step sizes (> 0); scalars: η₋ ∈ (0, 1), η₊ ∈ (1, 3), sₘᵢₙ and sₘₐₓ ≥ sₘᵢₙ; flag 0: maximize.
+        new("Rprop", [Any, Any, Any, NonNegative],
+            [Numbers.Uniform(1e-6, 0.999), Numbers.Uniform(1.000001, 3), Numbers.LogUniform(D.Smallest, -3), Numbers.LogUniform(-3, 3)], 1,
+            c => RpropKernel.Step(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Flags[0]),
+            c => ReferenceLoops.Rprop(c.S(0), c.S(1), c.S(2), c.S(3), c.Scalars[0], c.Scalars[1], c.Scalars[2], c.Scalars[3], c.Flags[0])),
+        // Streams: θ, g, the average ax; scalars: λ_wd, the shrink 1 − λη (1 half the time: no shrink), η, μ (1: ax = θ);
+        // flag 0: maximize.
+        new("ASGD", [Any, Any, Any],
+            [Decay, Gen.Frequency((1, Gen.Constant(1.0)), (1, Numbers.Uniform(0, 1))), Rate, Gen.Frequency((1, Gen.Constant(1.0)), (2, Fraction))], 1,
+            c => ASGDKernel.Step(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Flags[0], c.Scalars[1], c.Scalars[2], c.Scalars[3]),
+            c => ReferenceLoops.ASGD(c.S(0), c.S(1), c.S(2), c.Scalars[0], c.Flags[0], c.Scalars[1], c.Scalars[2], c.Scalars[3])),
     ];
 
     private static Gen<SpanCase> CaseOf(KernelSpec spec, Gen<int> length) =>
@@ -190,6 +201,18 @@ public abstract class KernelReferenceProperties<T>
 
     [Property(MaxTest = Cases, Replay = Numbers.Replay)]
     public Property RAdam_kernel_equals_the_scalar_loop() => Holds("RAdam");
+
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
+    public Property Lion_kernel_equals_the_scalar_loop() => Holds("Lion");
+
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
+    public Property Adopt_kernel_equals_the_scalar_loop() => Holds("Adopt");
+
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
+    public Property Rprop_kernel_equals_the_scalar_loop() => Holds("Rprop");
+
+    [Property(MaxTest = Cases, Replay = Numbers.Replay)]
+    public Property ASGD_kernel_equals_the_scalar_loop() => Holds("ASGD");
 
     [Theory]
     [MemberData(nameof(KernelNames))]

@@ -7,7 +7,7 @@ using Optimizers.Tests.TestSupport;
 namespace Optimizers.Tests.Robustness;
 
 /// <summary>
-/// Properties (1), (2) and (4) of docs/robustness.md over all ten rules, through the public constructors and
+/// Properties (1), (2) and (4) of docs/robustness.md over the rules of <see cref="RuleSetups.Names"/>, through the public constructors and
 /// <see cref="Optimizer.Step"/>: random parameter lists (1 to 5 parameters of 0 … 1,500 elements), random finite
 /// values of <typeparamref name="T"/> with zeros and subnormals, random valid hyperparameters, several steps. The ranges
 /// are those of <see cref="Decades.Of{T}"/>.
@@ -114,7 +114,7 @@ public abstract class OptimizerProperties<T>
 
     /// <summary>
     /// (2) Finite inputs inside the documented ranges give finite parameters and finite state after every step.
-    /// GradientDescent and Momentum: |θ|, |g| ≤ 1e290 (float: 1e30). The eight adaptive rules: |g| ≤ 1e150 and
+    /// GradientDescent, Momentum, Rprop and ASGD: |θ|, |g| ≤ 1e290 (float: 1e30). The eight adaptive rules: |g| ≤ 1e150 and
     /// |θ| ≤ 1e150 (float: 1e15; squares must not overflow: g² and (g + λθ)² stay below 1.8e308, float 3.4e38),
     /// β₁ ≤ β₂ for the Adam family and Adamax, ε ≥ 1e-300 (float: 1e-37); centred RMSProp has its own property below.
     /// </summary>
@@ -159,7 +159,11 @@ public abstract class OptimizerProperties<T>
         parameter.Value.Where(x => !T.IsFinite(x)).Should().BeEmpty();
     }
 
-    private static double Bound(RuleSetup<T> s) => s.Rule is "GradientDescent" or "Momentum" ? D.Linear : D.Squared;
+    /// <summary>
+    /// Rules that never square: GradientDescent, Momentum, Rprop (θ moves by a clamped step size) and ASGD (θ·(1 − λη) −
+    /// η·(g + λ_wd·θ) at most triples |θ| + |g| per step, η ≤ 1, and the average lies between θ's) take the linear bound.
+    /// </summary>
+    private static double Bound(RuleSetup<T> s) => s.Rule is "GradientDescent" or "Momentum" or "Rprop" or "ASGD" ? D.Linear : D.Squared;
 
     private static void CheckFinite(Run run)
     {

@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 
 namespace Optimizers.Tests.Robustness;
 
-/// <summary>One of the ten rules with concrete, valid hyperparameters, constructed through its public constructor.</summary>
+/// <summary>One of the rules with concrete, valid hyperparameters, constructed through its public constructor.</summary>
 internal sealed record RuleSetup<T>(string Rule, string Hyperparameters, Func<IEnumerable<Parameter<T>>, Optimizer<T>> Create)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -53,7 +53,7 @@ internal static class RuleSetups<T>
 
     private static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>Any of the ten rules.</summary>
+    /// <summary>Any of the rules of <see cref="RuleSetups.Names"/>.</summary>
     public static Gen<RuleSetup<T>> Any(Constraints c) => Gen.OneOf(RuleSetups.Names.Select(n => Of(n, c)));
 
     /// <summary>The named rule with random valid hyperparameters.</summary>
@@ -139,6 +139,25 @@ internal static class RuleSetups<T>
             from max in Flag
             select new RuleSetup<T>(rule, $"lr={F(lr)}, beta1={F(betas.Item1)}, beta2={F(betas.Item2)}, eps={F(eps)}, weightDecay={F(wd)}, maximize={max}",
                 p => new RAdam<T>(p, lr, betas.Item1, betas.Item2, eps, wd, max)),
+        "Rprop" =>
+            from lr in LearningRate
+            from etaMinus in Numbers.Uniform(1e-3, 0.999)
+            from etaPlus in Numbers.Uniform(1.001, 3)
+            from min in OrZero(Numbers.LogUniform(Smallest, -3))
+            from max in Numbers.LogUniform(-3, 2)
+            from maximize in Flag
+            select new RuleSetup<T>(rule, $"lr={F(lr)}, etaMinus={F(etaMinus)}, etaPlus={F(etaPlus)}, minStepSize={F(min)}, maxStepSize={F(max)}, maximize={maximize}",
+                p => new Rprop<T>(p, lr, etaMinus, etaPlus, min, max, maximize)),
+        // λ shrinks θ by 1 − λη every step, a decay like weight decay: drawn (and left at 0) as weight decay is.
+        "ASGD" =>
+            from lr in LearningRate
+            from lambda in WeightDecay(c)
+            from alpha in Numbers.Uniform(0, 2)
+            from t0 in Gen.Elements(0.0, 1, 3, 1e6)
+            from wd in WeightDecay(c)
+            from max in Flag
+            select new RuleSetup<T>(rule, $"lr={F(lr)}, lambda={F(lambda)}, alpha={F(alpha)}, t0={F(t0)}, weightDecay={F(wd)}, maximize={max}",
+                p => new ASGD<T>(p, lr, lambda, alpha, t0, wd, max)),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown rule."),
     };
 
@@ -148,7 +167,7 @@ internal static class RuleSetups<T>
 internal static class RuleSetups
 {
     public static readonly string[] Names =
-        ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"];
+        ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD"];
 
     /// <summary>The named rule over double parameters with random valid hyperparameters (<see cref="RuleSetups{T}.Of"/>).</summary>
     public static Gen<RuleSetup<double>> Of(string rule, Constraints c) => RuleSetups<double>.Of(rule, c);

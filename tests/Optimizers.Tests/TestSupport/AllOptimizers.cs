@@ -137,7 +137,7 @@ internal static class AllOptimizers<T>
 
     /// <summary>
     /// <see cref="ParameterGroups{T}"/> over two parameters, with hyperparameters (and for RMSProp the set of state
-    /// vectors) differing per group, by name.
+    /// vectors) differing per group, or with a different rule per group ("ParameterGroups(Momentum, AdamW)"), by name.
     /// </summary>
     public static IReadOnlyDictionary<string, Func<IReadOnlyList<Parameter<T>>, IOptimizer>> Grouped { get; } =
         new Dictionary<string, Func<IReadOnlyList<Parameter<T>>, IOptimizer>>(StringComparer.Ordinal)
@@ -157,6 +157,15 @@ internal static class AllOptimizers<T>
             ["ParameterGroups(ScheduleFreeAdamW)"] = p => Groups(
                 new ScheduleFreeAdamW<T>([p[0]], 0.01, warmupSteps: 2),
                 new ScheduleFreeAdamW<T>([p[1]], 0.02, weightDecay: 0.01)),
+            ["ParameterGroups(Momentum, AdamW)"] = p => Groups(
+                new Momentum<T>([p[0]], 0.05, momentum: 0.95, nesterov: true),
+                new AdamW<T>([p[1]], 0.01, weightDecay: 0)),
+            ["ParameterGroups(ScheduleFreeSgd, NAdam)"] = p => Groups(
+                new ScheduleFreeSgd<T>([p[0]], 0.02, warmupSteps: 2),
+                new NAdam<T>([p[1]], 0.01, momentumDecay: 0.01)),
+            ["ParameterGroups(Lamb, Rprop)"] = p => Groups(
+                new Lamb<T>([p[0]], 0.01),
+                new Rprop<T>([p[1]], 0.01)),
         };
 
     /// <summary>Builds the configuration called <paramref name="name"/> (plain or rich) over <paramref name="parameters"/>.</summary>
