@@ -79,6 +79,8 @@ public sealed class BadInputTests(ITestOutputHelper output)
             [Lr, Beta1, Beta2, Eps, Wd, ("momentumDecay", Kind.NonNegative)]),
         new("RAdam", (p, h) => new RAdam(p, H(h, "learningRate", 0.001), H(h, "beta1", 0.9), H(h, "beta2", 0.999), H(h, "epsilon", 1e-8), H(h, "weightDecay", 0)),
             [Lr, Beta1, Beta2, Eps, Wd]),
+        new("Adafactor", (p, h) => new Adafactor(p, H(h, "learningRate", 0.01), epsilon1: H(h, "epsilon1", 1e-30), epsilon2: H(h, "epsilon2", 1e-3), weightDecay: H(h, "weightDecay", 0.1)),
+            [Lr, ("epsilon1", Kind.NonNegative), ("epsilon2", Kind.NonNegative), Wd]),
     ];
 
     private static readonly Dictionary<string, double> NoOverrides = [];
@@ -127,6 +129,17 @@ public sealed class BadInputTests(ITestOutputHelper output)
             {
                 yield return alias;
             }
+        }
+
+        // Adafactor's τ is ≤ 0 and its clipping threshold d ≥ 1 (torch's checks), both finite.
+        foreach (double bad in new[] { 0.1, double.Epsilon, double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            yield return new("optimizers: Adafactor", $"beta2Decay = {bad}", "beta2Decay", w => () => new Adafactor(w.P, beta2Decay: bad));
+        }
+
+        foreach (double bad in new[] { 0.999, 0, -1, double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            yield return new("optimizers: Adafactor", $"d = {bad}", "d", w => () => new Adafactor(w.P, d: bad));
         }
 
         yield return new("optimizers: Momentum", "nesterov with momentum 0", "nesterov", w => () => new Momentum(w.P, 0.1, momentum: 0, nesterov: true));
