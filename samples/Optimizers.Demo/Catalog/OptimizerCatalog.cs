@@ -50,6 +50,8 @@ public static class OptimizerCatalog<T>
             (p, lr, h) => new ScheduleFreeSgd<T>(p, lr, h["momentum"], h["weight-decay"], (int)h["warmup-steps"], h["r"], h["weight-lr-power"])),
         new("ScheduleFreeAdamW", 0.01, [Number("beta1", 0.9, "β₁, interpolation between z and the average x where the gradient is taken"), Beta2(), Epsilon(1e-8), WeightDecay(), Number("warmup-steps", 0, "steps of linear learning-rate warmup"), Number("r", 0, "power of t in the average's weights"), Number("weight-lr-power", 2, "power of the largest learning rate in the average's weights")],
             (p, lr, h) => new ScheduleFreeAdamW<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"], (int)h["warmup-steps"], h["r"], h["weight-lr-power"])),
+        new("Adafactor", 0.05, [Number("beta2-decay", -0.8, "τ, exponent of the decay rate β̂₂ₜ = 1 − t^τ"), Number("eps2", 1e-3, "ε₂, floor of RMS(θ) in the relative step"), Number("d", 1, "d, clipping threshold of the update's RMS"), WeightDecay()],
+            (p, lr, h) => new Adafactor<T>(p, lr, h["beta2-decay"], epsilon2: h["eps2"], d: h["d"], weightDecay: h["weight-decay"])),
         new("Lookahead(Adam)", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(), Number("lookahead-k", 5, "k, fast steps between Lookahead syncs"), Number("lookahead-alpha", 0.5, "α, Lookahead's slow step size")],
             (p, lr, h) => new Lookahead<T>(new Adam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"]), (int)h["lookahead-k"], h["lookahead-alpha"])),
     ];

@@ -9,7 +9,7 @@ internal static class CheckpointFormat
     public static ReadOnlySpan<byte> Magic => "OPTMCKPT"u8;
 
     /// <summary>The format version this library writes.</summary>
-    public const uint Version = 2;
+    public const uint Version = 3;
 
     /// <summary>
     /// The oldest format version this library still reads. Version 1 (written until the element type became generic)
@@ -46,7 +46,7 @@ internal static class CheckpointFormat
 
     /// <summary>
     /// Optimizer layout byte: a wrapper (<see cref="Lookahead{T}"/>, <see cref="GradientAccumulation{T}"/>), its own
-    /// record followed by the section of the optimizer it wraps (version 2 only).
+    /// record followed by the section of the optimizer it wraps (version 2 on).
     /// </summary>
     public const byte WrapperLayout = 2;
 

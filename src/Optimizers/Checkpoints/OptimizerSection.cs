@@ -2,10 +2,11 @@ namespace Optimizers.Checkpoints;
 
 /// <summary>
 /// The "optimizer" section: the layout (one optimizer or parameter groups), the element type and, per group, the
-/// rule, step counts, recorded hyperparameters, restorable settings (the learning rate), parameter names and lengths,
-/// and every registered state buffer. The same code for every rule derived from <see cref="Optimizer{T}"/>, of either
-/// element type; reads version 1 (double precision, the rule as a .NET full name, the learning rate its only setting)
-/// and version 2.
+/// rule, step counts, recorded hyperparameters, restorable settings (the learning rate), parameter names, lengths and
+/// shapes, and every registered state buffer with its length. The same code for every rule derived from
+/// <see cref="Optimizer{T}"/>, of either element type; reads version 1 (double precision, the rule as a .NET full
+/// name, the learning rate its only setting), version 2 (no shapes, every state vector as long as its parameter) and
+/// version 3.
 /// </summary>
 internal sealed class OptimizerSection
 {
@@ -76,6 +77,12 @@ internal sealed class OptimizerSection
                 var (name, length) = group.ParameterShape(i);
                 writer.WriteString(name);
                 writer.WriteInt32(length);
+                var dimensions = group.ParameterDimensions(i);
+                writer.WriteInt32(dimensions.Count);
+                foreach (int dimension in dimensions)
+                {
+                    writer.WriteInt32(dimension);
+                }
             }
 
             var state = group.State;
@@ -85,7 +92,9 @@ internal sealed class OptimizerSection
                 writer.WriteString(name);
                 for (int i = 0; i < group.ParameterCount; i++)
                 {
-                    writer.WriteElements(state.VectorBytes(name, i), elementSize);
+                    var bytes = state.VectorBytes(name, i);
+                    writer.WriteInt32(bytes.Length / elementSize);
+                    writer.WriteElements(bytes, elementSize);
                 }
             }
 
@@ -190,7 +199,7 @@ internal sealed class OptimizerSection
 
         for (int g = 0; g < groups.Count; g++)
         {
-            Groups[g].Validate(groups[g], Groups.Length > 1 ? $"group {g}: " : "");
+            Groups[g].Validate(groups[g], Groups.Length > 1 ? $"group {g}: " : "", ElementSize);
         }
 
         return ElementSize == liveSize
@@ -292,6 +301,9 @@ internal sealed class OptimizerSection
 
         public required KeyValuePair<string, int>[] Parameters { get; init; }
 
+        /// <summary>Each parameter's shape ([n] or [rows, columns]); null in versions 1 and 2, which did not record it.</summary>
+        public required int[][]? Dimensions { get; init; }
+
         public required Dictionary<string, byte[][]> VectorStates { get; init; }
 
         public required Dictionary<string, byte[]> ScalarStates { get; init; }
@@ -349,7 +361,9 @@ internal sealed class OptimizerSection
                 throw PayloadReader.Malformed($"Group {g} holds no learning rate ('lr').");
             }
 
-            var parameters = new KeyValuePair<string, int>[reader.ReadCount("parameters", minimumItemBytes: 8)];
+            bool shaped = reader.Version >= 3;
+            var parameters = new KeyValuePair<string, int>[reader.ReadCount("parameters", minimumItemBytes: shaped ? 16 : 8)];
+            int[][]? dimensions = shaped ? new int[parameters.Length][] : null;
             for (int i = 0; i < parameters.Length; i++)
             {
                 string name = reader.ReadString("a parameter name");
@@ -360,6 +374,10 @@ internal sealed class OptimizerSection
                 }
 
                 parameters[i] = new(name, length);
+                if (dimensions is not null)
+                {
+                    dimensions[i] = ReadDimensions(reader, name, length);
+                }
             }
 
             int vectorCount = reader.ReadCount("state vectors", minimumItemBytes: 4);
@@ -370,7 +388,9 @@ internal sealed class OptimizerSection
                 var buffers = new byte[parameters.Length][];
                 for (int i = 0; i < parameters.Length; i++)
                 {
-                    buffers[i] = reader.ReadElements(parameters[i].Value, elementSize, $"state '{name}' of parameter '{parameters[i].Key}'");
+                    // Version 3 records each vector's length (state need not be shaped like its parameter).
+                    int count = shaped ? reader.ReadInt32() : parameters[i].Value;
+                    buffers[i] = reader.ReadElements(count, elementSize, $"state '{name}' of parameter '{parameters[i].Key}'");
                 }
 
                 if (!vectors.TryAdd(name, buffers))
@@ -400,12 +420,36 @@ internal sealed class OptimizerSection
                 Hyperparameters = hyperparameters,
                 Settings = settings,
                 Parameters = parameters,
+                Dimensions = dimensions,
                 VectorStates = vectors,
                 ScalarStates = scalars,
             };
         }
 
-        public void Validate(Optimizer live, string where)
+        /// <summary>A parameter's recorded shape: rank 1 or 2, dimensions ≥ 1 (≥ 0 for rank 1) whose product is its length.</summary>
+        private static int[] ReadDimensions(PayloadReader reader, string name, int length)
+        {
+            int rank = reader.ReadInt32();
+            if (rank is not (1 or 2))
+            {
+                throw PayloadReader.Malformed($"Parameter '{name}' has rank {rank}; parameters have rank 1 or 2.");
+            }
+
+            var dimensions = new int[rank];
+            for (int d = 0; d < rank; d++)
+            {
+                dimensions[d] = reader.ReadInt32();
+            }
+
+            bool fits = rank == 1
+                ? dimensions[0] == length
+                : dimensions[0] >= 1 && dimensions[1] >= 1 && (long)dimensions[0] * dimensions[1] == length;
+            return fits
+                ? dimensions
+                : throw PayloadReader.Malformed($"Parameter '{name}' of length {length} has shape [{string.Join(", ", dimensions)}].");
+        }
+
+        public void Validate(Optimizer live, string where, int elementSize)
         {
             if (Rule != live.RuleName)
             {
@@ -424,6 +468,13 @@ internal sealed class OptimizerSection
                 if (name != liveName || length != liveLength)
                 {
                     throw Mismatch($"{where}parameter {i} is '{name}' of length {length} in the checkpoint but '{liveName}' of length {liveLength} here.");
+                }
+
+                var liveDimensions = live.ParameterDimensions(i);
+                if (Dimensions is not null && !Dimensions[i].SequenceEqual(liveDimensions))
+                {
+                    throw Mismatch($"{where}parameter '{name}' has shape [{string.Join(", ", Dimensions[i])}] in the checkpoint " +
+                                   $"but [{string.Join(", ", liveDimensions)}] here.");
                 }
             }
 
@@ -462,6 +513,21 @@ internal sealed class OptimizerSection
             {
                 throw Mismatch($"{where}the checkpoint holds the state ({string.Join(", ", VectorStates.Keys.Concat(ScalarStates.Keys))}); " +
                                $"this optimizer keeps ({string.Join(", ", state.Names)}).");
+            }
+
+            int liveSize = SizeOf(live.ElementType);
+            foreach (var (name, buffers) in VectorStates)
+            {
+                for (int i = 0; i < buffers.Length; i++)
+                {
+                    int saved = buffers[i].Length / elementSize;
+                    int expected = state.VectorBytes(name, i).Length / liveSize;
+                    if (saved != expected)
+                    {
+                        throw Mismatch($"{where}state '{name}' of parameter '{Parameters[i].Key}' has {saved} elements in the checkpoint; " +
+                                       $"this optimizer keeps {expected}.");
+                    }
+                }
             }
         }
 

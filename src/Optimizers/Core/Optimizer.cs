@@ -134,6 +134,9 @@ public abstract class Optimizer : IOptimizer
     /// <summary>The name and length of parameter <paramref name="index"/>.</summary>
     internal abstract (string Name, int Length) ParameterShape(int index);
 
+    /// <summary>The shape of parameter <paramref name="index"/> as torch writes it: [n] (rank 1) or [rows, columns] (rank 2).</summary>
+    internal abstract IReadOnlyList<int> ParameterDimensions(int index);
+
     /// <summary>The per-parameter state, by name, element-type-agnostic (for checkpoints).</summary>
     internal abstract IStateRegistry State { get; }
 

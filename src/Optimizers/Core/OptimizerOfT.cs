@@ -17,7 +17,7 @@ namespace Optimizers;
 /// </para>
 /// <para>
 /// Each rule records its hyperparameters by name (<see cref="Optimizer.RecordHyperparameter(string, double)"/>) and its
-/// per-parameter state by name (<see cref="AddVectorState"/>, <see cref="AddScalarState"/>); checkpoints
+/// per-parameter state by name (<see cref="AddVectorState(string, double)"/>, <see cref="AddScalarState"/>); checkpoints
 /// (<see cref="Checkpoints.Checkpoint"/>) save and verify exactly those, with no code per rule. State is kept in the
 /// element type: a single-precision rule keeps single-precision moments.
 /// </para>
@@ -67,7 +67,11 @@ public abstract class Optimizer<T> : Optimizer, IOptimizer<T>
     /// <inheritdoc />
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
-    /// <summary>The state vector <paramref name="name"/> of the parameter at <paramref name="index"/>, same length as that parameter.</summary>
+    /// <summary>
+    /// The state vector <paramref name="name"/> of the parameter at <paramref name="index"/>, as the rule keeps it: as
+    /// long as that parameter for elementwise state, of the length the rule gives it otherwise (Adafactor's "row_var"
+    /// has one element per row of a rank-2 parameter and none for a rank-1 one).
+    /// </summary>
     /// <param name="name">One of <see cref="Optimizer.StateNames"/> that is a vector.</param>
     /// <param name="index">The parameter's position in <see cref="Parameters"/>.</param>
     /// <exception cref="KeyNotFoundException">This rule keeps no vector state of that name.</exception>
@@ -111,6 +115,8 @@ public abstract class Optimizer<T> : Optimizer, IOptimizer<T>
 
     internal sealed override (string Name, int Length) ParameterShape(int index)
         => (_parameters[index].Name, _parameters[index].Length);
+
+    internal sealed override IReadOnlyList<int> ParameterDimensions(int index) => _parameters[index].Shape;
 
     internal sealed override bool GradientsPass(NonFiniteGradientPolicy policy)
     {
@@ -156,7 +162,20 @@ public abstract class Optimizer<T> : Optimizer, IOptimizer<T>
     protected T[][] AddVectorState(string name, double initialValue = 0)
         => _state.AddVectors(name, _parameters.Select(p => p.Length), T.CreateTruncating(initialValue));
 
-    /// <summary>Creates a named scalar per parameter and registers it (see <see cref="AddVectorState"/>).</summary>
+    /// <summary>
+    /// Creates a named state vector per parameter of the length <paramref name="length"/> gives for it (0 when the
+    /// parameter does not use this state), filled with <paramref name="initialValue"/> rounded to <typeparamref name="T"/>,
+    /// and registers it: state not shaped like its parameter (row and column statistics). Checkpoints record each
+    /// vector's length. Call from the constructor.
+    /// </summary>
+    /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "row_var").</param>
+    /// <param name="length">The length of the vector of a parameter, ≥ 0.</param>
+    /// <param name="initialValue">The value of every element before the first step.</param>
+    /// <returns>One array per parameter, indexed like <see cref="Parameters"/>.</returns>
+    private protected T[][] AddVectorState(string name, Func<Parameter<T>, int> length, double initialValue = 0)
+        => _state.AddVectors(name, _parameters.Select(length), T.CreateTruncating(initialValue));
+
+    /// <summary>Creates a named scalar per parameter and registers it (see <see cref="AddVectorState(string, double)"/>).</summary>
     /// <param name="name">A unique name, in PyTorch's spelling where one exists (for example "mu_product").</param>
     /// <param name="initialValue">The value before the first step, rounded to <typeparamref name="T"/>.</param>
     /// <returns>One scalar per parameter, indexed like <see cref="Parameters"/>.</returns>

@@ -9,7 +9,10 @@ internal interface IStateRegistry
     /// <summary>Every state name, vectors first, each kind in creation order.</summary>
     IReadOnlyCollection<string> Names { get; }
 
-    /// <summary>The names of the state vectors (one vector per parameter, as long as it), in creation order.</summary>
+    /// <summary>
+    /// The names of the state vectors, in creation order: one vector per parameter, as long as the parameter for
+    /// elementwise state, of another length for state shaped otherwise (Adafactor's row and column statistics).
+    /// </summary>
     IReadOnlyCollection<string> VectorNames { get; }
 
     /// <summary>The names of the per-parameter scalars, in creation order.</summary>

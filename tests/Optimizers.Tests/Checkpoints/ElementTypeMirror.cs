@@ -53,6 +53,7 @@ internal static class ElementTypeMirror
                 $"{template.RuleName} records no hyperparameter for its constructor argument '{p.Name}'."),
             _ when p.ParameterType == typeof(bool) => recorded[Key(p.Name!)] == 1,
             _ when p.ParameterType == typeof(int) => checked((int)recorded[Key(p.Name!)]),
+            _ when p.ParameterType == typeof(double?) => double.IsNaN(recorded[Key(p.Name!)]) ? null! : recorded[Key(p.Name!)],   // NaN: null (Adafactor's ε₁)
             _ => (object)recorded[Key(p.Name!)],
         }).ToArray();
 
@@ -70,6 +71,8 @@ internal static class ElementTypeMirror
         "epsilonroot" => "epsroot",   // Lamb's eps_root (Optax's name)
         "decoupled" => "decouple",    // Adopt's decouple (the reference's name)
         "lambda" => "lambd",   // ASGD records torch's spelling
+        "epsilon1" => "eps1",  // Adafactor: torch's eps = (eps1, eps2)
+        "epsilon2" => "eps2",
         var key => key,
     };
 }

@@ -7,7 +7,7 @@ internal static class EitherType
 {
     /// <summary>The rule names, as <see cref="Optimizer.RuleName"/> gives them.</summary>
     public static readonly string[] Rules =
-        ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD"];
+        ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "Adafactor"];
 
     /// <summary>Theory data: every rule with each element type ("float32", "float64").</summary>
     public static TheoryData<string, string> RulesAndTypes()
@@ -38,6 +38,7 @@ internal static class EitherType
         "RAdam" => new RAdam<T>(parameters),
         "Rprop" => new Rprop<T>(parameters),
         "ASGD" => new ASGD<T>(parameters),
+        "Adafactor" => new Adafactor<T>(parameters),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Not a rule of the library."),
     };
 

@@ -1,4 +1,4 @@
-"""Checks the hand-worked numbers in AdamTests.cs, AdamWTests.cs, NAdamTests.cs and RAdamTests.cs (decoupled too).
+"""Checks the hand-worked numbers in AdamTests.cs, AdamWTests.cs, NAdamTests.cs, RAdamTests.cs (decoupled too) and AdafactorTests.cs.
 
 Not needed by the tests. Each scenario is evaluated twice: with 50-digit decimals from the nominal decimal
 hyperparameters (the numbers written in the test comments) and with binary doubles in the order the C# kernels
@@ -102,6 +102,40 @@ def radam(exact, theta, grads, lrs, b1, b2, eps, wd, maximize=False, decoupled=F
     return out
 
 
+def adafactor(exact, theta, grads, lrs, tau, eps1, eps2, d, wd):
+    """theta and every gradient: a list of rows (rank 2, factored) or a flat list (rank 1, full second moment)."""
+    n = lambda x: num(x, exact)
+    matrix = isinstance(theta[0], list)
+    flat = lambda a: [x for row in a for x in row] if matrix else list(a)
+    theta = [[n(x) for x in row] for row in theta] if matrix else [n(x) for x in theta]
+    rows, cols = (len(theta), len(theta[0])) if matrix else (0, 0)
+    R, C, V = [n(0)] * rows, [n(0)] * cols, [n(0)] * (0 if matrix else len(theta))
+    out = []
+    for t, (grad, lr) in enumerate(zip(grads, lrs), start=1):
+        lr, size = n(lr), len(flat(theta))
+        w = n(t) ** n(tau)                                      # 1 - beta2_t = t^tau
+        rho = min(lr, 1 / sqrt(n(t)))
+        alpha = max(n(eps2), sqrt(sum(x * x for x in flat(theta)) / size)) * rho
+        if matrix:
+            g = [[n(x) for x in row] for row in grad]
+            R = [R[i] + w * (sum(g[i][j] ** 2 for j in range(cols)) / cols - R[i]) for i in range(rows)]
+            C = [C[j] + w * (sum(g[i][j] ** 2 for i in range(rows)) / rows - C[j]) for j in range(cols)]
+            mean = max(sum(R) / rows, n(eps1))
+            u = [[g[i][j] / sqrt(max(R[i] * C[j] / mean, n(eps1) ** 2)) for j in range(cols)] for i in range(rows)]
+        else:
+            g = [n(x) for x in grad]
+            V = [v + w * (x * x - v) for v, x in zip(V, g)]
+            u = [x / sqrt(max(v, n(eps1) ** 2)) for v, x in zip(V, g)]
+        clip = max(n(1), sqrt(sum(x * x for x in flat(u)) / size) / n(d))
+        decay = 1 - lr * n(wd)
+        if matrix:
+            theta = [[theta[i][j] * decay - alpha * u[i][j] / clip for j in range(cols)] for i in range(rows)]
+        else:
+            theta = [x * decay - alpha * ui / clip for x, ui in zip(theta, u)]
+        out.append({"row_var": list(R), "col_var": list(C), "variance": list(V), "theta": flat(theta)})
+    return out
+
+
 def show(name, f, *args, **kw):
     exact, binary = f(True, *args, **kw), f(False, *args, **kw)
     print(f"== {name}")
@@ -145,3 +179,7 @@ show("RAdam decoupled weight decay (RAdamW), maximize", radam, [1.0, -0.5], [[0.
      0.5, 1e-8, 0.1, maximize=True, decoupled=True)
 show("RAdam decoupled, beta2 0.9, constant gradient, six steps", radam, [1.0, -0.5], [[0.5, -2.0]] * 6, [0.1] * 6, 0.5,
      0.9, 1e-8, 0.2, decoupled=True)
+show("Adafactor 2x2 weight", adafactor, [[2.0, -2.0], [2.0, 2.0]], [[[3.0, 4.0], [4.0, 3.0]], [[0.0, 0.0], [0.0, 2.0]]],
+     [0.1, 0.1], -0.8, 2.0 ** -52, 1e-3, 1.0, 0.0)
+show("Adafactor vector, weight decay, clipping", adafactor, [1.0, -1.0], [[0.5, 0.0], [3.0, 3.0]], [0.1, 0.1], -0.8,
+     2.0 ** -52, 1e-3, 1.0, 0.5)

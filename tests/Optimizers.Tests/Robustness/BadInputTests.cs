@@ -94,6 +94,8 @@ public sealed class BadInputTests(ITestOutputHelper output)
             [Lr, ("etaMinus", Kind.OpenUnit), ("etaPlus", Kind.AboveOne), ("minStepSize", Kind.NonNegative), ("maxStepSize", Kind.MaxStepSize)]),
         new("ASGD", (p, h) => new ASGD(p, H(h, "learningRate", 0.01), H(h, "lambda", 1e-4), H(h, "alpha", 0.75), H(h, "t0", 1e6), H(h, "weightDecay", 0)),
             [Lr, ("lambda", Kind.NonNegative), ("alpha", Kind.NonNegative), ("t0", Kind.NonNegative), Wd]),
+        new("Adafactor", (p, h) => new Adafactor(p, H(h, "learningRate", 0.01), epsilon1: H(h, "epsilon1", 1e-30), epsilon2: H(h, "epsilon2", 1e-3), weightDecay: H(h, "weightDecay", 0.1)),
+            [Lr, ("epsilon1", Kind.NonNegative), ("epsilon2", Kind.NonNegative), Wd]),
     ];
 
     private static readonly Dictionary<string, double> NoOverrides = [];
@@ -147,6 +149,17 @@ public sealed class BadInputTests(ITestOutputHelper output)
         foreach (var muon in MuonCases())
         {
             yield return muon;
+        }
+
+        // Adafactor's τ is ≤ 0 and its clipping threshold d ≥ 1 (torch's checks), both finite.
+        foreach (double bad in new[] { 0.1, double.Epsilon, double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            yield return new("optimizers: Adafactor", $"beta2Decay = {bad}", "beta2Decay", w => () => new Adafactor(w.P, beta2Decay: bad));
+        }
+
+        foreach (double bad in new[] { 0.999, 0, -1, double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            yield return new("optimizers: Adafactor", $"d = {bad}", "d", w => () => new Adafactor(w.P, d: bad));
         }
 
         yield return new("optimizers: Momentum", "nesterov with momentum 0", "nesterov", w => () => new Momentum(w.P, 0.1, momentum: 0, nesterov: true));

@@ -11,8 +11,9 @@ namespace Optimizers.Tests.Robustness;
 
 /// <summary>
 /// Hostile checkpoints: thousands of mutated files go to <see cref="Checkpoint.Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>,
-/// for three subjects: an AMSGrad Adam over float64 parameters, the same over float32, and the committed version-1
-/// checkpoint of a Momentum with its parameters and a SequentialLR. Each case either loads (and the optimizer, and the
+/// for four subjects: an AMSGrad Adam over float64 parameters, the same over float32, the committed version-1
+/// checkpoint of a Momentum with its parameters and a SequentialLR, and an Adafactor over a 3 × 2 weight and a bias
+/// (version 3's parameter shapes and state-vector lengths). Each case either loads (and the optimizer, and the
 /// schedule, can then step) or throws <see cref="CheckpointException"/>, never another exception type and never a hang
 /// (each case runs under a time budget), and a failed load leaves everything bit for bit as it was. Mutations are
 /// re-signed (the SHA-256 recomputed) in most families, so the parser's structural checks are reached, not just the
@@ -48,6 +49,33 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
         {
             _optimizer = new Adam<T>(_parameters, 0.01, amsgrad: true);
             _parameters[0].Gradient[1] = T.One;
+            _optimizer.Step();
+        }
+
+        public void Load(byte[] data) => Checkpoint.Load(new MemoryStream(data, writable: false), _optimizer, _parameters);
+
+        public List<string> Snapshot() => StateSnapshot.Of(_optimizer, _parameters);
+
+        public void Step()
+        {
+            _optimizer.NonFiniteGradients = NonFiniteGradientPolicy.Propagate;
+            _optimizer.Step();
+        }
+    }
+
+    /// <summary>
+    /// An Adafactor over a 3 × 2 weight "w" (row and column statistics of lengths 3 and 2) and a rank-1 "b" (2), stepped
+    /// once: its checkpoint holds parameter shapes and state vectors not as long as their parameters (version 3).
+    /// </summary>
+    private sealed class AdafactorTarget : ITarget
+    {
+        private readonly Parameter[] _parameters = AdafactorParameters([0.5, -1, 2, 0.25, 3, 1.5], [0.1, -0.2]);
+        private readonly Adafactor _optimizer;
+
+        public AdafactorTarget()
+        {
+            _optimizer = new Adafactor(_parameters, 0.01, weightDecay: 0.1);
+            _parameters[0].Gradient[1] = 1;
             _optimizer.Step();
         }
 
@@ -111,7 +139,32 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
         new("version-1 Momentum + SequentialLR",
             File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Checkpoints", "Version1", "momentum-sequential.v1.ckpt")),
             () => new Version1Target(), "Optimizers.Momentum", OtherVersion: 2),
+        new("float64 Adafactor (3 × 2 weight)", AdafactorSource(), () => new AdafactorTarget(), "Adafactor", OtherVersion: 2),
     ];
+
+    private static Parameter[] AdafactorParameters(double[] w, double[] b)
+        => [new Parameter("w", MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(3, 2, w)), new Parameter("b", b)];
+
+    /// <summary>A small valid checkpoint of the same shape as <see cref="AdafactorTarget"/>, after three steps.</summary>
+    private static byte[] AdafactorSource()
+    {
+        var parameters = AdafactorParameters([1.0, 2, 3, 4, 5, 6], [-1.0, 1]);
+        var adafactor = new Adafactor(parameters, 0.01, weightDecay: 0.1);
+        for (int step = 0; step < 3; step++)
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                parameters[0].Gradient[i] = Math.Sin(step + i);
+            }
+
+            parameters[1].Gradient[0] = step;
+            adafactor.Step();
+        }
+
+        using var stream = new MemoryStream();
+        Checkpoint.Save(stream, adafactor, parameters);
+        return stream.ToArray();
+    }
 
     private static Parameter<T>[] Parameters<T>(double[] w, double[] b)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -235,11 +288,11 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
 
         // Header: unreadable versions, and the other readable version (the payload then read with the wrong layout),
         // re-signed; other declared lengths (re-signed where the length still fits).
-        foreach (uint other in new uint[] { 0, (uint)subject.OtherVersion, 3, 255, 0x01000000, uint.MaxValue })
+        foreach (uint other in new uint[] { 0, (uint)subject.OtherVersion, 4, 255, 0x01000000, uint.MaxValue })
         {
             var data = (byte[])source.Clone();
             BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(8), other);
-            yield return ("other format versions (0, the other readable one, 3, 255, 2^24, 2^32-1)", Resign(data));
+            yield return ("other format versions (0, another readable one, 4, 255, 2^24, 2^32-1)", Resign(data));
         }
 
         foreach (long length in new long[] { -1, 0, 3, 4, payloadLength - 1, payloadLength + 1, int.MaxValue, Array.MaxLength, long.MaxValue, long.MinValue })
@@ -344,34 +397,34 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
     {
         ["float64 Adam"] = new()
         {
-            { "1-3 flipped bytes or bits in the payload, re-signed", (2000, 516) },
+            { "1-3 flipped bytes or bits in the payload, re-signed", (2000, 472) },
             { "1-4 flipped bytes, not re-signed", (1000, 0) },
-            { "a valid checkpoint of each of the 11 other rules", (11, 0) },
-            { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (524, 197) },
-            { "every int32 slot set to 7 extreme values, re-signed", (3696, 1626) },
-            { "other format versions (0, the other readable one, 3, 255, 2^24, 2^32-1)", (6, 0) },
+            { "a valid checkpoint of each of the 9 other rules", (9, 0) },
+            { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (564, 185) },
+            { "every int32 slot set to 7 extreme values, re-signed", (3976, 1631) },
+            { "other format versions (0, another readable one, 4, 255, 2^24, 2^32-1)", (6, 0) },
             { "random payloads in a valid envelope", (500, 0) },
             { "the rule name swapped for another (9; 8 in version 1)", (9, 0) },
             { "the same checkpoint in the other element type", (1, 0) },
-            { "the valid payload cut short, re-enveloped", (177, 0) },
+            { "the valid payload cut short, re-enveloped", (191, 0) },
             { "the valid payload with 1-16 trailing bytes, re-enveloped", (16, 0) },
-            { "truncated at every length", (583, 0) },
+            { "truncated at every length", (623, 0) },
             { "wrong declared payload length", (10, 0) },
         },
         ["float32 Adam"] = new()
         {
-            { "1-3 flipped bytes or bits in the payload, re-signed", (2000, 307) },
+            { "1-3 flipped bytes or bits in the payload, re-signed", (2000, 281) },
             { "1-4 flipped bytes, not re-signed", (1000, 0) },
-            { "a valid checkpoint of each of the 11 other rules", (11, 0) },
-            { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (412, 85) },
-            { "every int32 slot set to 7 extreme values, re-signed", (2912, 842) },
-            { "other format versions (0, the other readable one, 3, 255, 2^24, 2^32-1)", (6, 0) },
+            { "a valid checkpoint of each of the 9 other rules", (9, 0) },
+            { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (452, 73) },
+            { "every int32 slot set to 7 extreme values, re-signed", (3192, 847) },
+            { "other format versions (0, another readable one, 4, 255, 2^24, 2^32-1)", (6, 0) },
             { "random payloads in a valid envelope", (500, 0) },
             { "the rule name swapped for another (9; 8 in version 1)", (9, 0) },
             { "the same checkpoint in the other element type", (1, 0) },
-            { "the valid payload cut short, re-enveloped", (140, 0) },
+            { "the valid payload cut short, re-enveloped", (153, 0) },
             { "the valid payload with 1-16 trailing bytes, re-enveloped", (16, 0) },
-            { "truncated at every length", (471, 0) },
+            { "truncated at every length", (511, 0) },
             { "wrong declared payload length", (10, 0) },
         },
         ["version-1 Momentum + SequentialLR"] = new()
@@ -380,12 +433,26 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
             { "1-4 flipped bytes, not re-signed", (1000, 0) },
             { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (992, 261) },
             { "every int32 slot set to 7 extreme values, re-signed", (6972, 2240) },
-            { "other format versions (0, the other readable one, 3, 255, 2^24, 2^32-1)", (6, 0) },
+            { "other format versions (0, another readable one, 4, 255, 2^24, 2^32-1)", (6, 0) },
             { "random payloads in a valid envelope", (500, 0) },
             { "the rule name swapped for another (9; 8 in version 1)", (8, 0) },
             { "the valid payload cut short, re-enveloped", (333, 0) },
             { "the valid payload with 1-16 trailing bytes, re-enveloped", (16, 0) },
             { "truncated at every length", (1051, 0) },
+            { "wrong declared payload length", (10, 0) },
+        },
+        ["float64 Adafactor (3 × 2 weight)"] = new()
+        {
+            { "1-3 flipped bytes or bits in the payload, re-signed", (2000, 294) },
+            { "1-4 flipped bytes, not re-signed", (1000, 0) },
+            { "every 4-aligned int64 slot set to 4 extreme values, re-signed", (460, 96) },
+            { "every int32 slot set to 7 extreme values, re-signed", (3248, 941) },
+            { "other format versions (0, another readable one, 4, 255, 2^24, 2^32-1)", (6, 0) },
+            { "random payloads in a valid envelope", (500, 0) },
+            { "the rule name swapped for another (9; 8 in version 1)", (9, 0) },
+            { "the valid payload cut short, re-enveloped", (156, 0) },
+            { "the valid payload with 1-16 trailing bytes, re-enveloped", (16, 0) },
+            { "truncated at every length", (519, 0) },
             { "wrong declared payload length", (10, 0) },
         },
     };
@@ -395,21 +462,27 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
     {
         ["float64 Adam"] = new()
         {
-            { CheckpointError.NotACheckpoint, 36 }, { CheckpointError.UnsupportedVersion, 23 }, { CheckpointError.Truncated, 604 },
-            { CheckpointError.Corrupted, 939 }, { CheckpointError.Malformed, 3454 }, { CheckpointError.MissingSection, 111 },
-            { CheckpointError.Mismatch, 1027 },
+            { CheckpointError.NotACheckpoint, 35 }, { CheckpointError.UnsupportedVersion, 21 }, { CheckpointError.Truncated, 640 },
+            { CheckpointError.Corrupted, 946 }, { CheckpointError.Malformed, 3926 }, { CheckpointError.MissingSection, 116 },
+            { CheckpointError.Mismatch, 933 },
         },
         ["float32 Adam"] = new()
         {
-            { CheckpointError.NotACheckpoint, 46 }, { CheckpointError.UnsupportedVersion, 31 }, { CheckpointError.Truncated, 487 },
-            { CheckpointError.Corrupted, 930 }, { CheckpointError.Malformed, 3582 }, { CheckpointError.MissingSection, 115 },
-            { CheckpointError.Mismatch, 1063 },
+            { CheckpointError.NotACheckpoint, 44 }, { CheckpointError.UnsupportedVersion, 26 }, { CheckpointError.Truncated, 529 },
+            { CheckpointError.Corrupted, 928 }, { CheckpointError.Malformed, 4057 }, { CheckpointError.MissingSection, 110 },
+            { CheckpointError.Mismatch, 964 },
         },
         ["version-1 Momentum + SequentialLR"] = new()
         {
             { CheckpointError.NotACheckpoint, 21 }, { CheckpointError.UnsupportedVersion, 13 }, { CheckpointError.Truncated, 1060 },
             { CheckpointError.Corrupted, 973 }, { CheckpointError.Malformed, 5878 }, { CheckpointError.MissingSection, 144 },
             { CheckpointError.Mismatch, 2000 },
+        },
+        ["float64 Adafactor (3 × 2 weight)"] = new()
+        {
+            { CheckpointError.NotACheckpoint, 41 }, { CheckpointError.UnsupportedVersion, 28 }, { CheckpointError.Truncated, 537 },
+            { CheckpointError.Corrupted, 928 }, { CheckpointError.Malformed, 4066 }, { CheckpointError.MissingSection, 117 },
+            { CheckpointError.Mismatch, 876 },
         },
     };
 

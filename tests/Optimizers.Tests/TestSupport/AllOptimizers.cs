@@ -83,6 +83,7 @@ internal static class AllOptimizers<T>
         new("Adopt", 0.05, (p, lr) => new Adopt<T>(p, lr), true, MovesOnFirstStep: false),
         new("ScheduleFreeSgd", 0.02, (p, lr) => new ScheduleFreeSgd<T>(p, lr), true),
         new("ScheduleFreeAdamW", 0.05, (p, lr) => new ScheduleFreeAdamW<T>(p, lr), true),
+        new("Adafactor", 0.1, (p, lr) => new Adafactor<T>(p, lr), true, Elementwise: false), // RMS(θ) and RMS(u) span the parameter
     ]);
 
     /// <summary>Configurations with non-default options, at least two per rule, by name.</summary>
@@ -129,6 +130,8 @@ internal static class AllOptimizers<T>
         new("ScheduleFreeSgd(warmupSteps)", 0.02, (p, lr) => new ScheduleFreeSgd<T>(p, lr, warmupSteps: 10), true),
         new("ScheduleFreeAdamW(betas, epsilon, weightDecay, warmupSteps, r)", 0.01, (p, lr) => new ScheduleFreeAdamW<T>(p, lr, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.1, warmupSteps: 2, r: 0.5), false),
         new("ScheduleFreeAdamW(warmupSteps, r, weightLrPower)", 0.05, (p, lr) => new ScheduleFreeAdamW<T>(p, lr, warmupSteps: 5, r: 1, weightLrPower: 1), true),
+        new("Adafactor(beta2Decay, epsilon1, epsilon2, d)", 0.05, (p, lr) => new Adafactor<T>(p, lr, beta2Decay: -0.5, epsilon1: 1e-20, epsilon2: 0.01, d: 2), true, Elementwise: false),
+        new("Adafactor(weightDecay, maximize)", 0.01, (p, lr) => new Adafactor<T>(p, lr, weightDecay: 0.1, maximize: true), false, Elementwise: false),
     ]);
 
     /// <summary><see cref="Plain"/> then <see cref="Rich"/>, by name.</summary>
