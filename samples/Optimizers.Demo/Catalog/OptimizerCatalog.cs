@@ -54,11 +54,25 @@ public static class OptimizerCatalog<T>
             (p, lr, h) => new Adafactor<T>(p, lr, h["beta2-decay"], epsilon2: h["eps2"], d: h["d"], weightDecay: h["weight-decay"])),
         new("Lookahead(Adam)", 0.01, [Beta1(), Beta2(), Epsilon(1e-8), WeightDecay(), Number("lookahead-k", 5, "k, fast steps between Lookahead syncs"), Number("lookahead-alpha", 0.5, "α, Lookahead's slow step size")],
             (p, lr, h) => new Lookahead<T>(new Adam<T>(p, lr, h["beta1"], h["beta2"], h["eps"], h["weight-decay"]), (int)h["lookahead-k"], h["lookahead-alpha"])),
+        new("Muon+AdamW", 0.02, [Number("momentum", 0.95, "μ, momentum factor"), WeightDecay(0.1), Number("adamw-lr", 0.01, "learning rate of the AdamW group that takes the biases (Muon takes the 2-D weights)")],
+            (p, lr, h) => MuonRecipe(p, lr, h)) { TakesMatrices = true },
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive), or null.</summary>
     public static OptimizerEntry<T>? Find(string name)
         => All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Muon's recipe: Muon for the 2-D weights, AdamW (default β, ε and λ = 0.01) for the biases, stepped together as
+    /// one <see cref="ParameterGroups{T}"/>; Muon alone when every parameter is a matrix.
+    /// </summary>
+    private static IOptimizer MuonRecipe(IEnumerable<Parameter<T>> parameters, double learningRate, HyperparameterValues h)
+    {
+        var all = parameters.ToList();
+        var muon = new Muon<T>(all.Where(p => p.Rank == 2), learningRate, h["weight-decay"], h["momentum"]);
+        var rest = all.Where(p => p.Rank != 2).ToList();
+        return rest.Count == 0 ? muon : new ParameterGroups<T>(muon, new AdamW<T>(rest, h["adamw-lr"]));
+    }
 }
 
 /// <summary>

@@ -6,7 +6,14 @@ namespace Optimizers.Demo.Catalog;
 /// <param name="Name">The class name, also accepted (case-insensitively) by <c>train --optimizer</c>.</param>
 /// <param name="DemoLearningRate">The learning rate used by the comparison and by <c>train</c> when <c>--lr</c> is not given.</param>
 /// <param name="Hyperparameters">The options it takes besides <c>--lr</c>, with the library's defaults.</param>
-public abstract record OptimizerEntry(string Name, double DemoLearningRate, IReadOnlyList<Hyperparameter> Hyperparameters);
+public abstract record OptimizerEntry(string Name, double DemoLearningRate, IReadOnlyList<Hyperparameter> Hyperparameters)
+{
+    /// <summary>
+    /// Whether the optimizer needs its parameters as matrices (Muon): the trajectories then move a 1 × 2 matrix
+    /// parameter (x, y) rather than a vector.
+    /// </summary>
+    public bool TakesMatrices { get; init; }
+}
 
 /// <summary>An optimizer as the demo knows it, with how to build it over parameters of element type <typeparamref name="T"/>.</summary>
 /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>

@@ -28,7 +28,10 @@ public static class PathFinder
     public static OptimizerPath Follow<T>(TestFunction function, OptimizerEntry<T> entry, double learningRate, int? steps = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var point = new Parameter<T>("xy", [T.CreateTruncating(function.Start.X), T.CreateTruncating(function.Start.Y)]);
+        T[] start = [T.CreateTruncating(function.Start.X), T.CreateTruncating(function.Start.Y)];
+        var point = entry.TakesMatrices
+            ? new Parameter<T>("xy", MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(1, 2, start))   // a 1 × 2 weight
+            : new Parameter<T>("xy", start);
         var optimizer = entry.CreateDefault([point], learningRate);
         var points = new List<(double X, double Y)> { (double.CreateTruncating(point.Value[0]), double.CreateTruncating(point.Value[1])) };
         double ceiling = function.Value(points[0].X, points[0].Y);
