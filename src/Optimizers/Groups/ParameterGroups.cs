@@ -26,7 +26,7 @@ namespace Optimizers;
 /// <see cref="NonFiniteGradients"/> policy (the groups' own policies are not used): a non-finite gradient anywhere
 /// throws or skips before any group is modified. Then each group is updated in order. The groups are stepped
 /// together, so they always share one <see cref="StepCount"/> and <see cref="SkippedStepCount"/>; stepping a group
-/// directly throws <see cref="InvalidOperationException"/>. Setting a group's <see cref="IOptimizer.LearningRate"/>
+/// directly throws <see cref="InvalidOperationException"/>. Setting a group's <see cref="IOptimizerBase.LearningRate"/>
 /// directly is allowed (that is how a schedule drives groups, see <see cref="IGroupedOptimizer"/>).
 /// </para>
 /// <para>
