@@ -391,7 +391,7 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
         }
 
         int currentEvaluations = 1;
-        if (MaxAbs(_gradients[_gradient]) <= ToleranceGrad)
+        if (Scalar.Tensor(MaxAbs(_gradients[_gradient])) <= ToleranceGrad)
         {
             return true;
         }
@@ -423,19 +423,16 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
             PreviousLoss = loss;
             HasDirection = true;
 
-            double t;
+            // t is a Python float or, at the very first iteration, a 0-dimensional tensor (see Scalar).
+            Scalar t = lr;
             if (Iterations == 1)
             {
-                double inverse = Round(1.0 / Round(SumAbs(g)));
-                t = inverse < 1.0 ? Round(inverse * lr) : lr;
-            }
-            else
-            {
-                t = lr;
+                var inverse = 1.0 / Scalar.Tensor(SumAbs(g));
+                t = (inverse < 1.0 ? inverse : 1.0) * lr;
             }
 
-            StepLength = t;
-            double gtd = Round(Dot(g, d));
+            StepLength = t.Value;
+            var gtd = Scalar.Tensor(Dot(g, d));
             if (gtd > -ToleranceChange)
             {
                 break;
@@ -451,13 +448,13 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
                     return false;
                 }
 
-                StepLength = t;
-                AddStep(t);
-                optimal = MaxAbs(_gradients[_gradient]) <= ToleranceGrad;
+                StepLength = t.Value;
+                AddStep(t.Value);
+                optimal = Scalar.Tensor(MaxAbs(_gradients[_gradient])) <= ToleranceGrad;
             }
             else
             {
-                AddStep(t);
+                AddStep(t.Value);
                 if (iteration != MaxIterations)
                 {
                     loss = closure();
@@ -466,7 +463,7 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
                         return false;
                     }
 
-                    optimal = MaxAbs(g) <= ToleranceGrad;
+                    optimal = Scalar.Tensor(MaxAbs(g)) <= ToleranceGrad;
                     evaluations = 1;
                 }
             }
@@ -474,7 +471,7 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
             currentEvaluations += evaluations;
             FunctionEvaluations += evaluations;
             if (iteration == MaxIterations || currentEvaluations >= MaxEvaluations || optimal
-                || MaxAbsScaled(d, t) <= ToleranceChange || Math.Abs(loss - PreviousLoss) < ToleranceChange)
+                || Scalar.Tensor(MaxAbsScaled(d, t.Value)) <= ToleranceChange || Math.Abs(loss - PreviousLoss) < ToleranceChange)
             {
                 break;
             }
@@ -499,7 +496,7 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
         }
 
         double ys = Round(Dot(y, s));
-        if (!(ys > CurvatureThreshold))
+        if (!(Scalar.Tensor(ys) > CurvatureThreshold))
         {
             return;
         }
@@ -552,28 +549,28 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
     /// torch's <c>_strong_wolfe</c> from θ = the copy in <c>_lineSearchStart</c> along <see cref="Direction"/>: on return
     /// θ is back at the start, <paramref name="t"/>, <paramref name="f"/> and the current gradient are the chosen point's.
     /// </summary>
-    private bool StrongWolfe(Func<double> closure, NonFiniteGradientPolicy policy, ref double t, ref double f, double gtd,
+    private bool StrongWolfe(Func<double> closure, NonFiniteGradientPolicy policy, ref Scalar t, ref double f, Scalar gtd,
                              out int evaluations)
     {
         var d = Direction;
-        double dNorm = MaxAbs(d);
+        var dNorm = Scalar.Tensor(MaxAbs(d));
         int g = _gradient;
         evaluations = 0;
 
         int gNew = FreeGradient(g, -1, -1);
-        if (!Evaluate(closure, policy, t, gNew, out double fNew))
+        if (!Evaluate(closure, policy, t.Value, gNew, out double fNew))
         {
             return false;
         }
 
         evaluations = 1;
-        double gtdNew = Round(Dot(_gradients[gNew], d));
+        var gtdNew = Scalar.Tensor(Dot(_gradients[gNew], d));
 
-        double tPrev = 0, fPrev = f, gtdPrev = gtd;
+        Scalar tPrev = 0, gtdPrev = gtd, bt0 = 0, bt1 = 0, bd0 = 0, bd1 = 0;
+        double fPrev = f, bf0 = 0, bf1 = 0;
         int gPrev = g;
         bool done = false;
         int lsIter = 0;
-        double bt0 = 0, bt1 = 0, bf0 = 0, bf1 = 0, bd0 = 0, bd1 = 0;
         int bg0 = -1, bg1 = -1;
         bool single = false;
         while (lsIter < MaxLineSearchEvaluations)
@@ -584,7 +581,7 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
                 break;
             }
 
-            if (Math.Abs(gtdNew) <= -C2 * gtd)
+            if (Scalar.Abs(gtdNew) <= -C2 * gtd)
             {
                 (bt0, bf0, bg0) = (t, fNew, gNew);
                 single = true;
@@ -598,9 +595,9 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
                 break;
             }
 
-            double minStep = t + 0.01 * (t - tPrev);
-            double maxStep = t * 10;
-            double previous = t;
+            var minStep = t + 0.01 * (t - tPrev);
+            var maxStep = t * 10;
+            var previous = t;
             t = CubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, minStep, maxStep);
 
             tPrev = previous;
@@ -608,13 +605,13 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
             gPrev = gNew;
             gtdPrev = gtdNew;
             gNew = FreeGradient(g, gPrev, -1);
-            if (!Evaluate(closure, policy, t, gNew, out fNew))
+            if (!Evaluate(closure, policy, t.Value, gNew, out fNew))
             {
                 return false;
             }
 
             evaluations++;
-            gtdNew = Round(Dot(_gradients[gNew], d));
+            gtdNew = Scalar.Tensor(Dot(_gradients[gNew], d));
             lsIter++;
         }
 
@@ -627,20 +624,20 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
         int low = single || bf0 <= bf1 ? 0 : 1;
         while (!done && lsIter < MaxLineSearchEvaluations)
         {
-            if (Math.Abs(bt1 - bt0) * dNorm < ToleranceChange)
+            if (Scalar.Abs(bt1 - bt0) * dNorm < ToleranceChange)
             {
                 break;
             }
 
             t = CubicInterpolate(bt0, bf0, bd0, bt1, bf1, bd1);
-            double upper = Max(bt0, bt1);
-            double lower = Min(bt0, bt1);
-            double eps = 0.1 * (upper - lower);
-            if (Min(upper - t, t - lower) < eps)
+            var upper = Scalar.Max(bt0, bt1);
+            var lower = Scalar.Min(bt0, bt1);
+            var eps = 0.1 * (upper - lower);
+            if (Scalar.Min(upper - t, t - lower) < eps)
             {
                 if (insufficientProgress || t >= upper || t <= lower)
                 {
-                    t = Math.Abs(t - upper) < Math.Abs(t - lower) ? upper - eps : lower + eps;
+                    t = Scalar.Abs(t - upper) < Scalar.Abs(t - lower) ? upper - eps : lower + eps;
                     insufficientProgress = false;
                 }
                 else
@@ -654,13 +651,13 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
             }
 
             gNew = FreeGradient(bg0, bg1, -1);
-            if (!Evaluate(closure, policy, t, gNew, out fNew))
+            if (!Evaluate(closure, policy, t.Value, gNew, out fNew))
             {
                 return false;
             }
 
             evaluations++;
-            gtdNew = Round(Dot(_gradients[gNew], d));
+            gtdNew = Scalar.Tensor(Dot(_gradients[gNew], d));
             lsIter++;
 
             double fLow = low == 0 ? bf0 : bf1;
@@ -679,7 +676,7 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
             }
             else
             {
-                if (Math.Abs(gtdNew) <= -C2 * gtd)
+                if (Scalar.Abs(gtdNew) <= -C2 * gtd)
                 {
                     done = true;
                 }
@@ -710,32 +707,27 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
         return true;
     }
 
-    /// <summary>torch's <c>_cubic_interpolate</c>: the minimiser of the cubic through two points with slopes, clamped.</summary>
-    internal static double CubicInterpolate(double x1, double f1, double g1, double x2, double f2, double g2)
+    /// <summary>torch's <c>_cubic_interpolate</c>: the minimiser of the cubic through two points with slopes, clamped
+    /// to the interval between them.</summary>
+    private static Scalar CubicInterpolate(Scalar x1, Scalar f1, Scalar g1, Scalar x2, Scalar f2, Scalar g2)
         => x1 <= x2 ? CubicInterpolate(x1, f1, g1, x2, f2, g2, x1, x2) : CubicInterpolate(x1, f1, g1, x2, f2, g2, x2, x1);
 
     /// <summary>torch's <c>_cubic_interpolate</c> with explicit bounds.</summary>
-    internal static double CubicInterpolate(double x1, double f1, double g1, double x2, double f2, double g2, double lower, double upper)
+    private static Scalar CubicInterpolate(Scalar x1, Scalar f1, Scalar g1, Scalar x2, Scalar f2, Scalar g2, Scalar lower, Scalar upper)
     {
-        double d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
-        double d2Square = d1 * d1 - g1 * g2;
+        var d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
+        var d2Square = d1 * d1 - g1 * g2;
         if (d2Square >= 0)
         {
-            double d2 = Math.Sqrt(d2Square);
-            double minPosition = x1 <= x2
+            var d2 = Scalar.Sqrt(d2Square);
+            var minPosition = x1 <= x2
                 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
                 : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
-            return Min(Max(minPosition, lower), upper);
+            return Scalar.Min(Scalar.Max(minPosition, lower), upper);
         }
 
         return (lower + upper) / 2.0;
     }
-
-    /// <summary>Python's <c>max(a, b)</c>: a unless b &gt; a.</summary>
-    private static double Max(double a, double b) => b > a ? b : a;
-
-    /// <summary>Python's <c>min(a, b)</c>: a unless b &lt; a.</summary>
-    private static double Min(double a, double b) => b < a ? b : a;
 
     /// <summary>torch's <c>_directional_evaluate</c>: θ = start + t·d, the closure, the gradient into buffer
     /// <paramref name="buffer"/>, θ = start.</summary>
@@ -786,7 +778,7 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
             var theta = parameter.ValueSpan;
             for (int i = 0; i < theta.Length; i++)
             {
-                theta[i] += step * d[offset + i];
+                theta[i] = T.FusedMultiplyAdd(step, d[offset + i], theta[i]);
             }
 
             offset += theta.Length;
@@ -881,24 +873,24 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
 
     private static double Dot(T[] a, T[] b)
     {
-        double sum = 0;
+        T sum = T.Zero;
         for (int i = 0; i < a.Length; i++)
         {
-            sum += double.CreateTruncating(a[i]) * double.CreateTruncating(b[i]);
+            sum += a[i] * b[i];
         }
 
-        return sum;
+        return double.CreateTruncating(sum);
     }
 
     private static double SumAbs(T[] a)
     {
-        double sum = 0;
+        T sum = T.Zero;
         for (int i = 0; i < a.Length; i++)
         {
-            sum += double.CreateTruncating(T.Abs(a[i]));
+            sum += T.Abs(a[i]);
         }
 
-        return sum;
+        return double.CreateTruncating(sum);
     }
 
     private static double MaxAbs(T[] a)
@@ -939,8 +931,65 @@ public class LBFGS<T> : IClosureOptimizer<T>, IInitialLearningRate
         T a = T.CreateTruncating(alpha);
         for (int i = 0; i < x.Length; i++)
         {
-            x[i] += a * y[i];
+            x[i] = T.FusedMultiplyAdd(a, y[i], x[i]);
         }
+    }
+
+    /// <summary>
+    /// A scalar as torch's Python code holds it: a Python float, or a 0-dimensional tensor of the parameters' dtype
+    /// (a dot product, a norm, and whatever is computed from one). An operation or comparison that involves a tensor
+    /// rounds both operands to <typeparamref name="T"/> and its result, as torch's float32 path does; in float64 both
+    /// kinds are doubles and nothing changes.
+    /// </summary>
+    private readonly struct Scalar
+    {
+        private Scalar(double value, bool isTensor)
+        {
+            Value = value;
+            IsTensor = isTensor;
+        }
+
+        public double Value { get; }
+
+        public bool IsTensor { get; }
+
+        public static Scalar Tensor(double value) => new(Round(value), true);
+
+        public static implicit operator Scalar(double value) => new(value, false);
+
+        public static Scalar operator +(Scalar a, Scalar b) => Of(a, b, a.Value + b.Value, Round(a.Value) + Round(b.Value));
+
+        public static Scalar operator -(Scalar a, Scalar b) => Of(a, b, a.Value - b.Value, Round(a.Value) - Round(b.Value));
+
+        public static Scalar operator *(Scalar a, Scalar b) => Of(a, b, a.Value * b.Value, Round(a.Value) * Round(b.Value));
+
+        public static Scalar operator /(Scalar a, Scalar b) => Of(a, b, a.Value / b.Value, Round(a.Value) / Round(b.Value));
+
+        public static Scalar operator -(Scalar a) => new(-a.Value, a.IsTensor);
+
+        public static bool operator <(Scalar a, Scalar b) => Operands(a, b) is var (x, y) && x < y;
+
+        public static bool operator >(Scalar a, Scalar b) => Operands(a, b) is var (x, y) && x > y;
+
+        public static bool operator <=(Scalar a, Scalar b) => Operands(a, b) is var (x, y) && x <= y;
+
+        public static bool operator >=(Scalar a, Scalar b) => Operands(a, b) is var (x, y) && x >= y;
+
+        public static Scalar Abs(Scalar a) => new(Math.Abs(a.Value), a.IsTensor);
+
+        public static Scalar Sqrt(Scalar a) => new(Round(Math.Sqrt(a.Value)), a.IsTensor);
+
+        /// <summary>Python's <c>max(a, b)</c>: a unless b &gt; a (the object itself, tensor or not).</summary>
+        public static Scalar Max(Scalar a, Scalar b) => b > a ? b : a;
+
+        /// <summary>Python's <c>min(a, b)</c>: a unless b &lt; a.</summary>
+        public static Scalar Min(Scalar a, Scalar b) => b < a ? b : a;
+
+        private static Scalar Of(Scalar a, Scalar b, double exact, double rounded)
+            => a.IsTensor || b.IsTensor ? new(Round(rounded), true) : new(exact, false);
+
+        private static (double, double) Operands(Scalar a, Scalar b)
+            => a.IsTensor || b.IsTensor ? (Round(a.Value), Round(b.Value)) : (a.Value, b.Value);
     }
 
     private readonly record struct EntryScalars(int Count, bool HasDirection, double StepLength, double HDiag, double PreviousLoss,
