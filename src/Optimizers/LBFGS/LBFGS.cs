@@ -60,8 +60,10 @@ namespace Optimizers;
 /// <para>
 /// torch.optim: equals <c>torch.optim.LBFGS(params, lr=α, max_iter=k_max, max_eval=e_max, tolerance_grad=ε_g,
 /// tolerance_change=ε_c, history_size=m, line_search_fn=None or 'strong_wolfe')</c> with the same operations in the same
-/// order; only the summation order of dot products and of ‖g‖₁ differs (torch calls BLAS), so float64 runs agree to a
-/// few ulps per iteration (see tests/Optimizers.Tests/LBFGS). Like torch, it takes one group of parameters only: it is not
+/// order: dot products summed in order (as torch's BLAS call does for short vectors), θ + t·d and the two-loop updates
+/// as fused multiply-adds (as torch's build computes <c>add_(x, alpha=a)</c>); only ‖g‖₁ of the very first iteration is
+/// summed in another order than torch's reduction. Closed-loop traces of torch 1.13 replay with the same iteration and
+/// evaluation counts, float64 bit for bit or within 1.2e-15 (see tests/Optimizers.Tests/LBFGS). Like torch, it takes one group of parameters only: it is not
 /// an <see cref="Optimizer{T}"/> and <see cref="ParameterGroups{T}"/> does not accept it. The parameters are not
 /// copied into one vector: the rule walks them in order. A learning-rate schedule may drive it (it reads
 /// <see cref="LearningRate"/> at every <see cref="Step"/>, as torch reads <c>group['lr']</c>).
@@ -82,7 +84,9 @@ namespace Optimizers;
 /// <para>
 /// Single precision (<c>LBFGS&lt;float&gt;</c>): the vectors and the history are float32, and every dot product, ρ, γ,
 /// aᵢ, bᵢ and the first step's 1/‖g‖₁ are rounded to float32 as torch's 0-dimensional float32 tensors are; the line
-/// search's scalars (losses, t, the interpolation) are doubles. The dot products are summed in double before rounding.
+/// search's scalars are doubles where torch's are Python floats (the losses, t after the first iteration) and float32
+/// wherever torch computes with a 0-dimensional tensor (anything formed from gᵀd, ‖d‖∞ or the first t), so that its
+/// tests and its cubic interpolation round as torch's do. Dot products are summed in float32, in order.
 /// </para>
 /// <para>Thread safety: not thread-safe; a <see cref="Step"/> entered while another step of the same instance runs
 /// (from the closure, or on another thread) throws <see cref="InvalidOperationException"/> and changes nothing.</para>

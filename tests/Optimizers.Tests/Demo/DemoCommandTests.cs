@@ -296,7 +296,7 @@ public class DemoCommandTests
     [InlineData("--precision must be one of single, double; got 'half'.", "--precision", "half")]
     [InlineData("--precision must be one of single, double; got 'float32'.", "trajectories", "--precision", "float32")]
     [InlineData("--precision must be one of single, double; got '64'.", "train", "--precision", "64")]
-    [InlineData("--optimizer must be one of gradientdescent, momentum, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam, rprop, asgd, lion, lamb, adopt, schedulefreesgd, schedulefreeadamw, lookahead(adam); got 'sgd'.", "train", "--optimizer", "sgd")]
+    [InlineData("--optimizer must be one of gradientdescent, momentum, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam, rprop, asgd, lion, lamb, adopt, schedulefreesgd, schedulefreeadamw, lookahead(adam), lbfgs; got 'sgd'.", "train", "--optimizer", "sgd")]
     [InlineData("--hidden must be positive layer widths (at most 4096) separated by commas, such as 64,32; got '64,x'.", "train", "--hidden", "64,x")]
     [InlineData("--batch-size must be at least 1; got 0.", "train", "--batch-size", "0")]
     [InlineData("--test-fraction must be between 0 and 1; got 1.", "train", "--test-fraction", "1")]

@@ -96,7 +96,7 @@ public abstract class LbfgsParityTests<T>
             }
         }
 
-        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fileName}: worst disagreement {worst:E2}"));
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Folder}/{fileName}: worst disagreement {worst:E2}"));
     }
 }
 
