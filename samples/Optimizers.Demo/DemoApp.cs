@@ -143,10 +143,10 @@ public static class DemoApp
             + "loss (and accuracy for a classifier), and writes their curves per epoch as a PNG file, with the decision boundary "
             + "for moons/spiral or the fitted curve for sine (a regression: the noisy sin x on [−3, 3], trained with the mean squared error).");
         var dataset = Options.Choice("--dataset", "Data set", "moons", DataSets.Names);
-        var optimizerNames = OptimizerCatalog.All.Select(e => e.Name.ToLowerInvariant()).ToArray();
+        var optimizerNames = OptimizerCatalog.All.Select(e => e.Name.ToLowerInvariant()).Append("lbfgs").ToArray();
         var optimizer = Options.Choice("--optimizer", "Optimizer (case-insensitive)", "momentum", optimizerNames);
         var lr = Options.OptionalNumber("--lr", "Learning rate α",
-                                        "the optimizer's demo rate: " + string.Join(", ", OptimizerCatalog.All.Select(e => $"{e.Name} {NumberFormat.Setting(e.DemoLearningRate)}")));
+                                        "the optimizer's demo rate: " + string.Join(", ", OptimizerCatalog.All.Append(LbfgsEntry.Instance).Select(e => $"{e.Name} {NumberFormat.Setting(e.DemoLearningRate)}")));
         var hyper = OptimizerCatalog.AllHyperparameters().Select(h => (h.First, Option: HyperparameterOption(h.First, h.UsedBy))).ToArray();
         var epochs = Options.Int("--epochs", "Passes over the training data", 100, 1);
         var batch = Options.Int("--batch-size", "Rows per step (shuffled anew each epoch)", 32, 1);
@@ -183,7 +183,7 @@ public static class DemoApp
             }
 
             return TrainCommand.Execute(
-                new TrainSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), OptimizerCatalog.Find(p.GetValue(optimizer)!)!,
+                new TrainSettings(p.GetValue(dataset)!.ToLowerInvariant(), p.GetValue(points), OptimizerCatalog.Find(p.GetValue(optimizer)!) ?? LbfgsEntry.Instance,
                                   p.GetValue(lr), given, p.GetValue(epochs), p.GetValue(batch), p.GetValue(hidden)!.ToArray(),
                                   Options.ParseActivation(p.GetValue(activation)!), p.GetValue(testFraction), p.GetValue(seed),
                                   Precisions.Parse(p.GetValue(precision)!), p.GetValue(output)!),

@@ -156,9 +156,22 @@ public static class TrainCommand
 
     /// <summary>The optimizer over <paramref name="network"/>'s parameters, and the learning rate it got.</summary>
     /// <exception cref="DemoArgumentException">The library rejects a hyperparameter's value.</exception>
-    private static (IOptimizer Optimizer, double LearningRate) CreateOptimizer<T>(TrainSettings settings, Network<T> network)
+    private static (IOptimizerBase Optimizer, double LearningRate) CreateOptimizer<T>(TrainSettings settings, Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (settings.Optimizer is LbfgsEntry lbfgs)
+        {
+            double rate = settings.LearningRate ?? lbfgs.DemoLearningRate;
+            try
+            {
+                return (LbfgsEntry.Create(network.Parameters, rate), rate);
+            }
+            catch (ArgumentException e)
+            {
+                throw new DemoArgumentException($"{lbfgs.Name}: {OneLine(e)}");
+            }
+        }
+
         var entry = OptimizerCatalog<T>.Find(settings.Optimizer.Name)!;
         double learningRate = settings.LearningRate ?? entry.DemoLearningRate;
         try
@@ -181,12 +194,14 @@ public static class TrainCommand
             : $"{h.Name} {NumberFormat.Setting(values[h.Name])}"));
         console.MarkupLine($"[bold]{Markup.Escape(dataName)}[/]: {Markup.Escape(rows)}; {Precisions.Describe(settings.Precision)}.");
         console.MarkupLine(Markup.Escape($"Network {string.Join("-", sizes)} ({settings.Activation.ToString().ToLowerInvariant()}), {loss}, "
-                                         + $"batches of {settings.BatchSize}, {settings.Epochs} epochs, seed {settings.Seed}."));
+                                         + (entry is LbfgsEntry ? "full batch (one closure over every training row per epoch, strong Wolfe line search)"
+                                                                : $"batches of {settings.BatchSize}")
+                                         + $", {settings.Epochs} epochs, seed {settings.Seed}."));
         console.MarkupLine(Markup.Escape($"{entry.Name}: lr {NumberFormat.Setting(learningRate)}{(options.Length > 0 ? ", " + options : "")}."));
     }
 
     /// <summary>Trains with a progress bar on a terminal, or one line at the end when the output is redirected.</summary>
-    private static TrainingResult<T> Run<T>(TrainSettings settings, IAnsiConsole console, Network<T> network, IOptimizer optimizer,
+    private static TrainingResult<T> Run<T>(TrainSettings settings, IAnsiConsole console, Network<T> network, IOptimizerBase optimizer,
                                             Samples<T> train, Samples<T> test)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -17,8 +17,9 @@ public sealed record TrajectoriesSettings(IReadOnlyList<TestFunction> Functions,
 
 /// <summary>
 /// For each 2-D test function, runs every optimizer of the <see cref="OptimizerCatalog"/> from the same start,
-/// each at the learning rate (from <see cref="PathFinder.LearningRateGrid"/>) that ends lowest, and draws all the
-/// paths over the function's contour lines.
+/// each at the learning rate (from <see cref="PathFinder.LearningRateGrid"/>) that ends lowest, and L-BFGS with the
+/// strong Wolfe line search (<see cref="PathFinder.FollowLbfgs"/>, a point per iteration), and draws all the paths over
+/// the function's contour lines.
 /// </summary>
 public static class TrajectoriesCommand
 {
@@ -38,7 +39,8 @@ public static class TrajectoriesCommand
         {
             foreach (var function in settings.Functions)
             {
-                var paths = OptimizerCatalog<T>.All.Select(e => PathFinder.Best(function, e, settings.Steps)).ToArray();
+                var paths = OptimizerCatalog<T>.All.Select(e => PathFinder.Best(function, e, settings.Steps))
+                    .Append(PathFinder.FollowLbfgs<T>(function, settings.Steps)).ToArray();
                 console.WriteLine($"{function.Key}: best path of each of {paths.Length} optimizers found");
                 results.Add((function, paths));
             }
@@ -54,8 +56,9 @@ public static class TrajectoriesCommand
                     for (int i = 0; i < settings.Functions.Count; i++)
                     {
                         var function = settings.Functions[i];
-                        var paths = new OptimizerPath[OptimizerCatalog<T>.All.Count];
-                        for (int j = 0; j < paths.Length; j++)
+                        var paths = new OptimizerPath[OptimizerCatalog<T>.All.Count + 1];
+                        paths[^1] = PathFinder.FollowLbfgs<T>(function, settings.Steps);
+                        for (int j = 0; j < paths.Length - 1; j++)
                         {
                             tasks[i].Description = $"{function.Key}: {Markup.Escape(OptimizerCatalog<T>.All[j].Name)}";
                             paths[j] = PathFinder.Best(function, OptimizerCatalog<T>.All[j], settings.Steps);

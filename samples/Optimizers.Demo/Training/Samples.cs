@@ -33,6 +33,9 @@ public abstract class Samples<T>
     /// <summary>The network's mean loss on these rows.</summary>
     public abstract double Loss(Network<T> network);
 
+    /// <summary>Fills the network's gradients from every row at once (full batch) and returns the mean loss.</summary>
+    public abstract double Backward(Network<T> network);
+
     /// <summary>The share of rows classified correctly, or null when the rows have no classes (regression).</summary>
     public abstract double? Accuracy(Network<T> network);
 
@@ -57,6 +60,9 @@ public sealed class LabelledSamples<T>(Matrix<T> inputs, int[] labels) : Samples
 
     /// <inheritdoc />
     public override double Loss(Network<T> network) => network.Loss(Inputs, Labels);
+
+    /// <inheritdoc />
+    public override double Backward(Network<T> network) => network.Backward(Inputs, Labels);
 
     /// <inheritdoc />
     public override double? Accuracy(Network<T> network) => network.Accuracy(Inputs, Labels);
@@ -86,6 +92,9 @@ public sealed class TargetSamples<T>(Matrix<T> inputs, Matrix<T> targets) : Samp
 
     /// <inheritdoc />
     public override double Loss(Network<T> network) => network.Loss(Inputs, Targets);
+
+    /// <inheritdoc />
+    public override double Backward(Network<T> network) => network.Backward(Inputs, Targets);
 
     /// <inheritdoc />
     public override double? Accuracy(Network<T> network) => null;

@@ -44,7 +44,8 @@ public static class TrainingRun
     /// <typeparam name="T">The element type of the network and the samples.</typeparam>
     /// <param name="name">The optimizer's name, for the result.</param>
     /// <param name="network">The network to train.</param>
-    /// <param name="optimizer">An optimizer over the network's parameters.</param>
+    /// <param name="optimizer">An optimizer over the network's parameters; a closure optimizer (L-BFGS) takes one
+    /// full-batch closure step per epoch, and its epoch loss is the loss at the start of that step.</param>
     /// <param name="train">The training rows.</param>
     /// <param name="test">Held-out rows, scored after every epoch, or null.</param>
     /// <param name="epochs">Passes over the training data.</param>
@@ -52,7 +53,7 @@ public static class TrainingRun
     /// <param name="seed">Seeds the per-epoch shuffles.</param>
     /// <param name="targetLoss">The loss whose first crossing is reported.</param>
     /// <param name="onEpoch">Progress callback, or null.</param>
-    public static TrainingResult<T> Run<T>(string name, Network<T> network, IOptimizer optimizer, Samples<T> train, Samples<T>? test,
+    public static TrainingResult<T> Run<T>(string name, Network<T> network, IOptimizerBase optimizer, Samples<T> train, Samples<T>? test,
                                            int epochs, int batchSize, int seed, double targetLoss, Action<int, double>? onEpoch = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -68,7 +69,13 @@ public static class TrainingRun
             double loss;
             try
             {
-                loss = train.TrainEpoch(network, optimizer, batchSize, random);
+                loss = optimizer is IClosureOptimizer closureOptimizer
+                    ? closureOptimizer.Step(() =>
+                    {
+                        closureOptimizer.ZeroGrad();
+                        return train.Backward(network);
+                    })
+                    : train.TrainEpoch(network, (IOptimizer)optimizer, batchSize, random);
             }
             catch (NonFiniteGradientException)
             {

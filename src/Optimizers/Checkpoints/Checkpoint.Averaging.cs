@@ -9,14 +9,14 @@ namespace Optimizers.Checkpoints;
 public static partial class Checkpoint
 {
     /// <summary>
-    /// Writes a checkpoint as <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/> does,
+    /// Writes a checkpoint as <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/> does,
     /// with the weight averages of <paramref name="averaged"/>.
     /// </summary>
     /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="destination">A writable stream; the checkpoint is written from its current position.</param>
-    /// <param name="optimizer">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to save none.</param>
-    /// <param name="parameters">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to save none.</param>
-    /// <param name="schedule">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to save none.</param>
+    /// <param name="optimizer">As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to save none.</param>
+    /// <param name="parameters">As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to save none.</param>
+    /// <param name="schedule">As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to save none.</param>
     /// <param name="averaged">The weight averages to save (mode, decay, count and averages); null to save none.</param>
     /// <remarks>
     /// <para>A stochastic-weight-averaging run in one file, resumed bit for bit (the averages, their count n and the
@@ -37,10 +37,10 @@ public static partial class Checkpoint
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/> (all four null), or the
+    /// As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/> (all four null), or the
     /// averages are swapped into the parameters.
     /// </exception>
-    public static void Save<T>(Stream destination, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    public static void Save<T>(Stream destination, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                AveragedParameters<T>? averaged)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -54,31 +54,31 @@ public static partial class Checkpoint
     }
 
     /// <summary>
-    /// Reads a checkpoint as <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/> does and
+    /// Reads a checkpoint as <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/> does and
     /// also restores <paramref name="averaged"/>'s averages and count: everything asked for, or (on any failure) nothing.
     /// </summary>
     /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
-    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to restore none.</param>
-    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to restore none.</param>
-    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to restore none.</param>
+    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to restore none.</param>
+    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to restore none.</param>
+    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>; null to restore none.</param>
     /// <param name="averaged">The averages to restore, built over the same parameters with the same decay; null to restore none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/> (all four null), or the
+    /// As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/> (all four null), or the
     /// averages are swapped into the parameters.
     /// </exception>
     /// <exception cref="CheckpointException">
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit (for the averages: another mode or decay,
     /// other parameters, another element type); nothing was changed.
     /// </exception>
-    public static void Load<T>(Stream source, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    public static void Load<T>(Stream source, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                AveragedParameters<T>? averaged)
         where T : unmanaged, IFloatingPointIeee754<T>
         => DoLoad(source, optimizer, parameters, schedule, ElementConversion.None, averaged);
 
     /// <summary>
-    /// Reads a checkpoint as <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?, AveragedParameters{T}?)"/>
+    /// Reads a checkpoint as <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?, AveragedParameters{T}?)"/>
     /// does, converting state, values and averages saved in the other element type when <paramref name="conversion"/> says so.
     /// </summary>
     /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -92,13 +92,13 @@ public static partial class Checkpoint
     /// <exception cref="ArgumentException">All four are null, the stream is not readable, or the averages are swapped into the parameters.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit, or a value cannot be converted; nothing was changed.</exception>
-    public static void Load<T>(Stream source, ElementConversion conversion, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+    public static void Load<T>(Stream source, ElementConversion conversion, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters,
                                ISchedule? schedule, AveragedParameters<T>? averaged)
         where T : unmanaged, IFloatingPointIeee754<T>
         => DoLoad(source, optimizer, parameters, schedule, Defined(conversion), averaged);
 
     /// <summary>
-    /// Writes a checkpoint file atomically (see <see cref="SaveToFile{T}(string, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>)
+    /// Writes a checkpoint file atomically (see <see cref="SaveToFile{T}(string, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>)
     /// with the weight averages of <paramref name="averaged"/>.
     /// </summary>
     /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -107,25 +107,25 @@ public static partial class Checkpoint
     /// <param name="parameters">Parameters whose values to save; null to save none.</param>
     /// <param name="schedule">The schedule to save; null to save none.</param>
     /// <param name="averaged">The weight averages to save; null to save none.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?, AveragedParameters{T}?)"/>, or the path is empty.</exception>
+    /// <exception cref="ArgumentException">As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?, AveragedParameters{T}?)"/>, or the path is empty.</exception>
     /// <exception cref="IOException">The file system refused the write or the rename; the message names the checkpoint file.</exception>
-    public static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    public static void SaveToFile<T>(string path, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                      AveragedParameters<T>? averaged)
         where T : unmanaged, IFloatingPointIeee754<T>
         => SaveToFile(path, optimizer, parameters, schedule, wrap: null, averaged);
 
-    /// <summary>Loads a checkpoint file (see <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?, AveragedParameters{T}?)"/>).</summary>
+    /// <summary>Loads a checkpoint file (see <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?, AveragedParameters{T}?)"/>).</summary>
     /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="optimizer">The optimizer to restore; null to restore none.</param>
     /// <param name="parameters">The parameters whose values to restore; null to restore none.</param>
     /// <param name="schedule">The schedule to restore; null to restore none.</param>
     /// <param name="averaged">The averages to restore; null to restore none.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?, AveragedParameters{T}?)"/>, or the path is empty.</exception>
+    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?, AveragedParameters{T}?)"/>, or the path is empty.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
     /// <exception cref="IOException">The file cannot be opened or read; the message names the checkpoint file.</exception>
-    public static void LoadFromFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    public static void LoadFromFile<T>(string path, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                        AveragedParameters<T>? averaged)
         where T : unmanaged, IFloatingPointIeee754<T>
         => LoadFromFile(path, optimizer, parameters, schedule, ElementConversion.None, averaged);

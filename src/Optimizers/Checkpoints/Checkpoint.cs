@@ -68,7 +68,7 @@ public static partial class Checkpoint
     /// repeated, or the schedule is a custom implementation.
     /// </exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void Save(Stream destination, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
+    public static void Save(Stream destination, IOptimizerBase? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                             ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         => Save<double>(destination, optimizer, parameters, schedule);
@@ -88,7 +88,7 @@ public static partial class Checkpoint
     /// repeated, or the schedule is a custom implementation.
     /// </exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void Save<T>(Stream destination, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+    public static void Save<T>(Stream destination, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters,
                                ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -136,7 +136,7 @@ public static partial class Checkpoint
     /// other parameters); nothing was changed.
     /// </exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void Load(Stream source, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
+    public static void Load(Stream source, IOptimizerBase? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                             ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         => DoLoad(source, optimizer, parameters, schedule, ElementConversion.None);
@@ -162,14 +162,14 @@ public static partial class Checkpoint
     /// other parameters); nothing was changed.
     /// </exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void Load<T>(Stream source, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+    public static void Load<T>(Stream source, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters,
                                ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
         => DoLoad(source, optimizer, parameters, schedule, ElementConversion.None);
 
     /// <summary>
-    /// Reads a checkpoint as <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/> does,
+    /// Reads a checkpoint as <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/> does,
     /// converting state and values saved in the other element type when <paramref name="conversion"/> says so: for
     /// example a float32 run continued in float64.
     /// </summary>
@@ -182,42 +182,42 @@ public static partial class Checkpoint
     /// </remarks>
     /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
     /// <param name="conversion">Whether and how to convert another element type (see <see cref="ElementConversion"/>).</param>
-    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
-    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
     /// <exception cref="CheckpointException">
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit, or a value cannot be converted; nothing
     /// was changed.
     /// </exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void Load(Stream source, ElementConversion conversion, IOptimizer? optimizer = null,
+    public static void Load(Stream source, ElementConversion conversion, IOptimizerBase? optimizer = null,
                             IEnumerable<Parameter<double>>? parameters = null, ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         => DoLoad(source, optimizer, parameters, schedule, Defined(conversion));
 
     /// <summary>
-    /// Reads a checkpoint as <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/> does,
+    /// Reads a checkpoint as <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/> does,
     /// converting state and values saved in the other element type when <paramref name="conversion"/> says so (see
-    /// <see cref="Load(Stream, ElementConversion, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).
+    /// <see cref="Load(Stream, ElementConversion, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).
     /// </summary>
     /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="source">A readable stream positioned at the checkpoint; nothing after the checkpoint is read.</param>
     /// <param name="conversion">Whether and how to convert another element type (see <see cref="ElementConversion"/>).</param>
-    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
-    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
     /// <exception cref="CheckpointException">
     /// The checkpoint is unreadable, lacks a section asked for, or does not fit, or a value cannot be converted; nothing
     /// was changed.
     /// </exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void Load<T>(Stream source, ElementConversion conversion, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+    public static void Load<T>(Stream source, ElementConversion conversion, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters,
                                ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -243,41 +243,41 @@ public static partial class Checkpoint
     /// <paramref name="path"/> intact.
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
-    /// <param name="optimizer">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Save(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <param name="optimizer">As in <see cref="Save(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Save(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Save(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Save(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="IOException">
     /// The file system refused the write or the rename (a missing directory, no permission, a full disk, a file-size
     /// limit): its message names the checkpoint file, and the original exception is the inner one.
     /// </exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void SaveToFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
+    public static void SaveToFile(string path, IOptimizerBase? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                                   ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         => SaveToFile(path, optimizer, parameters, schedule, wrap: null);
 
-    /// <summary>Writes a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>)
+    /// <summary>Writes a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>)
     /// with parameters of element type <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="path">The file to create or replace.</param>
-    /// <param name="optimizer">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Save{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
-    /// <exception cref="IOException">As in <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+    /// <param name="optimizer">As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Save{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <exception cref="IOException">As in <see cref="SaveToFile(string, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+    public static void SaveToFile<T>(string path, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters,
                                      ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
         => SaveToFile(path, optimizer, parameters, schedule, wrap: null);
 
-    /// <summary>Writes <paramref name="network"/>'s weights to a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
+    /// <summary>Writes <paramref name="network"/>'s weights to a checkpoint file atomically (see <see cref="SaveToFile(string, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="network">The network whose weights to save.</param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
-    /// <exception cref="IOException">As in <see cref="SaveToFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="IOException">As in <see cref="SaveToFile(string, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
     /// <typeparam name="T">The network's element type.</typeparam>
     public static void SaveToFile<T>(string path, Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -286,73 +286,73 @@ public static partial class Checkpoint
         SaveToFile(path, null, network.Parameters);
     }
 
-    /// <summary>Loads a checkpoint file (see <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
+    /// <summary>Loads a checkpoint file (see <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
     /// <param name="path">The checkpoint file.</param>
-    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
     /// <exception cref="IOException">The file cannot be opened or read (no permission, a directory, a disk error): its
     /// message names the checkpoint file, and the original exception is the inner one.</exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void LoadFromFile(string path, IOptimizer? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
+    public static void LoadFromFile(string path, IOptimizerBase? optimizer = null, IEnumerable<Parameter<double>>? parameters = null,
                                     ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         => LoadFromFile(path, optimizer, parameters, schedule, ElementConversion.None);
 
-    /// <summary>Loads a checkpoint file (see <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>).</summary>
+    /// <summary>Loads a checkpoint file (see <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>).</summary>
     /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="path">The checkpoint file.</param>
-    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
-    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void LoadFromFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+    public static void LoadFromFile<T>(string path, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters,
                                        ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
         => LoadFromFile(path, optimizer, parameters, schedule, ElementConversion.None);
 
     /// <summary>Loads a checkpoint file, converting another element type when <paramref name="conversion"/> says so (see
-    /// <see cref="Load(Stream, ElementConversion, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
+    /// <see cref="Load(Stream, ElementConversion, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="conversion">Whether and how to convert another element type (see <see cref="ElementConversion"/>).</param>
-    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <param name="optimizer">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit, or a value cannot be converted; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
-    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void LoadFromFile(string path, ElementConversion conversion, IOptimizer? optimizer = null,
+    public static void LoadFromFile(string path, ElementConversion conversion, IOptimizerBase? optimizer = null,
                                     IEnumerable<Parameter<double>>? parameters = null, ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         => LoadFromFile(path, optimizer, parameters, schedule, Defined(conversion));
 
     /// <summary>Loads a checkpoint file with parameters of element type <typeparamref name="T"/>, converting another
     /// element type when <paramref name="conversion"/> says so (see
-    /// <see cref="Load(Stream, ElementConversion, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
+    /// <see cref="Load(Stream, ElementConversion, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>).</summary>
     /// <typeparam name="T">The element type of the parameters: <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="conversion">Whether and how to convert another element type (see <see cref="ElementConversion"/>).</param>
-    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
-    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizer?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
+    /// <param name="optimizer">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="parameters">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <param name="schedule">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>.</param>
+    /// <exception cref="ArgumentException">As in <see cref="Load{T}(Stream, IOptimizerBase?, IEnumerable{Parameter{T}}?, ISchedule?)"/>, or the path is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="conversion"/> is not a defined value.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit, or a value cannot be converted; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
-    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
 #pragma warning disable RS0026, RS0027 // the overloads differ in the element type (and the averaging ones in a fifth argument); resolution is unambiguous
-    public static void LoadFromFile<T>(string path, ElementConversion conversion, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters,
+    public static void LoadFromFile<T>(string path, ElementConversion conversion, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters,
                                        ISchedule? schedule = null)
 #pragma warning restore RS0026, RS0027
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -364,7 +364,7 @@ public static partial class Checkpoint
     /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
     /// <exception cref="CheckpointException">The checkpoint is unreadable or does not fit; nothing was changed.</exception>
     /// <exception cref="FileNotFoundException">There is no such file (or no such directory); the message names the checkpoint file.</exception>
-    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
+    /// <exception cref="IOException">As in <see cref="LoadFromFile(string, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/>.</exception>
     /// <typeparam name="T">The network's element type.</typeparam>
     public static void LoadFromFile<T>(string path, Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -373,8 +373,8 @@ public static partial class Checkpoint
         LoadFromFile(path, null, network.Parameters);
     }
 
-    /// <summary>Everything <see cref="Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, ISchedule?)"/> and its overloads do.</summary>
-    private static void DoLoad<T>(Stream source, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    /// <summary>Everything <see cref="Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, ISchedule?)"/> and its overloads do.</summary>
+    private static void DoLoad<T>(Stream source, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                   ElementConversion conversion, AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -443,7 +443,7 @@ public static partial class Checkpoint
     }
 
     /// <summary>Opens <paramref name="path"/> and loads from it; the file system's errors name the checkpoint file.</summary>
-    private static void LoadFromFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    private static void LoadFromFile<T>(string path, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                         ElementConversion conversion, AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -480,7 +480,7 @@ public static partial class Checkpoint
         : throw new ArgumentOutOfRangeException(nameof(conversion), conversion, "Unknown element conversion.");
 
     /// <summary>As the public overload; <paramref name="wrap"/> lets tests interrupt the write.</summary>
-    internal static void SaveToFile<T>(string path, IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    internal static void SaveToFile<T>(string path, IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                        Func<Stream, Stream>? wrap, AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -489,7 +489,7 @@ public static partial class Checkpoint
         AtomicFile.Write(path, "checkpoint file", stream => Envelope.Write(stream, payload), wrap);
     }
 
-    private static PayloadWriter BuildPayload<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    private static PayloadWriter BuildPayload<T>(IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                                  AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -527,7 +527,7 @@ public static partial class Checkpoint
         return writer;
     }
 
-    private static Parameter<T>[]? Arguments<T>(IOptimizer? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
+    private static Parameter<T>[]? Arguments<T>(IOptimizerBase? optimizer, IEnumerable<Parameter<T>>? parameters, ISchedule? schedule,
                                                 AveragedParameters<T>? averaged = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -51,6 +51,12 @@ internal static class CheckpointFormat
     public const byte WrapperLayout = 2;
 
     /// <summary>
+    /// Optimizer layout byte: an <see cref="LBFGS{T}"/>, its own record (<see cref="LbfgsRecord"/>) instead of groups
+    /// (version 2 and later).
+    /// </summary>
+    public const byte LbfgsLayout = 3;
+
+    /// <summary>
     /// Throws <see cref="ArgumentException"/> (naming <paramref name="argumentName"/>) unless <paramref name="name"/>
     /// can be written to a checkpoint and read back identical: well-formed UTF-16 (no lone surrogate, which UTF-8 cannot
     /// encode) of at most <see cref="MaxNameBytes"/> UTF-8 bytes.

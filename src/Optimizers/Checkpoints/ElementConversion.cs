@@ -1,11 +1,11 @@
 namespace Optimizers.Checkpoints;
 
 /// <summary>
-/// Whether <see cref="Checkpoint.Load(Stream, ElementConversion, IOptimizer?, IEnumerable{Parameter{double}}?, Schedules.ISchedule?)"/>
+/// Whether <see cref="Checkpoint.Load(Stream, ElementConversion, IOptimizerBase?, IEnumerable{Parameter{double}}?, Schedules.ISchedule?)"/>
 /// may load state and values saved in one element type (float32 or float64) into an optimizer or parameters of the other.
 /// </summary>
 /// <remarks>
-/// Without conversion (<see cref="None"/>, what <see cref="Checkpoint.Load(Stream, IOptimizer?, IEnumerable{Parameter{double}}?, Schedules.ISchedule?)"/>
+/// Without conversion (<see cref="None"/>, what <see cref="Checkpoint.Load(Stream, IOptimizerBase?, IEnumerable{Parameter{double}}?, Schedules.ISchedule?)"/>
 /// does) another element type is a <see cref="CheckpointError.Mismatch"/>: a float64 run resumed in float32, or the
 /// reverse, does not continue the saved trajectory bit for bit, so it has to be asked for.
 /// </remarks>

@@ -10,8 +10,10 @@ namespace Optimizers.Checkpoints;
 /// </summary>
 internal sealed class OptimizerSection
 {
-    private OptimizerSection(byte layout, int elementSize, GroupRecord[] groups, WrapperRecord? wrapper = null, OptimizerSection? inner = null)
+    private OptimizerSection(byte layout, int elementSize, GroupRecord[] groups, WrapperRecord? wrapper = null, OptimizerSection? inner = null,
+                             LbfgsRecord? lbfgs = null)
     {
+        Lbfgs = lbfgs;
         Layout = layout;
         ElementSize = elementSize;
         Groups = groups;
@@ -25,6 +27,9 @@ internal sealed class OptimizerSection
     /// <summary>The section of the optimizer the wrapper wraps (layout <see cref="CheckpointFormat.WrapperLayout"/>), else null.</summary>
     public OptimizerSection? Inner { get; }
 
+    /// <summary>The L-BFGS record (layout <see cref="CheckpointFormat.LbfgsLayout"/>), else null.</summary>
+    public LbfgsRecord? Lbfgs { get; }
+
     public byte Layout { get; }
 
     /// <summary>Bytes per element of the saved state: 4 (float32) or 8 (float64).</summary>
@@ -34,9 +39,10 @@ internal sealed class OptimizerSection
 
     /// <summary>The groups of a checkpointable optimizer and its layout byte.</summary>
     /// <exception cref="ArgumentException">The optimizer is neither an <see cref="Optimizer"/> nor a parameter-groups optimizer.</exception>
-    public static (IReadOnlyList<Optimizer> Groups, byte Layout) Decompose(IOptimizer optimizer, string argumentName) => optimizer switch
+    public static (IReadOnlyList<Optimizer> Groups, byte Layout) Decompose(IOptimizerBase optimizer, string argumentName) => optimizer switch
     {
         IOptimizerWrapper wrapper => Decompose(wrapper.Inner, argumentName),
+        _ when LbfgsRecord.Holds(optimizer) => ([], CheckpointFormat.LbfgsLayout),
         Optimizer single => ([single], CheckpointFormat.SingleLayout),
         IGroupedOptimizer grouped when grouped.Groups.All(g => g is Optimizer) =>
             (grouped.Groups.Cast<Optimizer>().ToArray(), CheckpointFormat.GroupsLayout),
@@ -45,12 +51,20 @@ internal sealed class OptimizerSection
             argumentName),
     };
 
-    public static void Write(PayloadWriter writer, IOptimizer optimizer)
+    public static void Write(PayloadWriter writer, IOptimizerBase optimizer)
     {
         if (optimizer is IOptimizerWrapper wrapper)
         {
             WrapperRecord.Write(writer, wrapper);
             Write(writer, wrapper.Inner);
+            return;
+        }
+
+        if (LbfgsRecord.Holds(optimizer))
+        {
+            writer.WriteByte(CheckpointFormat.LbfgsLayout);
+            writer.WriteByte((byte)LbfgsRecord.ElementSizeOf(optimizer));
+            LbfgsRecord.Write(writer, optimizer);
             return;
         }
 
@@ -128,7 +142,7 @@ internal sealed class OptimizerSection
 
         byte layout = reader.ReadByte();
         if (layout is not (CheckpointFormat.SingleLayout or CheckpointFormat.GroupsLayout)
-            && !(layout == CheckpointFormat.WrapperLayout && v1Rule is null))
+            && !(layout is CheckpointFormat.WrapperLayout or CheckpointFormat.LbfgsLayout && v1Rule is null))
         {
             throw PayloadReader.Malformed($"Unknown optimizer layout {layout}.");
         }
@@ -137,6 +151,11 @@ internal sealed class OptimizerSection
         if (elementSize is not (sizeof(float) or sizeof(double)))
         {
             throw PayloadReader.Malformed($"Unknown element size {elementSize}; checkpoints hold float32 (4) or float64 (8) state.");
+        }
+
+        if (layout == CheckpointFormat.LbfgsLayout)
+        {
+            return new OptimizerSection(layout, elementSize, [], lbfgs: LbfgsRecord.Parse(reader, elementSize));
         }
 
         if (layout == CheckpointFormat.WrapperLayout)
@@ -169,11 +188,16 @@ internal sealed class OptimizerSection
     /// element type too, unless <paramref name="conversion"/> allows converting), and returns the state to commit: this
     /// one, or a copy converted to the optimizer's element type. Changes nothing.
     /// </summary>
-    public OptimizerSection Fit(IOptimizer optimizer, ElementConversion conversion)
+    public OptimizerSection Fit(IOptimizerBase optimizer, ElementConversion conversion)
     {
         if (Wrapper is not null || optimizer is IOptimizerWrapper)
         {
             return FitWrapper(optimizer, conversion);
+        }
+
+        if (Lbfgs is not null || LbfgsRecord.Holds(optimizer))
+        {
+            return FitLbfgs(optimizer, conversion);
         }
 
         var (groups, layout) = Decompose(optimizer, nameof(optimizer));
@@ -208,13 +232,19 @@ internal sealed class OptimizerSection
     }
 
     /// <summary>Copies the state <see cref="Fit"/> returned into <paramref name="optimizer"/>. Cannot fail.</summary>
-    public void Commit(IOptimizer optimizer)
+    public void Commit(IOptimizerBase optimizer)
     {
         if (Wrapper is not null)
         {
             var wrapper = (IOptimizerWrapper)optimizer;
             Wrapper.Commit(wrapper);
             Inner!.Commit(wrapper.Inner);
+            return;
+        }
+
+        if (Lbfgs is not null)
+        {
+            Lbfgs.Commit(optimizer);
             return;
         }
 
@@ -225,7 +255,7 @@ internal sealed class OptimizerSection
         }
     }
 
-    private OptimizerSection FitWrapper(IOptimizer optimizer, ElementConversion conversion)
+    private OptimizerSection FitWrapper(IOptimizerBase optimizer, ElementConversion conversion)
     {
         if (optimizer is not IOptimizerWrapper live)
         {
@@ -255,6 +285,28 @@ internal sealed class OptimizerSection
     {
         var names = rules.ToArray();
         return names.Length == 1 ? names[0] : $"groups of {string.Join(", ", names)}";
+    }
+
+    private OptimizerSection FitLbfgs(IOptimizerBase optimizer, ElementConversion conversion)
+    {
+        if (Lbfgs is null)
+        {
+            throw Mismatch($"The checkpoint holds the state of {(Groups.Length > 0 ? Groups[0].Rule : Wrapper?.Name)}; this optimizer is L-BFGS.");
+        }
+
+        if (!LbfgsRecord.Holds(optimizer))
+        {
+            throw Mismatch($"The checkpoint holds the state of L-BFGS; this optimizer is {optimizer.GetType().Name}.");
+        }
+
+        int liveSize = LbfgsRecord.ElementSizeOf(optimizer);
+        if (ElementSize != liveSize && conversion == ElementConversion.None)
+        {
+            throw Mismatch($"The checkpoint holds {ElementConverter.NameOf(ElementSize)} state of L-BFGS; this optimizer is over " +
+                           $"{ElementConverter.NameOf(liveSize)} parameters. Load with ElementConversion.RoundToNearest to convert it.");
+        }
+
+        return new OptimizerSection(Layout, liveSize, [], lbfgs: Lbfgs.Fit(optimizer, ElementSize, liveSize));
     }
 
     private static int SizeOf(Type elementType) => elementType == typeof(float) ? sizeof(float) : sizeof(double);

@@ -9,7 +9,7 @@ namespace Optimizers.Clipping;
 /// <remarks>
 /// <para>
 /// Both methods work on the gradients in place, in span-based vectorised passes, and allocate nothing when the
-/// parameters come as an <see cref="IReadOnlyList{T}"/> (an array, a list, <see cref="IOptimizer{T}.Parameters"/>)
+/// parameters come as an <see cref="IReadOnlyList{T}"/> (an array, a list, <see cref="IOptimizerBase{T}.Parameters"/>)
 /// of at most 256 parameters; any other sequence is copied into an array once per call, and longer lists use a
 /// hash set for the duplicate check.
 /// </para>

@@ -10,26 +10,18 @@ namespace Optimizers;
 /// A training loop is <c>ZeroGrad()</c>, compute gradients (for example <see cref="Networks.Network{T}.Backward(MathNet.Numerics.LinearAlgebra.Matrix{T}, IReadOnlyList{int})"/>),
 /// <c>Step()</c>. The parameters themselves are typed by element in <see cref="IOptimizer{T}"/>. Implementations are not
 /// thread-safe: one optimizer is driven from one thread at a time; distinct optimizers over distinct parameters may
-/// run on different threads.
+/// run on different threads. <see cref="IOptimizerBase.LearningRate"/> and <see cref="IOptimizerBase.ZeroGrad"/> come
+/// from <see cref="IOptimizerBase"/>, which <see cref="IClosureOptimizer"/> (L-BFGS) shares.
 /// </remarks>
-public interface IOptimizer
+public interface IOptimizer : IOptimizerBase
 {
-    /// <summary>The learning rate α used by the next <see cref="Step"/>; may change between steps (schedules).</summary>
-    /// <remarks>A <see cref="double"/> whatever the element type, as in torch.optim.</remarks>
-    double LearningRate { get; set; }
-
     /// <summary>Performs one update of every parameter from its current gradient.</summary>
     void Step();
-
-    /// <summary>Sets the gradient of every parameter to zero.</summary>
-    void ZeroGrad();
 }
 
 /// <summary>An <see cref="IOptimizer"/> over parameters of element type <typeparamref name="T"/>.</summary>
 /// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-public interface IOptimizer<T> : IOptimizer
+public interface IOptimizer<T> : IOptimizer, IOptimizerBase<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The parameters this optimizer updates, in the order given at construction.</summary>
-    IReadOnlyList<Parameter<T>> Parameters { get; }
 }

@@ -33,7 +33,7 @@ namespace Optimizers;
 /// throws or skips before any group is modified. Then each group is updated in order, exactly as that rule alone would
 /// be (its own <see cref="Optimizer.MaxDegreeOfParallelism"/> splits its own parameters). The groups are stepped
 /// together, so they always share one <see cref="StepCount"/> and <see cref="SkippedStepCount"/>; stepping a group
-/// directly throws <see cref="InvalidOperationException"/>. Setting a group's <see cref="IOptimizer.LearningRate"/>
+/// directly throws <see cref="InvalidOperationException"/>. Setting a group's <see cref="IOptimizerBase.LearningRate"/>
 /// directly is allowed (that is how a schedule drives groups, see <see cref="IGroupedOptimizer"/>).
 /// </para>
 /// <para>

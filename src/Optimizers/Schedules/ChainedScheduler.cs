@@ -25,7 +25,7 @@ namespace Optimizers.Schedules;
 public sealed class ChainedScheduler : ILearningRateSchedule, ICheckpointableSchedule
 {
     private readonly ILearningRateSchedule[] _schedules;
-    private readonly IOptimizer[] _targets;
+    private readonly IOptimizerBase[] _targets;
     private readonly double[] _currentLearningRates;
 
     /// <summary>Chains <paramref name="schedules"/>; the learning rates stay those they set when built.</summary>
@@ -44,7 +44,7 @@ public sealed class ChainedScheduler : ILearningRateSchedule, ICheckpointableSch
             throw new ArgumentException("At least one schedule is required; the list is empty.", nameof(schedules));
         }
 
-        IOptimizer? optimizer = null;
+        IOptimizerBase? optimizer = null;
         for (int i = 0; i < _schedules.Length; i++)
         {
             var schedule = _schedules[i] ?? throw new ArgumentException($"The schedule at index {i} is null.", nameof(schedules));
@@ -75,7 +75,7 @@ public sealed class ChainedScheduler : ILearningRateSchedule, ICheckpointableSch
     }
 
     /// <summary>The optimizer every schedule drives.</summary>
-    public IOptimizer Optimizer { get; }
+    public IOptimizerBase Optimizer { get; }
 
     /// <summary>The chained schedules, in the order they are stepped.</summary>
     public IReadOnlyList<ILearningRateSchedule> Schedules { get; }
@@ -110,7 +110,7 @@ public sealed class ChainedScheduler : ILearningRateSchedule, ICheckpointableSch
     }
 
     /// <summary>The optimizer a schedule of this library drives; null for any other schedule.</summary>
-    internal static IOptimizer? OptimizerOf(ILearningRateSchedule schedule) => schedule switch
+    internal static IOptimizerBase? OptimizerOf(ILearningRateSchedule schedule) => schedule switch
     {
         LearningRateSchedule s => s.Optimizer,
         SequentialLR s => s.Optimizer,

@@ -30,7 +30,7 @@ public sealed class ConstantLR : LearningRateSchedule
     /// <param name="totalIters">N, the first epoch at full learning rate: ≥ 1 (default 5).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is outside (0, 1], or <paramref name="totalIters"/> &lt; 1.</exception>
-    public ConstantLR(IOptimizer optimizer, double factor = 1.0 / 3, int totalIters = 5)
+    public ConstantLR(IOptimizerBase optimizer, double factor = 1.0 / 3, int totalIters = 5)
         : base(optimizer)
     {
         if (!(factor > 0 && factor <= 1))

@@ -34,7 +34,7 @@ public sealed class CosineAnnealingLR : LearningRateSchedule
     /// <param name="etaMin">η_min, the learning rate reached at T_max: finite and ≥ 0 (default 0).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tMax"/> &lt; 1, or <paramref name="etaMin"/> is negative or not finite.</exception>
-    public CosineAnnealingLR(IOptimizer optimizer, int tMax, double etaMin = 0)
+    public CosineAnnealingLR(IOptimizerBase optimizer, int tMax, double etaMin = 0)
         : base(optimizer)
     {
         TMax = Check.PositiveInt(tMax);

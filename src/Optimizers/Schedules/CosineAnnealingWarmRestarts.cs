@@ -34,7 +34,7 @@ public sealed class CosineAnnealingWarmRestarts : LearningRateSchedule
     /// <exception cref="ArgumentOutOfRangeException">
     /// <paramref name="t0"/> or <paramref name="tMult"/> is &lt; 1, or <paramref name="etaMin"/> is negative or not finite.
     /// </exception>
-    public CosineAnnealingWarmRestarts(IOptimizer optimizer, int t0, int tMult = 1, double etaMin = 0)
+    public CosineAnnealingWarmRestarts(IOptimizerBase optimizer, int t0, int tMult = 1, double etaMin = 0)
         : base(optimizer)
     {
         T0 = Check.PositiveInt(t0);

@@ -69,7 +69,7 @@ public sealed class CyclicLR : LearningRateSchedule
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>
     /// <exception cref="ArgumentException"><paramref name="cycleMomentum"/> is true for a rule with neither momentum nor β₁.</exception>
-    public CyclicLR(IOptimizer optimizer, double baseLearningRate, double maxLearningRate, int stepSizeUp = 2000,
+    public CyclicLR(IOptimizerBase optimizer, double baseLearningRate, double maxLearningRate, int stepSizeUp = 2000,
                     int? stepSizeDown = null, CyclicMode mode = CyclicMode.Triangular, double gamma = 1.0,
                     Func<double, double>? scaleFunction = null, CycleScale scaleMode = CycleScale.Cycle,
                     bool cycleMomentum = true, double baseMomentum = 0.8, double maxMomentum = 0.9)
@@ -184,7 +184,7 @@ public sealed class CyclicLR : LearningRateSchedule
     /// Checks every argument, then sets each target's learning rate to η_base before the base class records η₀, as
     /// torch's constructor does before <c>LRScheduler.__init__</c>; nothing changes if an argument is bad.
     /// </summary>
-    private static IOptimizer Prepare(IOptimizer optimizer, double baseLearningRate, double maxLearningRate, int stepSizeUp,
+    private static IOptimizerBase Prepare(IOptimizerBase optimizer, double baseLearningRate, double maxLearningRate, int stepSizeUp,
                                       int? stepSizeDown, CyclicMode mode, double gamma, CycleScale scaleMode,
                                       bool cycleMomentum, double baseMomentum, double maxMomentum, out ICyclableMomentum[]? cycled)
     {

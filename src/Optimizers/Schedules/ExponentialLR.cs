@@ -26,7 +26,7 @@ public sealed class ExponentialLR : LearningRateSchedule
     /// <param name="gamma">γ, the factor applied every epoch: finite and &gt; 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is not finite and positive.</exception>
-    public ExponentialLR(IOptimizer optimizer, double gamma)
+    public ExponentialLR(IOptimizerBase optimizer, double gamma)
         : base(optimizer)
     {
         Gamma = Check.PositiveFinite(gamma);

@@ -18,7 +18,7 @@ namespace Optimizers.Schedules;
 /// uses it. <see cref="ReduceLROnPlateau"/> is driven by a metric and therefore has <c>Step(double metric)</c>
 /// instead of this interface.
 /// </para>
-/// <para>Thread safety: the schedules of this library are not thread-safe; a schedule writes its optimizer's <see cref="IOptimizer.LearningRate"/>, so step it from the thread that steps the optimizer, between optimizer steps.</para>
+/// <para>Thread safety: the schedules of this library are not thread-safe; a schedule writes its optimizer's <see cref="IOptimizerBase.LearningRate"/>, so step it from the thread that steps the optimizer, between optimizer steps.</para>
 /// </remarks>
 public interface ILearningRateSchedule : ISchedule
 {

@@ -13,7 +13,7 @@ public interface ISchedule
 {
     /// <summary>
     /// The learning rate this schedule set most recently on its first target (torch's <c>get_last_lr()[0]</c>). It is
-    /// not re-read from the optimizer: if the caller changes <see cref="IOptimizer.LearningRate"/> directly, this keeps
+    /// not re-read from the optimizer: if the caller changes <see cref="IOptimizerBase.LearningRate"/> directly, this keeps
     /// the schedule's last value.
     /// </summary>
     double CurrentLearningRate { get; }

@@ -32,7 +32,7 @@ public sealed class LambdaLR : LearningRateSchedule
     /// <param name="lrLambda">λ, the factor on η₀ as a function of the epoch t ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> or <paramref name="lrLambda"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">η₀ · λ(0) is not finite and ≥ 0.</exception>
-    public LambdaLR(IOptimizer optimizer, Func<int, double> lrLambda)
+    public LambdaLR(IOptimizerBase optimizer, Func<int, double> lrLambda)
         : this(Broadcast(optimizer, lrLambda, nameof(lrLambda)), optimizer)
     {
     }
@@ -44,12 +44,12 @@ public sealed class LambdaLR : LearningRateSchedule
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> or <paramref name="lrLambdas"/> is null.</exception>
     /// <exception cref="ArgumentException">A function is null, or there are not as many as groups.</exception>
     /// <exception cref="ArgumentOutOfRangeException">η₀ · λ(0) is not finite and ≥ 0.</exception>
-    public LambdaLR(IOptimizer optimizer, IEnumerable<Func<int, double>> lrLambdas)
+    public LambdaLR(IOptimizerBase optimizer, IEnumerable<Func<int, double>> lrLambdas)
         : this(PerTarget(optimizer, lrLambdas, nameof(lrLambdas)), optimizer)
     {
     }
 
-    private LambdaLR(Func<int, double>[] lambdas, IOptimizer optimizer)
+    private LambdaLR(Func<int, double>[] lambdas, IOptimizerBase optimizer)
         : base(optimizer)
     {
         _lambdas = lambdas;
@@ -68,7 +68,7 @@ public sealed class LambdaLR : LearningRateSchedule
     private protected override IEnumerable<(string Name, double Value)> Configuration() => [("lr_lambdas", _lambdas.Length)];
 
     /// <summary>One function repeated for every target of <paramref name="optimizer"/>.</summary>
-    internal static Func<int, double>[] Broadcast(IOptimizer optimizer, Func<int, double> lambda, string name)
+    internal static Func<int, double>[] Broadcast(IOptimizerBase optimizer, Func<int, double> lambda, string name)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(lambda, name);
@@ -76,7 +76,7 @@ public sealed class LambdaLR : LearningRateSchedule
     }
 
     /// <summary>The functions, checked: none null, one per target of <paramref name="optimizer"/>.</summary>
-    internal static Func<int, double>[] PerTarget(IOptimizer optimizer, IEnumerable<Func<int, double>> lambdas, string name)
+    internal static Func<int, double>[] PerTarget(IOptimizerBase optimizer, IEnumerable<Func<int, double>> lambdas, string name)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(lambdas, name);

@@ -42,14 +42,14 @@ namespace Optimizers.Schedules;
 public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointableSchedule
 {
     private static long s_constructed;
-    private readonly IOptimizer[] _targets;
+    private readonly IOptimizerBase[] _targets;
     private readonly double[] _baseLearningRates;
     private readonly double[] _currentLearningRates;
 
     /// <summary>Records the optimizer, its targets and their current learning rates as the base learning rates.</summary>
     /// <param name="optimizer">The optimizer whose learning rates this schedule sets.</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
-    private protected LearningRateSchedule(IOptimizer optimizer)
+    private protected LearningRateSchedule(IOptimizerBase optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         Optimizer = optimizer;
@@ -63,7 +63,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
     }
 
     /// <summary>The optimizer whose learning rates this schedule sets.</summary>
-    public IOptimizer Optimizer { get; }
+    public IOptimizerBase Optimizer { get; }
 
     /// <summary>
     /// η₀ of the first target: the optimizer's (or group 0's) learning rate when the first schedule was built on it
@@ -161,10 +161,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
         for (int target = 0; target < _baseLearningRates.Length; target++)
         {
             _baseLearningRates[target] = baseLearningRates[target];
-            if (_targets[target] is Optimizers.Optimizer shared)
-            {
-                shared.InitialLearningRate = baseLearningRates[target];
-            }
+            ScheduleTargets.SetSharedInitialLearningRate(_targets[target], baseLearningRates[target]);
         }
     }
 
@@ -284,7 +281,7 @@ public abstract class LearningRateSchedule : ILearningRateSchedule, ICheckpointa
             if (!double.IsFinite(values[target]) || values[target] < 0)
             {
                 throw new ArgumentOutOfRangeException(
-                    nameof(IOptimizer.LearningRate), values[target],
+                    nameof(IOptimizerBase.LearningRate), values[target],
                     $"{GetType().Name} computed the learning rate {values[target]:R} for target {target}; " +
                     "a learning rate must be finite and ≥ 0. No learning rate was changed.");
             }

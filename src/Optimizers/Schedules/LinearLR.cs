@@ -33,7 +33,7 @@ public sealed class LinearLR : LearningRateSchedule
     /// <param name="totalIters">N, the number of epochs over which the factor moves: ≥ 1 (default 5).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A factor is outside its range, or <paramref name="totalIters"/> &lt; 1.</exception>
-    public LinearLR(IOptimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5)
+    public LinearLR(IOptimizerBase optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5)
         : base(optimizer)
     {
         if (!(startFactor > 0 && startFactor <= 1))

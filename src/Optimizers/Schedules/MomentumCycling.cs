@@ -12,7 +12,7 @@ internal static class MomentumCycling
     /// <param name="schedule">The schedule's name, for the message.</param>
     /// <param name="baseMomentum">The lower momentum, checked to be in [0, 1).</param>
     /// <param name="maxMomentum">The upper momentum, checked to be in [0, 1).</param>
-    public static ICyclableMomentum[] Targets(IOptimizer optimizer, string schedule, double baseMomentum, double maxMomentum)
+    public static ICyclableMomentum[] Targets(IOptimizerBase optimizer, string schedule, double baseMomentum, double maxMomentum)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         var targets = ScheduleTargets.Of(optimizer);
@@ -40,7 +40,7 @@ internal static class MomentumCycling
         }
     }
 
-    private static string Describe(IOptimizer target, int index, int count)
+    private static string Describe(IOptimizerBase target, int index, int count)
     {
         string rule = target is Optimizer optimizer ? optimizer.RuleName : target.GetType().Name;
         return count == 1 ? $"the optimizer ({rule})" : $"parameter group {index} ({rule})";

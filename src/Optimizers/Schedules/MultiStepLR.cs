@@ -31,7 +31,7 @@ public sealed class MultiStepLR : LearningRateSchedule
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> or <paramref name="milestones"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="milestones"/> is empty, holds a value &lt; 1 or is not in order.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> is not finite and positive.</exception>
-    public MultiStepLR(IOptimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1)
+    public MultiStepLR(IOptimizerBase optimizer, IEnumerable<int> milestones, double gamma = 0.1)
         : base(optimizer)
     {
         ArgumentNullException.ThrowIfNull(milestones);

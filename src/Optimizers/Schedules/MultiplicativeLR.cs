@@ -29,7 +29,7 @@ public sealed class MultiplicativeLR : LearningRateSchedule
     /// <param name="optimizer">The optimizer to drive.</param>
     /// <param name="lrLambda">λ, the factor applied at epoch t ≥ 1.</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> or <paramref name="lrLambda"/> is null.</exception>
-    public MultiplicativeLR(IOptimizer optimizer, Func<int, double> lrLambda)
+    public MultiplicativeLR(IOptimizerBase optimizer, Func<int, double> lrLambda)
         : this(LambdaLR.Broadcast(optimizer, lrLambda, nameof(lrLambda)), optimizer)
     {
     }
@@ -39,12 +39,12 @@ public sealed class MultiplicativeLR : LearningRateSchedule
     /// <param name="lrLambdas">One function per target, in group order (one for an optimizer without groups).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> or <paramref name="lrLambdas"/> is null.</exception>
     /// <exception cref="ArgumentException">A function is null, or there are not as many as groups.</exception>
-    public MultiplicativeLR(IOptimizer optimizer, IEnumerable<Func<int, double>> lrLambdas)
+    public MultiplicativeLR(IOptimizerBase optimizer, IEnumerable<Func<int, double>> lrLambdas)
         : this(LambdaLR.PerTarget(optimizer, lrLambdas, nameof(lrLambdas)), optimizer)
     {
     }
 
-    private MultiplicativeLR(Func<int, double>[] lambdas, IOptimizer optimizer)
+    private MultiplicativeLR(Func<int, double>[] lambdas, IOptimizerBase optimizer)
         : base(optimizer)
     {
         _lambdas = lambdas;

@@ -86,7 +86,7 @@ public sealed class OneCycleLR : LearningRateSchedule
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range.</exception>
     /// <exception cref="ArgumentException">The phases implied by <paramref name="pctStart"/> and <paramref name="totalSteps"/>
     /// are empty, or <paramref name="cycleMomentum"/> is true for a rule with neither momentum nor β₁.</exception>
-    public OneCycleLR(IOptimizer optimizer, double maxLearningRate, int totalSteps, double pctStart = 0.3,
+    public OneCycleLR(IOptimizerBase optimizer, double maxLearningRate, int totalSteps, double pctStart = 0.3,
                       AnnealStrategy annealStrategy = AnnealStrategy.Cos, double divFactor = 25.0,
                       double finalDivFactor = 1e4, bool threePhase = false, bool cycleMomentum = true,
                       double baseMomentum = 0.85, double maxMomentum = 0.95)
@@ -101,7 +101,7 @@ public sealed class OneCycleLR : LearningRateSchedule
     /// The constructor, written per target: <paramref name="maxLearningRates"/> holds one peak per target, or one peak
     /// used for every target when <paramref name="broadcast"/> is true (torch's <c>max_lr</c> as a number).
     /// </summary>
-    private OneCycleLR(IOptimizer optimizer, IEnumerable<double> maxLearningRates, bool broadcast, int totalSteps,
+    private OneCycleLR(IOptimizerBase optimizer, IEnumerable<double> maxLearningRates, bool broadcast, int totalSteps,
                        double pctStart, AnnealStrategy annealStrategy, double divFactor, double finalDivFactor, bool threePhase,
                        ICyclableMomentum[]? cycled, double baseMomentum, double maxMomentum)
         : base(optimizer)

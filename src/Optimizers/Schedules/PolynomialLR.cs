@@ -29,7 +29,7 @@ public sealed class PolynomialLR : LearningRateSchedule
     /// <param name="power">p, the power of the polynomial: finite and &gt; 0 (default 1).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="totalIters"/> &lt; 1, or <paramref name="power"/> is not finite and positive.</exception>
-    public PolynomialLR(IOptimizer optimizer, int totalIters = 5, double power = 1.0)
+    public PolynomialLR(IOptimizerBase optimizer, int totalIters = 5, double power = 1.0)
         : base(optimizer)
     {
         TotalIters = Check.PositiveInt(totalIters);

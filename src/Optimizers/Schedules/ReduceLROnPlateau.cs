@@ -44,7 +44,7 @@ namespace Optimizers.Schedules;
 /// </remarks>
 public sealed class ReduceLROnPlateau : ISchedule, ICheckpointableSchedule
 {
-    private readonly IOptimizer[] _targets;
+    private readonly IOptimizerBase[] _targets;
     private readonly double[] _minLearningRates;
     private readonly double[] _currentLearningRates;
 
@@ -60,7 +60,7 @@ public sealed class ReduceLROnPlateau : ISchedule, ICheckpointableSchedule
     /// <param name="eps">ε, the smallest reduction worth applying: finite and ≥ 0 (default 10⁻⁸).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is outside its range or an enum value is undefined.</exception>
-    public ReduceLROnPlateau(IOptimizer optimizer, PlateauMode mode = PlateauMode.Min, double factor = 0.1,
+    public ReduceLROnPlateau(IOptimizerBase optimizer, PlateauMode mode = PlateauMode.Min, double factor = 0.1,
                              int patience = 10, double threshold = 1e-4,
                              ThresholdMode thresholdMode = ThresholdMode.Relative, int cooldown = 0,
                              double minLearningRate = 0, double eps = 1e-8)
@@ -73,7 +73,7 @@ public sealed class ReduceLROnPlateau : ISchedule, ICheckpointableSchedule
     /// The constructor, written per target: <paramref name="minLearningRates"/> holds one floor per target, or one
     /// floor used for every target when <paramref name="broadcast"/> is true (torch's <c>min_lr</c> as a number).
     /// </summary>
-    private ReduceLROnPlateau(IOptimizer optimizer, IEnumerable<double> minLearningRates, bool broadcast,
+    private ReduceLROnPlateau(IOptimizerBase optimizer, IEnumerable<double> minLearningRates, bool broadcast,
                               PlateauMode mode, double factor, int patience, double threshold,
                               ThresholdMode thresholdMode, int cooldown, double eps)
     {
@@ -102,7 +102,7 @@ public sealed class ReduceLROnPlateau : ISchedule, ICheckpointableSchedule
     }
 
     /// <summary>The optimizer whose learning rates are reduced.</summary>
-    public IOptimizer Optimizer { get; }
+    public IOptimizerBase Optimizer { get; }
 
     /// <summary>Whether the metric should fall or rise.</summary>
     public PlateauMode Mode { get; }

@@ -37,7 +37,7 @@ public sealed class SWALR : LearningRateSchedule
     /// <param name="annealStrategy">Cosine or linear annealing (default <see cref="AnnealStrategy.Cos"/>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>
-    public SWALR(IOptimizer optimizer, double swaLearningRate, int annealEpochs = 10, AnnealStrategy annealStrategy = AnnealStrategy.Cos)
+    public SWALR(IOptimizerBase optimizer, double swaLearningRate, int annealEpochs = 10, AnnealStrategy annealStrategy = AnnealStrategy.Cos)
         : base(Checked(optimizer, swaLearningRate, annealEpochs, annealStrategy))
     {
         SwaLearningRate = swaLearningRate;
@@ -77,7 +77,7 @@ public sealed class SWALR : LearningRateSchedule
 
     private double Anneal(double t) => AnnealStrategy == AnnealStrategy.Cos ? (1 - Math.Cos(Math.PI * t)) / 2 : t;
 
-    private static IOptimizer Checked(IOptimizer optimizer, double swaLearningRate, int annealEpochs, AnnealStrategy annealStrategy)
+    private static IOptimizerBase Checked(IOptimizerBase optimizer, double swaLearningRate, int annealEpochs, AnnealStrategy annealStrategy)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         Check.NonNegativeFinite(swaLearningRate);

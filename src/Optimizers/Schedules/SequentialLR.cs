@@ -46,7 +46,7 @@ public sealed class SequentialLR : ILearningRateSchedule, ICheckpointableSchedul
     /// No schedule, a null, repeated or unsupported schedule, a schedule on another optimizer, the wrong number of
     /// milestones, or milestones that are not strictly increasing from 1.
     /// </exception>
-    public SequentialLR(IOptimizer optimizer, IEnumerable<LearningRateSchedule> schedules, IEnumerable<int> milestones)
+    public SequentialLR(IOptimizerBase optimizer, IEnumerable<LearningRateSchedule> schedules, IEnumerable<int> milestones)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(schedules);
@@ -131,7 +131,7 @@ public sealed class SequentialLR : ILearningRateSchedule, ICheckpointableSchedul
     }
 
     /// <summary>The optimizer every schedule drives.</summary>
-    public IOptimizer Optimizer { get; }
+    public IOptimizerBase Optimizer { get; }
 
     /// <summary>The chained schedules, in the order they run.</summary>
     public IReadOnlyList<LearningRateSchedule> Schedules { get; }

@@ -28,7 +28,7 @@ public sealed class StepLR : LearningRateSchedule
     /// <param name="gamma">γ, the decay factor: finite and &gt; 0 (default 0.1).</param>
     /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepSize"/> &lt; 1, or <paramref name="gamma"/> is not finite and positive.</exception>
-    public StepLR(IOptimizer optimizer, int stepSize, double gamma = 0.1)
+    public StepLR(IOptimizerBase optimizer, int stepSize, double gamma = 0.1)
         : base(optimizer)
     {
         StepSize = Check.PositiveInt(stepSize);

@@ -174,6 +174,8 @@ file sealed class OverflowingAfter(Samples<double> inner, int epochs) : Samples<
 
     public override double Loss(Network<double> network) => inner.Loss(network);
 
+    public override double Backward(Network<double> network) => inner.Backward(network);
+
     public override double? Accuracy(Network<double> network) => inner.Accuracy(network);
 
     public override Samples<double> First(int count) => inner.First(count);

@@ -107,6 +107,32 @@ public class DemoCommandTests
     }
 
     [Theory]
+    [InlineData("double")]
+    [InlineData("single")]
+    public void Train_with_lbfgs_takes_one_full_batch_closure_step_per_epoch(string precision)
+    {
+        using var demo = new DemoRun();
+
+        int code = demo.Run("train", "--optimizer", "lbfgs", "--epochs", "3", "--points", "40", "--hidden", "4", "--precision", precision,
+                            "--out", "{out}");
+
+        code.Should().Be(0, demo.Error);
+        demo.Console.Should().Contain("LBFGS: lr 1.").And.Contain("full batch (one closure over every training row per epoch")
+            .And.Contain("held-out accuracy");
+        PngFile.ShouldBePng(demo.PathOf(TrainCommand.LossFile), ChartSize.TrainingWidth, ChartSize.TrainingHeight);
+    }
+
+    [Fact]
+    public void Trajectories_include_lbfgs_with_the_strong_wolfe_line_search()
+    {
+        var path = PathFinder.FollowLbfgs<double>(TestFunction.Rosenbrock);
+
+        path.Optimizer.Should().Be(PathFinder.LbfgsName);
+        path.FinalValue.Should().BeLessThan(1e-8, "L-BFGS reaches Rosenbrock's minimum within 100 iterations");
+        path.Points.Count.Should().Be(101, "the start, then the point after each of the 100 steps");
+    }
+
+    [Theory]
     [InlineData("the comparison", new string[] { "--points", "40", "--epochs", "2", "--hidden", "4" })]
     [InlineData("trajectories", new string[] { "trajectories", "--functions", "bowl", "--steps", "3" })]
     [InlineData("train on moons", new string[] { "train", "--points", "40", "--epochs", "2", "--hidden", "4" })]
@@ -270,7 +296,7 @@ public class DemoCommandTests
     [InlineData("--precision must be one of single, double; got 'half'.", "--precision", "half")]
     [InlineData("--precision must be one of single, double; got 'float32'.", "trajectories", "--precision", "float32")]
     [InlineData("--precision must be one of single, double; got '64'.", "train", "--precision", "64")]
-    [InlineData("--optimizer must be one of gradientdescent, momentum, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam, rprop, asgd, lion, lamb, adopt, schedulefreesgd, schedulefreeadamw, adafactor, lookahead(adam); got 'sgd'.", "train", "--optimizer", "sgd")]
+    [InlineData("--optimizer must be one of gradientdescent, momentum, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam, rprop, asgd, lion, lamb, adopt, schedulefreesgd, schedulefreeadamw, adafactor, lookahead(adam), muon+adamw, lbfgs; got 'sgd'.", "train", "--optimizer", "sgd")]
     [InlineData("--hidden must be positive layer widths (at most 4096) separated by commas, such as 64,32; got '64,x'.", "train", "--hidden", "64,x")]
     [InlineData("--batch-size must be at least 1; got 0.", "train", "--batch-size", "0")]
     [InlineData("--test-fraction must be between 0 and 1; got 1.", "train", "--test-fraction", "1")]

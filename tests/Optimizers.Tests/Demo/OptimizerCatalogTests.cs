@@ -38,7 +38,10 @@ public class OptimizerCatalogTests
     private static void DescendsABowl<T>(OptimizerEntry<T> entry)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var theta = new Parameter<T>("theta", [T.CreateTruncating(3.0), T.CreateTruncating(-2.0)]);
+        T[] start = [T.CreateTruncating(3.0), T.CreateTruncating(-2.0)];
+        var theta = entry.TakesMatrices
+            ? new Parameter<T>("theta", MathNet.Numerics.LinearAlgebra.Matrix<T>.Build.Dense(1, 2, start))   // Muon: a 1 × 2 weight
+            : new Parameter<T>("theta", start);
         var optimizer = entry.CreateDefault([theta], learningRate: entry.DemoLearningRate);
         var built = optimizer.Should().BeAssignableTo<IOptimizer<T>>($"{entry.Name} computes in {typeof(T).Name}").Subject;
         built.Parameters.Should().ContainSingle().Which.Should().BeSameAs(theta);

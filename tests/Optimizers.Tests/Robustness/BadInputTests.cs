@@ -162,6 +162,11 @@ public sealed class BadInputTests(ITestOutputHelper output)
             yield return new("optimizers: Adafactor", $"d = {bad}", "d", w => () => new Adafactor(w.P, d: bad));
         }
 
+        foreach (var lbfgs in LbfgsCases())
+        {
+            yield return lbfgs;
+        }
+
         yield return new("optimizers: Momentum", "nesterov with momentum 0", "nesterov", w => () => new Momentum(w.P, 0.1, momentum: 0, nesterov: true));
         yield return new("optimizers: Momentum", "nesterov with dampening 0.1", "nesterov", w => () => new Momentum(w.P, 0.1, dampening: 0.1, nesterov: true));
         foreach (double bad in NotNonNegativeFinite)
@@ -210,7 +215,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     /// another's gradient.
     /// </summary>
     private static IEnumerable<BadCase> SharedStorageCases<T>(string area, Func<BadInputWorld, Parameter<T>[]> p,
-                                                              Func<IEnumerable<Parameter<T>>, Optimizer<T>> create, string prefix = "")
+                                                              Func<IEnumerable<Parameter<T>>, object> create, string prefix = "")
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         yield return new(area, $"{prefix}a parameter over another's vector", "parameters",
@@ -227,6 +232,47 @@ public sealed class BadInputTests(ITestOutputHelper output)
     /// <see cref="Optimizer{T}.GetState"/> and <see cref="Optimizer{T}.GetScalarState"/> with an index that is not a
     /// parameter's position, on a stepped optimizer of every rule that keeps such state, in both element types.
     /// </summary>
+    /// <summary>L-BFGS, which is not an <see cref="Optimizer{T}"/>: its constructor's arguments and its setters.</summary>
+    private static IEnumerable<BadCase> LbfgsCases()
+    {
+        const string area = "optimizers: LBFGS";
+        foreach (string name in new[] { "learningRate", "toleranceGrad", "toleranceChange" })
+        {
+            foreach (double bad in NotNonNegativeFinite)
+            {
+                yield return new(area, $"{name} = {bad}", name, w => () => new LBFGS(w.P,
+                    learningRate: name == "learningRate" ? bad : 1, toleranceGrad: name == "toleranceGrad" ? bad : 1e-7,
+                    toleranceChange: name == "toleranceChange" ? bad : 1e-9));
+            }
+        }
+
+        foreach (int bad in new[] { 0, -1, int.MinValue })
+        {
+            yield return new(area, $"maxIterations = {bad}", "maxIterations", w => () => new LBFGS(w.P, maxIterations: bad));
+            yield return new(area, $"maxEvaluations = {bad}", "maxEvaluations", w => () => new LBFGS(w.P, maxEvaluations: bad));
+            yield return new(area, $"historySize = {bad}", "historySize", w => () => new LBFGS(w.P, historySize: bad));
+        }
+
+        yield return new(area, "lineSearch undefined", "lineSearch", w => () => new LBFGS(w.P, lineSearch: (LineSearch)2));
+        yield return new(area, "parameters null", "parameters", _ => () => new LBFGS(null!));
+        yield return new(area, "parameters empty", "parameters", _ => () => new LBFGS([]));
+        yield return new(area, "parameters hold null", "parameters", w => () => new LBFGS([w.P[0], null!]));
+        yield return new(area, "parameters repeated", "parameters", w => () => new LBFGS([w.P[0], w.P[1], w.P[0]]));
+        foreach (var alias in SharedStorageCases(area, w => w.P, p => new LBFGS(p)))
+        {
+            yield return alias;
+        }
+
+        foreach (double bad in NotNonNegativeFinite)
+        {
+            yield return new(area, $"LearningRate = {bad}", "LearningRate", w => { var o = new LBFGS(w.P); return () => o.LearningRate = bad; });
+        }
+
+        yield return new(area, "NonFiniteGradients undefined", "NonFiniteGradients",
+            w => { var o = new LBFGS(w.P); return () => o.NonFiniteGradients = (NonFiniteGradientPolicy)99; });
+        yield return new(area, "Step(null)", "closure", w => { var o = new LBFGS(w.P); return () => o.Step(null!); });
+    }
+
     private static IEnumerable<BadCase> StateIndexCases()
     {
         const string area = "GetState, GetScalarState";
