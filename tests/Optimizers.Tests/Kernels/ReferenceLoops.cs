@@ -111,15 +111,15 @@ internal static class ReferenceLoops
     }
 
     /// <summary>
-    /// Schedule-free (SGD and AdamW forms), in the authors' order: adaptive: v[i] = v[i]·β₂ + (1 − β₂)·g·g,
-    /// u = g / (√(v[i] / b₂) + ε), else u = g;  u = u + λ·y[i];  y' = lerp(y[i], z[i], c);  y[i] = y' + a·u;  z[i] = z[i] − γ·u.
+    /// Schedule-free (SGD and AdamW forms), in the authors' order but one division: adaptive: v[i] = v[i]·β₂ + (1 − β₂)·g·g,
+    /// u = k·g / (√v[i] + k·ε) with k = √b₂, else u = g;  u = u + λ·y[i];  y' = lerp(y[i], z[i], c);  y[i] = y' + a·u;  z[i] = z[i] − γ·u.
     /// </summary>
     public static void ScheduleFree<T>(Span<T> y, ReadOnlySpan<T> grad, Span<T> z, Span<T> expAvgSq, bool adaptive,
                                        double beta2, double epsilon, double biasCorrection2, double weightDecay,
                                        double averageWeight, double yStep, double learningRate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T b2 = R<T>(beta2), share2 = R<T>(1 - beta2), bc2 = R<T>(biasCorrection2), eps = R<T>(epsilon);
+        T b2 = R<T>(beta2), share2 = R<T>(1 - beta2), k = R<T>(Math.Sqrt(biasCorrection2)), ek = R<T>(epsilon * Math.Sqrt(biasCorrection2));
         T decay = R<T>(weightDecay), c = R<T>(averageWeight), a = R<T>(yStep), gamma = R<T>(learningRate);
         for (int i = 0; i < y.Length; i++)
         {
@@ -127,7 +127,7 @@ internal static class ReferenceLoops
             if (adaptive)
             {
                 expAvgSq[i] = expAvgSq[i] * b2 + share2 * u * u;
-                u = u / (T.Sqrt(expAvgSq[i] / bc2) + eps);
+                u = k * u / (T.Sqrt(expAvgSq[i]) + ek);
             }
 
             if (weightDecay != 0)
