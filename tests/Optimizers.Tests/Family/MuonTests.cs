@@ -409,16 +409,15 @@ public sealed class MuonTests_Double : MuonTests<double>
         var weights = network.Parameters.Where(p => p.Rank == 2).ToList();
         var biases = network.Parameters.Where(p => p.Rank == 1).ToList();
         weights.Select(p => (p.Rows, p.Columns)).Should().Equal((16, 2), (2, 16));
-        var muon = new Muon(weights, learningRate: 0.02);
-        var adamW = new AdamW(biases, learningRate: 0.01);
+        var optimizer = new ParameterGroups(
+            new Muon(weights, learningRate: 0.02),
+            new AdamW(biases, learningRate: 0.01));
         double first = network.Loss(inputs, labels);
         for (int epoch = 1; epoch <= 300; epoch++)
         {
-            muon.ZeroGrad();
-            adamW.ZeroGrad();
+            optimizer.ZeroGrad();
             network.Backward(inputs, labels);
-            muon.Step();
-            adamW.Step();
+            optimizer.Step();
         }
 
         network.Loss(inputs, labels).Should().BeLessThan(0.1 * first);
