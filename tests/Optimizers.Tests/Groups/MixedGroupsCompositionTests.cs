@@ -1,3 +1,4 @@
+using Optimizers.Tests.TestSupport;
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using Optimizers.Schedules;
@@ -295,13 +296,7 @@ public abstract class MixedGroupsCompositionTests<T>
             optimizer.Step();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int s = 0; s < 300; s++)
-        {
-            optimizer.Step();
-        }
-
-        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        SteadyAllocation.Smallest(optimizer.Step, calls: 300).Should().Be(0);
     }
 }
 
