@@ -56,6 +56,7 @@ public class ASGD<T> : ElementwiseOptimizer<T>
     private readonly T[] _eta;
     private readonly T[] _mu;
     private readonly (double Eta, double Mu)[] _thisStep;
+    private StepScalars<(double Eta, double Mu)> _next;
 
     /// <summary>Creates ASGD over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update: at least one, none repeated.</param>
@@ -136,9 +137,17 @@ public class ASGD<T> : ElementwiseOptimizer<T>
         }
 
         _thisStep[index] = (double.CreateTruncating(_eta[index]), double.CreateTruncating(_mu[index]));
+
+        // η and μ of the next step depend on t and α only, so they are formed once per step rather than once per
+        // parameter and stored per parameter, as torch keeps them; the bits are those of forming them anew.
         double lr = LearningRate;
-        _eta[index] = T.CreateTruncating(lr / Math.Pow(1 + Lambda * lr * step, Alpha));
-        _mu[index] = T.CreateTruncating(1 / Math.Max(1, step - T0));
+        if (!_next.IsFor(step, lr))
+        {
+            _next.Set(step, lr, (lr / Math.Pow(1 + Lambda * lr * step, Alpha), 1 / Math.Max(1, step - T0)));
+        }
+
+        _eta[index] = T.CreateTruncating(_next.Value.Eta);
+        _mu[index] = T.CreateTruncating(_next.Value.Mu);
     }
 
     /// <inheritdoc />
