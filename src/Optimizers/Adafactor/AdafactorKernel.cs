@@ -123,7 +123,7 @@ internal static class AdafactorKernel
     private static double Alpha<T>(ReadOnlySpan<T> theta, in Scalars s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double rms = NormAsElement<T>(SumOfSquares(theta)) / Math.Pow(theta.Length, 0.5);
+        double rms = NormAsElement<T>(Clipping.ClippingKernel.SumOfSquares<T>(theta, 1.0)) / Math.Pow(theta.Length, 0.5);
         return (rms > s.Epsilon2 ? rms : s.Epsilon2) * s.RelativeStep;
     }
 
@@ -143,19 +143,6 @@ internal static class AdafactorKernel
     private static double NormAsElement<T>(double sumOfSquares)
         where T : unmanaged, IFloatingPointIeee754<T>
         => double.CreateTruncating(T.CreateTruncating(Math.Sqrt(sumOfSquares)));
-
-    private static double SumOfSquares<T>(ReadOnlySpan<T> values)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double sum = 0;
-        foreach (var v in values)
-        {
-            double x = double.CreateTruncating(v);
-            sum += x * x;
-        }
-
-        return sum;
-    }
 
     /// <summary>torch's <c>vector_norm(g, dim).square_().div_(n)</c>: the norm rounded to T, squared in T, divided in T.</summary>
     private static T MeanSquare<T>(double sumOfSquares, T count)

@@ -88,13 +88,7 @@ internal static class MuonKernel
         Kernel.CheckLengths(p * p, poly.Length);
 
         // torch: ortho_grad.div_(ortho_grad.norm().clamp(min=eps)).
-        double squares = 0;
-        foreach (T v in x)
-        {
-            double d = double.CreateTruncating(v);
-            squares += d * d;
-        }
-
+        double squares = Clipping.ClippingKernel.SumOfSquares<T>(x, 1.0);   // in double, as clipping's global norm
         T norm = T.Max(T.CreateTruncating(Math.Sqrt(squares)), T.CreateTruncating(epsilon));
         for (int i = 0; i < x.Length; i++)
         {
